@@ -1,0 +1,46 @@
+//! Tirek's use cases: everything the window and the `tirek` command line can ask
+//! for, as plain Rust functions over the store, the letters and the domain.
+//!
+//! Invariants: the Tauri commands in `src-tauri` and the subcommands in `tirek-cli`
+//! are thin — they parse input, call one function here and convert the result — so a
+//! rule lives here once and both edges behave the same; this crate contains no SQL
+//! and no PDF code of its own; it knows nothing of Tauri or of the terminal.
+
+mod error;
+mod session;
+
+pub use error::{AppError, ErrorKind, Result};
+pub use session::{App, AppInfo};
+
+use std::path::PathBuf;
+
+use tirek_domain::Language;
+
+/// The environment variable that overrides the data folder, for the app and the CLI.
+pub const DATA_DIR_ENV: &str = "TIREK_DATA_DIR";
+
+/// The data folder to use: the one given explicitly (a `--data-dir` flag), else
+/// `TIREK_DATA_DIR`, else the platform's place for application data
+/// (`~/.local/share/tirek` on Linux, `%LOCALAPPDATA%\tirek` on Windows).
+pub fn resolve_data_dir(explicit: Option<PathBuf>) -> PathBuf {
+    explicit
+        .or_else(|| std::env::var_os(DATA_DIR_ENV).filter(|value| !value.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(default_data_dir)
+}
+
+/// The platform's place for Tirek's data when nothing else is configured.
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_local_dir().unwrap_or_else(|| PathBuf::from(".")).join("tirek")
+}
+
+/// The interface language the operating system asks for, from `LC_ALL`,
+/// `LC_MESSAGES` or `LANG`; Russian when none names a language Tirek speaks, as the
+/// language most widely read in Kazakhstan's polyclinics.
+pub fn system_language() -> Language {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|locale| Language::from_posix_locale(&locale))
+        .unwrap_or(Language::Russian)
+}

@@ -1,0 +1,149 @@
+//! The running application: where its data lives, the device settings, and (as the
+//! store grows) the unlocked profile. One `App` serves the whole window or one CLI
+//! invocation.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tirek_domain::Language;
+use tirek_store::{DataDir, DeviceSettings};
+
+use crate::{AppError, Result};
+
+/// Facts about this copy of Tirek, for "Settings → About" and `tirek info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppInfo {
+    /// The semantic version, e.g. `0.1.0`.
+    pub version: &'static str,
+    /// The commit and profile it was built from, e.g. `1a2b3c4d5e (release)`.
+    pub build: &'static str,
+    /// The data folder in use.
+    pub data_dir: PathBuf,
+    /// Whether the data folder accepted a write when Tirek started (or last tried).
+    pub data_dir_writable: bool,
+}
+
+/// The running application.
+#[derive(Debug)]
+pub struct App {
+    data_dir_path: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    /// `None` while the data folder refuses writes.
+    data_dir: Option<DataDir>,
+    settings: DeviceSettings,
+}
+
+impl App {
+    /// Starts Tirek on `data_dir`. Never fails: what went wrong (a folder that cannot
+    /// be used, a damaged settings file) comes back beside the app and shows in
+    /// [`App::info`], so the window can say so instead of crashing.
+    pub fn start(data_dir: &Path) -> (App, Vec<AppError>) {
+        let mut problems = Vec::new();
+        let data_dir_opened = match DataDir::open(data_dir) {
+            Ok(opened) => Some(opened),
+            Err(err) => {
+                tracing::warn!(error = %err, "data folder unusable");
+                problems.push(err.into());
+                None
+            }
+        };
+        let settings = match &data_dir_opened {
+            Some(opened) => {
+                let loaded = DeviceSettings::load(opened);
+                if let Some(warning) = loaded.warning {
+                    tracing::warn!(error = %warning, "settings reset to defaults");
+                    problems.push(warning.into());
+                }
+                loaded.settings
+            }
+            None => DeviceSettings::default(),
+        };
+        let app = App {
+            data_dir_path: data_dir.to_owned(),
+            state: Mutex::new(State { data_dir: data_dir_opened, settings }),
+        };
+        (app, problems)
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave `State` half-updated: every
+        // update below is a single assignment.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Version, build and data folder.
+    pub fn info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            build: env!("TIREK_BUILD"),
+            data_dir: self.data_dir_path.clone(),
+            data_dir_writable: self.state().data_dir.is_some(),
+        }
+    }
+
+    /// The interface language: the one chosen on this computer, else the system's.
+    pub fn language(&self) -> Language {
+        self.state().settings.language.unwrap_or_else(crate::system_language)
+    }
+
+    /// Chooses the interface language and remembers it for the next start. The
+    /// choice takes effect even when it cannot be saved; the error says why it will
+    /// not survive a restart.
+    pub fn set_language(&self, language: Language) -> Result<()> {
+        let mut state = self.state();
+        state.settings.language = Some(language);
+        if state.data_dir.is_none() {
+            // Someone may have fixed the folder's permissions since Tirek started.
+            state.data_dir = Some(DataDir::open(&self.data_dir_path)?);
+        }
+        let data_dir = state.data_dir.as_ref().expect("opened just above");
+        Ok(state.settings.save(data_dir)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn info_reports_the_version_and_a_writable_folder() {
+        let folder = tempfile::tempdir().unwrap();
+        let (app, problems) = App::start(folder.path());
+        assert!(problems.is_empty());
+        let info = app.info();
+        assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+        assert!(!info.build.is_empty());
+        assert_eq!(info.data_dir, folder.path());
+        assert!(info.data_dir_writable);
+    }
+
+    #[test]
+    fn the_chosen_language_is_used_after_a_restart() {
+        let folder = tempfile::tempdir().unwrap();
+        let (app, _) = App::start(folder.path());
+        app.set_language(Language::Kazakh).unwrap();
+        drop(app);
+        let (app, _) = App::start(folder.path());
+        assert_eq!(app.language(), Language::Kazakh);
+    }
+
+    #[test]
+    fn an_unusable_folder_is_reported_and_the_language_still_switches() {
+        let parent = tempfile::tempdir().unwrap();
+        let file = parent.path().join("not-a-folder");
+        std::fs::write(&file, b"x").unwrap();
+        let (app, problems) = App::start(&file);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind(), ErrorKind::Storage);
+        assert!(!app.info().data_dir_writable);
+
+        let err = app.set_language(Language::Russian).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Storage);
+        assert_eq!(app.language(), Language::Russian, "the choice applies for this session");
+    }
+}

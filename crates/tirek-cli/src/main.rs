@@ -1,0 +1,116 @@
+//! `tirek`, the command line: Tirek's use cases for scripts, administrators and
+//! checks, over the same `tirek-app` functions the window calls.
+//!
+//! Conventions every subcommand keeps: `--json` prints one JSON document on stdout
+//! and nothing else there; messages for people go to stderr in the user's language;
+//! passwords are read only from the terminal or with `--password-stdin`, never from
+//! an argument, so they cannot leak into shell history or `ps`. Exit codes: 0 done,
+//! 1 the user's input or environment is wrong (one translated line says why),
+//! 2 the command line itself is malformed (clap's usage error).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use tirek_app::{App, AppError};
+use tirek_i18n::Messages;
+
+/// Tirek: records, questionnaires and referral letters for psychologists who support
+/// parents of children with disabilities.
+#[derive(Debug, Parser)]
+#[command(name = "tirek", version, about, propagate_version = true)]
+struct Cli {
+    /// The folder holding Tirek's profiles and settings
+    #[arg(long, global = true, value_name = "DIR", env = tirek_app::DATA_DIR_ENV)]
+    data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout instead of text
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Read the profile password from the first line of standard input (for commands
+    /// that unlock a profile), so that scripts never put it on the command line
+    #[arg(long, global = true)]
+    password_stdin: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the version, build and data folder of this copy of Tirek
+    Info,
+}
+
+/// `tirek info --json`.
+#[derive(Debug, Serialize)]
+struct InfoJson {
+    version: &'static str,
+    build: &'static str,
+    data_dir: PathBuf,
+    data_dir_writable: bool,
+    language: &'static str,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = tirek_app::resolve_data_dir(cli.data_dir.clone());
+    let (app, problems) = App::start(&data_dir);
+    let messages = Messages::new(app.language());
+    let outcome = match cli.command {
+        Command::Info => info(&cli, &app, &messages, &problems),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}: {}", messages.get("error-prefix"), err.localized(&messages));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn info<'a>(cli: &Cli, app: &App, messages: &Messages, problems: &'a [AppError]) -> Result<(), &'a AppError> {
+    let info = app.info();
+    let mut stdout = std::io::stdout().lock();
+    let written = if cli.json {
+        let json = InfoJson {
+            version: info.version,
+            build: info.build,
+            data_dir: info.data_dir.clone(),
+            data_dir_writable: info.data_dir_writable,
+            language: app.language().code(),
+        };
+        serde_json::to_writer_pretty(&mut stdout, &json).map_err(std::io::Error::from).and_then(|()| writeln!(stdout))
+    } else {
+        let writable = match info.data_dir_writable {
+            true => messages.get("cli-info-data-dir-writable"),
+            false => messages.get("cli-info-data-dir-not-writable"),
+        };
+        writeln!(stdout, "Tirek {}", info.version)
+            .and_then(|()| writeln!(stdout, "{}: {}", messages.get("settings-build"), info.build))
+            .and_then(|()| {
+                writeln!(stdout, "{}: {} ({writable})", messages.get("settings-data-dir"), info.data_dir.display())
+            })
+            .and_then(|()| writeln!(stdout, "{}: {}", messages.get("cli-info-language"), app.language().endonym()))
+    };
+    // A closed pipe (`tirek info | head -1`) is not the user's problem to read about.
+    drop(written);
+    // `info` is how an installer checks a machine, so an unusable data folder fails it.
+    match problems.first() {
+        Some(problem) if !info.data_dir_writable => Err(problem),
+        _ => {
+            warn_all(problems, messages);
+            Ok(())
+        }
+    }
+}
+
+/// Prints problems that do not stop the command, one translated line each.
+fn warn_all(problems: &[AppError], messages: &Messages) {
+    for problem in problems {
+        eprintln!("{}", problem.localized(messages));
+    }
+}

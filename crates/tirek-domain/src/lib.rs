@@ -1,0 +1,12 @@
+//! The pure heart of Tirek: the model of families, consultations, questionnaires and
+//! letters, and the rules over them, as plain functions of their inputs.
+//!
+//! Invariant: this crate does no I/O. It has no database, no filesystem, no network,
+//! no async runtime and no clock of its own — a time is always an argument. That keeps
+//! every clinical rule testable with a table of cases and identical on the desktop,
+//! in the CLI and on the server. It derives no IPC traits either: serialisation
+//! happens at the boundaries (`wire` for the server, `src-tauri` for the window).
+
+pub mod language;
+
+pub use language::{Language, UnknownLanguage};

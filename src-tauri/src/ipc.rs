@@ -1,0 +1,128 @@
+//! The types that cross the IPC boundary to the Svelte UI. They mirror `tirek-app`'s
+//! types so that the domain never derives serialisation or specta traits; TypeScript
+//! sees them through the generated bindings only.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tirek_app::{AppError, AppInfo, ErrorKind};
+use tirek_domain::Language;
+
+/// The one error every command returns. The UI picks its message by `kind`
+/// (`error-kind-*` in the Fluent files) and never parses `message`, which is the
+/// specific explanation in the user's language, for display under the general one.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct IpcError {
+    /// The stable family of the error.
+    pub kind: IpcErrorKind,
+    /// The specific explanation, already translated.
+    pub message: String,
+    /// For validation errors: the input field at fault.
+    pub field: Option<String>,
+}
+
+/// The stable error families, as the UI knows them.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+pub enum IpcErrorKind {
+    /// The record does not exist.
+    NotFound,
+    /// The input breaks a rule.
+    Validation,
+    /// The profile is locked.
+    Locked,
+    /// Two devices changed the same thing.
+    Conflict,
+    /// The server cannot be reached.
+    Offline,
+    /// The disk refused a read or a write.
+    Storage,
+    /// A bug.
+    Internal,
+}
+
+impl IpcError {
+    /// Converts a use-case error, logging its whole chain first: the UI gets a
+    /// flattened message, the log keeps the detail.
+    pub fn from_app(error: AppError, messages: &tirek_i18n::Messages) -> IpcError {
+        tracing::warn!(error = ?error, "command failed");
+        IpcError {
+            kind: error.kind().into(),
+            message: error.localized(messages),
+            field: error.field().map(str::to_owned),
+        }
+    }
+}
+
+impl From<ErrorKind> for IpcErrorKind {
+    fn from(kind: ErrorKind) -> IpcErrorKind {
+        match kind {
+            ErrorKind::NotFound => IpcErrorKind::NotFound,
+            ErrorKind::Validation => IpcErrorKind::Validation,
+            ErrorKind::Locked => IpcErrorKind::Locked,
+            ErrorKind::Conflict => IpcErrorKind::Conflict,
+            ErrorKind::Offline => IpcErrorKind::Offline,
+            ErrorKind::Storage => IpcErrorKind::Storage,
+            ErrorKind::Internal => IpcErrorKind::Internal,
+        }
+    }
+}
+
+/// An interface language, by its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageCode {
+    /// Kazakh.
+    Kk,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<Language> for LanguageCode {
+    fn from(language: Language) -> LanguageCode {
+        match language {
+            Language::Kazakh => LanguageCode::Kk,
+            Language::Russian => LanguageCode::Ru,
+            Language::English => LanguageCode::En,
+        }
+    }
+}
+
+impl From<LanguageCode> for Language {
+    fn from(code: LanguageCode) -> Language {
+        match code {
+            LanguageCode::Kk => Language::Kazakh,
+            LanguageCode::Ru => Language::Russian,
+            LanguageCode::En => Language::English,
+        }
+    }
+}
+
+/// Facts about this copy of Tirek, and the language to start in.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfoDto {
+    /// The semantic version.
+    pub version: String,
+    /// The commit and profile it was built from.
+    pub build: String,
+    /// The data folder in use.
+    pub data_dir: String,
+    /// Whether the data folder accepts writes; the window warns when it does not.
+    pub data_dir_writable: bool,
+    /// The interface language to use.
+    pub language: LanguageCode,
+}
+
+impl AppInfoDto {
+    /// Combines the app's facts with the current language.
+    pub fn new(info: AppInfo, language: Language) -> AppInfoDto {
+        AppInfoDto {
+            version: info.version.to_owned(),
+            build: info.build.to_owned(),
+            data_dir: info.data_dir.display().to_string(),
+            data_dir_writable: info.data_dir_writable,
+            language: language.into(),
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Tirek's window: the Tauri shell around `tirek-app`, and the typed IPC the Svelte
+//! UI in `ui/` calls.
+//!
+//! Invariants: only this crate knows Tauri; each command is a few lines that call
+//! one `tirek-app` function and convert its result into an IPC type from [`ipc`];
+//! the TypeScript in `ui/src/lib/bindings.ts` is generated from [`specta_builder`]
+//! and a test fails when it is stale (`cargo xtask codegen` refreshes it).
+
+mod commands;
+pub mod ipc;
+
+use std::path::PathBuf;
+
+use tauri_specta::{Builder, collect_commands};
+use tirek_app::App;
+
+/// The commands the window may call, as one builder so that the running app and
+/// the bindings generator can never disagree.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info, commands::set_language])
+}
+
+/// The TypeScript bindings for [`specta_builder`], as committed in `ui/src/lib/bindings.ts`.
+pub fn typescript_bindings() -> String {
+    let path = std::env::temp_dir().join(format!("tirek-bindings-{}.ts", std::process::id()));
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from src-tauri by `cargo xtask codegen`. Do not edit.\n"),
+            &path,
+        )
+        .expect("the command types export to TypeScript");
+    let text = std::fs::read_to_string(&path).expect("read the exported bindings");
+    let _ = std::fs::remove_file(&path);
+    text
+}
+
+/// Starts the window.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TIREK_LOG").unwrap_or_else(|_| "warn,tirek=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let data_dir = tirek_app::resolve_data_dir(data_dir_argument(std::env::args().skip(1)));
+    let (app, problems) = App::start(&data_dir);
+    for problem in &problems {
+        // The window shows data-folder problems itself (see `AppInfo`); the log keeps
+        // the whole chain for whoever supports the clinic.
+        tracing::warn!(error = ?problem, "startup problem");
+    }
+
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(app)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |handle| {
+            builder.mount_events(handle);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the Tauri runtime starts");
+}
+
+/// `--data-dir DIR` or `--data-dir=DIR` on the desktop binary's command line, as in
+/// the CLI. Anything else is left to Tauri.
+fn data_dir_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_bindings_are_fresh() {
+        let committed_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let fresh = typescript_bindings();
+        if std::env::var_os("TIREK_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &fresh).expect("write ui/src/lib/bindings.ts");
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/bindings.ts is stale: run `cargo xtask codegen` and commit the result"
+        );
+    }
+
+    #[test]
+    fn the_data_dir_argument_is_found_in_both_spellings() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
+        assert_eq!(data_dir_argument(args(&["--data-dir", "/a"])), Some("/a".into()));
+        assert_eq!(data_dir_argument(args(&["-x", "--data-dir=/b"])), Some("/b".into()));
+        assert_eq!(data_dir_argument(args(&["--data-dir"])), None);
+        assert_eq!(data_dir_argument(args(&[])), None);
+    }
+}
