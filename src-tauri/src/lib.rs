@@ -92,10 +92,7 @@ mod tests {
             return;
         }
         let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "ui/src/lib/bindings.ts is stale: run `cargo xtask codegen` and commit the result"
-        );
+        assert!(committed == fresh, "ui/src/lib/bindings.ts is stale: run `cargo xtask codegen` and commit the result");
     }
 
     #[test]

@@ -1,1 +1,260 @@
-//! placeholder
+//! The end-to-end harness: the real Tirek window, started by tauri-driver and
+//! WebKitWebDriver on a private Xvfb display, driven the way a person would use it.
+//!
+//! Invariants: every wait has a timeout; every process the harness starts (Xvfb,
+//! tauri-driver, WebKitWebDriver, the app and its WebKit helpers) is gone when the
+//! [`App`] is dropped, whether the test passed or panicked; each test leaves
+//! screenshots under `target/e2e/` for a person to look at. `cargo xtask test` also
+//! sweeps, after the suite, any process still carrying the run's marker variable,
+//! in case the test binary itself was killed.
+
+pub mod webdriver;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+pub use webdriver::{Element, Session};
+
+/// How long a screen may take to show what a test waits for.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository root").to_owned()
+}
+
+/// The built desktop binary: `TIREK_E2E_APP`, else the workspace's debug build.
+fn application() -> Result<PathBuf> {
+    let path = std::env::var_os("TIREK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/debug/tirek-desktop"));
+    if !path.is_file() {
+        bail!("{} does not exist: build the app first (`cargo xtask test` does)", path.display());
+    }
+    Ok(path)
+}
+
+/// Finds a program on `PATH` or in cargo's bin folder.
+fn program(name: &str, hint: &str) -> Result<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|home| home.join("bin"));
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .chain(cargo_bin)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| anyhow!("`{name}` is not installed: {hint}"))
+}
+
+/// A process started in its own process group, so that it and everything it
+/// spawns can be ended together.
+#[derive(Debug)]
+struct Group {
+    name: &'static str,
+    child: Child,
+}
+
+impl Group {
+    fn spawn(name: &'static str, mut command: Command) -> Result<Group> {
+        use std::os::unix::process::CommandExt as _;
+        let child = command.process_group(0).spawn().with_context(|| format!("cannot start {name}"))?;
+        Ok(Group { name, child })
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let group = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(group, Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline && self.is_running() {
+            thread::sleep(Duration::from_millis(50));
+        }
+        // The leader may be gone while its children linger; the group id stays valid
+        // as long as any member lives.
+        let _ = killpg(group, Signal::SIGKILL);
+        let _ = self.child.wait();
+        eprintln!("e2e: stopped {}", self.name);
+    }
+}
+
+/// A private X display.
+#[derive(Debug)]
+struct Display {
+    number: u32,
+    _xvfb: Group,
+}
+
+impl Display {
+    fn start() -> Result<Display> {
+        let xvfb = program("Xvfb", "install the `xvfb` package")?;
+        let mut command = Command::new(xvfb);
+        // `-displayfd 1` makes Xvfb pick a free display itself and print its number
+        // on stdout once it accepts connections: no races between parallel runs.
+        command
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut group = Group::spawn("Xvfb", command)?;
+        let stdout = group.child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = receiver.recv_timeout(Duration::from_secs(20)).context("Xvfb did not start within 20 s")?;
+        let number = line.trim().parse().with_context(|| format!("Xvfb printed {line:?}, not a display number"))?;
+        Ok(Display { number, _xvfb: group })
+    }
+}
+
+/// A tauri-driver (and the WebKitWebDriver behind it) on free local ports.
+#[derive(Debug)]
+struct Driver {
+    port: u16,
+    _group: Group,
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Driver {
+    fn start(display: &Display) -> Result<Driver> {
+        let tauri_driver =
+            program("tauri-driver", "install it with `cargo install tauri-driver --version '^2' --locked`")?;
+        let native = program("WebKitWebDriver", "install the `webkit2gtk-driver` package")?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut command = Command::new(tauri_driver);
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(native)
+            .env("DISPLAY", format!(":{}", display.number))
+            .env_remove("WAYLAND_DISPLAY")
+            // The app starts in English unless a test chooses otherwise.
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            // WebKit's defaults render fine on Xvfb; WEBKIT_DISABLE_DMABUF_RENDERER,
+            // often suggested for headless runs, makes WebKitWebDriver's screenshots hang.
+            .env_remove("WEBKIT_DISABLE_DMABUF_RENDERER")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let group = Group::spawn("tauri-driver", command)?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on port {port} within 20 s");
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Driver { port, _group: group })
+    }
+}
+
+/// The running app, ready to be driven. Dropping it closes everything.
+#[derive(Debug)]
+pub struct App {
+    // Field order is drop order: the session ends before the driver and the display.
+    session: Session,
+    _driver: Driver,
+    _display: Display,
+    test: String,
+    shots: u32,
+}
+
+impl App {
+    /// Starts Tirek with `data_dir` as its data folder and waits for the first screen.
+    pub fn start(test: &str, data_dir: &Path) -> Result<App> {
+        let application = application()?;
+        let display = Display::start()?;
+        let driver = Driver::start(&display)?;
+        let args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
+        let session = Session::start(driver.port, &application.display().to_string(), &args)?;
+        let app = App { session, _driver: driver, _display: display, test: test.to_owned(), shots: 0 };
+        app.find("[data-ready=true]").context("the window never finished loading")?;
+        Ok(app)
+    }
+
+    /// The element matching `selector`, once it appears.
+    pub fn find(&self, selector: &str) -> Result<Element> {
+        self.session.find(selector, PATIENCE)
+    }
+
+    /// Clicks the element matching `selector`.
+    pub fn click(&self, selector: &str) -> Result<()> {
+        let element = self.find(selector)?;
+        self.session.click(&element)
+    }
+
+    /// The visible text of the element matching `selector`.
+    pub fn text(&self, selector: &str) -> Result<String> {
+        let element = self.find(selector)?;
+        self.session.text(&element)
+    }
+
+    /// An attribute of the element matching `selector`.
+    pub fn attribute(&self, selector: &str, name: &str) -> Result<Option<String>> {
+        let element = self.find(selector)?;
+        self.session.attribute(&element, name)
+    }
+
+    /// Waits until the element matching `selector` shows `expected`, and fails with
+    /// what it showed instead.
+    pub fn expect_text(&self, selector: &str, expected: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let shown = self.text(selector)?;
+            if shown == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("`{selector}` shows {shown:?}, expected {expected:?}");
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Runs a script in the page.
+    pub fn execute(&self, script: &str) -> Result<serde_json::Value> {
+        self.session.execute(script)
+    }
+
+    /// Saves a screenshot as `target/e2e/<test>-<NN>-<step>.png` and returns its path.
+    pub fn screenshot(&mut self, step: &str) -> Result<PathBuf> {
+        self.shots += 1;
+        let folder = root().join("target/e2e");
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(format!("{}-{:02}-{step}.png", self.test, self.shots));
+        std::fs::write(&path, self.session.screenshot()?)?;
+        Ok(path)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let _ = self.screenshot("failure");
+        }
+        if let Err(err) = self.session.end() {
+            eprintln!("e2e: ending the session failed ({err:#}); the process group is stopped anyway");
+        }
+    }
+}

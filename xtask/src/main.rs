@@ -1,2 +1,64 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask`: the one entry point for developer commands, so that a newcomer, the
+//! README and CI all run exactly the same steps.
+//!
+//! - `cargo xtask run [-- APP-ARGS]` installs what is missing, builds the UI and starts
+//!   the app;
+//! - `cargo xtask test` runs every check there is (see `test.rs`);
+//! - `cargo xtask codegen` regenerates `ui/src/lib/bindings.ts` from the Rust commands;
+//! - `cargo xtask dist` builds the Linux `.deb`.
+//!
+//! Invariant: xtask never hides a failure. Each step prints what it runs; a missing
+//! tool is explained in one short block with the command that installs it, and the
+//! exit code is non-zero — never a stack trace.
+
+mod codegen;
+mod deps;
+mod dist;
+mod process;
+mod run;
+mod test;
+#[cfg(test)]
+mod tidy;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist> [-- ARGS]
+
+  run       install what is missing, build the UI and start Tirek
+  test      run every test and check (Rust, UI, end-to-end, tidy)
+  codegen   regenerate ui/src/lib/bindings.ts from the Rust commands
+  dist      build the Linux .deb package";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.skip_while(|arg| arg == "--").collect();
+    let result = match command.as_deref() {
+        Some("run") => run::run(&rest),
+        Some("test") => test::test(),
+        Some("codegen") => codegen::codegen(),
+        Some("dist") => dist::dist(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the whole chain on one line; a `Missing` block prints as is.
+            eprintln!("\nxtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository's root (the folder holding the workspace `Cargo.toml`).
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the repository root").to_owned()
+}

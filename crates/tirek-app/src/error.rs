@@ -92,9 +92,15 @@ mod tests {
     fn every_error_has_a_message_in_every_language() {
         let errors = [
             AppError::Store(StoreError::DataDirNotAFolder { path: "/x".into() }),
-            AppError::Store(StoreError::DataDirUnwritable { path: "/x".into(), source: std::io::ErrorKind::PermissionDenied.into() }),
+            AppError::Store(StoreError::DataDirUnwritable {
+                path: "/x".into(),
+                source: std::io::ErrorKind::PermissionDenied.into(),
+            }),
             AppError::Store(StoreError::SettingsUnreadable { path: "/x".into(), source: "bad".into() }),
-            AppError::Store(StoreError::SettingsUnsaved { path: "/x".into(), source: std::io::ErrorKind::StorageFull.into() }),
+            AppError::Store(StoreError::SettingsUnsaved {
+                path: "/x".into(),
+                source: std::io::ErrorKind::StorageFull.into(),
+            }),
         ];
         for language in Language::ALL {
             let messages = Messages::new(language);

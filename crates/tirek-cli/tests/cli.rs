@@ -59,7 +59,8 @@ fn info_json_is_one_document_with_the_data_folder() {
 fn the_data_dir_flag_wins_over_the_environment() {
     let from_env = tempfile::tempdir().unwrap();
     let from_flag = tempfile::tempdir().unwrap();
-    let output = tirek(from_env.path(), "en_US.UTF-8", &["--json", "--data-dir", from_flag.path().to_str().unwrap(), "info"]);
+    let output =
+        tirek(from_env.path(), "en_US.UTF-8", &["--json", "--data-dir", from_flag.path().to_str().unwrap(), "info"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
     assert_eq!(json["data_dir"], from_flag.path().to_str().unwrap());
 }

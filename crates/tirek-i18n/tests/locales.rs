@@ -102,10 +102,9 @@ fn every_language_has_the_same_messages_and_placeholders() {
         for (key, shape) in &english {
             match other.get(key) {
                 None => problems.push(format!("{language}: {} lacks `{}`", key.0, key.1)),
-                Some(theirs) if theirs != shape => problems.push(format!(
-                    "{language}: `{}` in {} has {theirs:?}, English has {shape:?}",
-                    key.1, key.0
-                )),
+                Some(theirs) if theirs != shape => {
+                    problems.push(format!("{language}: `{}` in {} has {theirs:?}, English has {shape:?}", key.1, key.0))
+                }
                 Some(_) => {}
             }
         }
@@ -123,9 +122,14 @@ fn a_dropped_placeholder_or_attribute_changes_the_shape() {
         let resource = fluent_syntax::parser::parse(source).expect("parses");
         shapes(&resource).remove(0).1
     };
-    let reference = shape_of("m = Folder { $path }\n    .title = { $count ->\n        [one] one\n       *[other] { $count }\n    }\n");
+    let reference = shape_of(
+        "m = Folder { $path }\n    .title = { $count ->\n        [one] one\n       *[other] { $count }\n    }\n",
+    );
     assert_eq!(reference.variables, BTreeSet::from(["path".to_owned(), "count".to_owned()]));
     assert_eq!(reference.attributes, BTreeSet::from(["title".to_owned()]));
-    assert_ne!(reference, shape_of("m = Folder\n    .title = { $count ->\n        [one] one\n       *[other] { $count }\n    }\n"));
+    assert_ne!(
+        reference,
+        shape_of("m = Folder\n    .title = { $count ->\n        [one] one\n       *[other] { $count }\n    }\n")
+    );
     assert_ne!(reference, shape_of("m = Folder { $path }\n"));
 }

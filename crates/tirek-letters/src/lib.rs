@@ -9,4 +9,3 @@
 //!
 //! The crate is empty until the letters arrive (issue 6); it exists now so that the
 //! workspace in `ARCHITECTURE.md` is the one the code grows into.
-
