@@ -19,6 +19,7 @@ mod run;
 mod test;
 #[cfg(test)]
 mod tidy;
+mod ui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
