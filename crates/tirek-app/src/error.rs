@@ -2,7 +2,7 @@
 //! window translates, and a specific message that the command line prints in the
 //! user's language.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use tirek_i18n::{FluentArgs, Messages};
 use tirek_store::StoreError;
@@ -79,7 +79,7 @@ impl AppError {
     }
 }
 
-fn display(path: &PathBuf) -> String {
+fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
