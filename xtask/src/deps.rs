@@ -32,6 +32,7 @@ const RUN_PACKAGES: &[&str] = &[
     "libssl-dev",
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
+    "fonts-dejavu-core",
 ];
 
 /// Debian packages the test suite adds: a virtual display, the WebKit WebDriver,
@@ -90,7 +91,7 @@ fn ensure_debian_packages(purpose: Purpose) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let install = format!("apt-get install -y --no-install-recommends {}", missing.join(" "));
+    let install = format!("apt-get install -y {}", missing.join(" "));
     if !is_root() {
         bail!(Missing {
             what: format!("Debian packages {}", missing.join(", ")),
@@ -101,7 +102,7 @@ fn ensure_debian_packages(purpose: Purpose) -> Result<()> {
     let apt = |args: &[&str]| {
         Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive").status().is_ok_and(|s| s.success())
     };
-    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    let mut args = vec!["install", "-y", "-q"];
     args.extend(&missing);
     if !(apt(&["update", "-q"]) && apt(&args)) || missing.iter().any(|package| !installed(package)) {
         bail!(Missing {
@@ -123,9 +124,7 @@ fn ensure_node() -> Result<()> {
     let Some(version) = output("node", &["--version"]) else {
         bail!(Missing { what: "Node.js and npm, which build the window's UI".to_owned(), how });
     };
-    let mut parts = version.trim_start_matches('v').split('.').map(|part| part.parse::<u32>().unwrap_or(0));
-    let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    if found < NODE_MINIMUM {
+    if !node_is_recent_enough(&version) {
         bail!(Missing { what: format!("a newer Node.js: found {version}"), how });
     }
     if which("npm").is_none() {
@@ -168,6 +167,12 @@ fn ensure_tauri_driver() -> Result<()> {
     Ok(())
 }
 
+/// Whether `node --version` output such as `v20.19.2` meets [`NODE_MINIMUM`].
+fn node_is_recent_enough(version: &str) -> bool {
+    let mut parts = version.trim().trim_start_matches('v').split('.').map(|part| part.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= NODE_MINIMUM
+}
+
 fn installed(package: &str) -> bool {
     output("dpkg-query", &["-W", "-f=${Status}", package]).is_some_and(|status| status == "install ok installed")
 }
@@ -196,5 +201,42 @@ fn is_newer_or_equal(path: &Path, than: &Path) -> bool {
     match (modified(path), modified(than)) {
         (Some(a), Some(b)) => a >= b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_versions_are_compared_numerically() {
+        let cases = [
+            ("v20.19.0", true),
+            ("v20.20.2", true),
+            ("v22.1.0", true),
+            ("v20.18.9", false),
+            ("v18.19.0", false),
+            ("v8.99.0", false),
+            ("garbage", false),
+        ];
+        for (version, expected) in cases {
+            assert_eq!(node_is_recent_enough(version), expected, "{version}");
+        }
+    }
+
+    #[test]
+    fn a_missing_thing_is_one_short_block_with_the_command() {
+        let missing = Missing {
+            what: "Debian packages xvfb, webkit2gtk-driver".to_owned(),
+            how: vec!["sudo apt-get update".to_owned(), "sudo apt-get install -y xvfb webkit2gtk-driver".to_owned()],
+        };
+        assert_eq!(
+            missing.to_string(),
+            "missing: Debian packages xvfb, webkit2gtk-driver\n\
+             install it with:\n    \
+             sudo apt-get update\n    \
+             sudo apt-get install -y xvfb webkit2gtk-driver\n\
+             then run the same cargo xtask command again."
+        );
     }
 }

@@ -52,8 +52,12 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // `{:#}` prints the whole chain on one line; a `Missing` block prints as is.
-            eprintln!("\nxtask: {err:#}");
+            match err.downcast_ref::<deps::Missing>() {
+                // Something to install: one short block, nothing else.
+                Some(missing) => eprintln!("\n{missing}"),
+                // Anything else: the whole chain on one line.
+                None => eprintln!("\nxtask: {err:#}"),
+            }
             ExitCode::FAILURE
         }
     }
