@@ -1,0 +1,94 @@
+//! Opening a profile's SQLCipher database: the raw key, the pragmas that make every
+//! committed write durable, the migrations, and the checks that tell a wrong key
+//! from a damaged file.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::keys::Secret;
+use crate::{Result, StoreError};
+
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// The schema version this build creates and understands.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |&(version, _, _)| version)
+}
+
+/// Opens (or creates) the encrypted database at `path` with `key`, applies pending
+/// migrations, and returns the connection.
+pub(crate) fn open(path: &Path, key: &Secret) -> Result<Connection> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|err| StoreError::sqlite(path, err))?;
+    // A raw key skips SQLCipher's own PBKDF2: the key is already 256 random bits.
+    let key_pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", *key.sqlcipher_literal()));
+    connection.execute_batch(&key_pragma).map_err(|err| StoreError::sqlite(path, err))?;
+    // The first read is where a wrong key or a foreign file shows.
+    connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(|err| StoreError::sqlite(path, err))?;
+    connection
+        .execute_batch(
+            "PRAGMA cipher_log_level = NONE;
+             PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA secure_delete = ON;
+             PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -65536;",
+        )
+        .map_err(|err| StoreError::sqlite(path, err))?;
+    migrate(&connection, path)?;
+    Ok(connection)
+}
+
+/// Brings the schema up to [`latest_version`], one transaction per migration, so a
+/// failed migration leaves the previous schema intact.
+fn migrate(connection: &Connection, path: &Path) -> Result<()> {
+    let current: u32 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|err| StoreError::sqlite(path, err))?;
+    if current > latest_version() {
+        return Err(StoreError::NewerFormat { path: path.to_owned() });
+    }
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|&&(version, _, _)| version > current) {
+        let apply = || -> rusqlite::Result<()> {
+            connection.execute_batch("BEGIN IMMEDIATE")?;
+            let result = connection.execute_batch(sql).and_then(|()| {
+                connection.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+                connection.execute_batch("COMMIT")
+            });
+            if result.is_err() {
+                let _ = connection.execute_batch("ROLLBACK");
+            }
+            result
+        };
+        apply().map_err(|source| StoreError::Migration { name: name.to_owned(), source })?;
+    }
+    Ok(())
+}
+
+/// Runs SQLite's and SQLCipher's integrity checks; `Ok` when both are clean.
+pub(crate) fn check(connection: &Connection, path: &Path) -> Result<()> {
+    let sqlite: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(|err| StoreError::sqlite(path, err))?;
+    if sqlite != "ok" {
+        return Err(StoreError::Corrupted { path: path.to_owned(), detail: sqlite });
+    }
+    let mut statement =
+        connection.prepare("PRAGMA cipher_integrity_check").map_err(|err| StoreError::sqlite(path, err))?;
+    let problems: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .and_then(Iterator::collect)
+        .map_err(|err| StoreError::sqlite(path, err))?;
+    if let Some(first) = problems.into_iter().next() {
+        return Err(StoreError::Corrupted { path: path.to_owned(), detail: first });
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Profiles as a psychologist meets them: create, unlock, lock out the wrong people,
+//! recover with the printed key, move to a new computer, delete.
+
+use std::sync::Arc;
+
+use tirek_store::keys::KdfParams;
+use tirek_store::{DataDir, DeviceSecrets, MemoryKeyring, NoKeyring, Profiles, StoreError};
+
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+const NOW: i64 = 1_764_000_000;
+
+fn profiles(folder: &tempfile::TempDir, secrets: Arc<dyn DeviceSecrets>) -> Profiles {
+    Profiles::new(&DataDir::open(folder.path()).unwrap(), secrets).with_kdf(KdfParams::FAST_FOR_TESTS)
+}
+
+#[test]
+fn a_new_profile_is_listed_and_opens_with_its_password_only() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let created = profiles.create("  Әлия Нұрланқызы ", PASSWORD, NOW).unwrap();
+    assert!(created.keyring_warning.is_none());
+    assert_eq!(created.profile.name, "Әлия Нұрланқызы");
+    assert_eq!(profiles.list().unwrap(), vec![created.profile.clone()]);
+
+    let open = profiles.unlock(&created.profile.id, PASSWORD).unwrap();
+    assert_eq!(open.summary(), &created.profile);
+    assert_eq!(open.schema_version().unwrap(), tirek_store::latest_schema_version());
+    open.check_integrity().unwrap();
+    drop(open);
+
+    let err = profiles.unlock(&created.profile.id, "тау бұлақ өзен 2025").unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassword), "{err:?}");
+}
+
+#[test]
+fn one_profiles_password_never_opens_another() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let a = profiles.create("Aigul", PASSWORD, NOW).unwrap();
+    let b = profiles.create("Bota", "a different long password", NOW).unwrap();
+    assert!(matches!(profiles.unlock(&b.profile.id, PASSWORD), Err(StoreError::WrongPassword)));
+    assert!(matches!(profiles.unlock(&a.profile.id, "a different long password"), Err(StoreError::WrongPassword)));
+    assert!(matches!(
+        profiles.unlock_with_recovery_key(&b.profile.id, &a.recovery_key),
+        Err(StoreError::WrongRecoveryKey)
+    ));
+    assert_eq!(profiles.list().unwrap().len(), 2);
+}
+
+#[test]
+fn the_recovery_key_resets_a_forgotten_password() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let created = profiles.create("Aigul", PASSWORD, NOW).unwrap();
+    let id = &created.profile.id;
+
+    assert!(matches!(
+        profiles.reset_password(id, "ABCD-EFGH", "new long password"),
+        Err(StoreError::MalformedRecoveryKey)
+    ));
+    let typed = created.recovery_key.to_lowercase().replace('-', " ");
+    profiles.reset_password(id, &typed, "new long password").unwrap();
+    assert!(matches!(profiles.unlock(id, PASSWORD), Err(StoreError::WrongPassword)));
+    profiles.unlock(id, "new long password").unwrap();
+}
+
+#[test]
+fn changing_the_password_needs_the_old_one_and_a_strong_new_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    assert!(matches!(
+        profiles.change_password(&id, "wrong old password", "new long password"),
+        Err(StoreError::WrongPassword)
+    ));
+    assert!(matches!(profiles.change_password(&id, PASSWORD, "short"), Err(StoreError::WeakPassword(_))));
+    profiles.change_password(&id, PASSWORD, "new long password").unwrap();
+    profiles.unlock(&id, "new long password").unwrap();
+}
+
+#[test]
+fn weak_passwords_and_bad_names_create_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    assert!(matches!(profiles.create("Aigul", "1234567890", NOW), Err(StoreError::WeakPassword(_))));
+    assert!(matches!(profiles.create(" ", PASSWORD, NOW), Err(StoreError::BadProfileName(_))));
+    assert!(profiles.list().unwrap().is_empty());
+}
+
+#[test]
+fn a_profile_copied_to_another_computer_opens_only_with_the_recovery_key() {
+    let folder = tempfile::tempdir().unwrap();
+    let first_computer = Arc::new(MemoryKeyring::default());
+    let created = profiles(&folder, first_computer).create("Aigul", PASSWORD, NOW).unwrap();
+    let id = &created.profile.id;
+
+    // Same files, a keyring that has never seen this profile.
+    let second = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    assert!(matches!(second.unlock(id, PASSWORD), Err(StoreError::DeviceSecretMissing)));
+    second.unlock_with_recovery_key(id, &created.recovery_key).unwrap();
+    // Resetting the password there binds the profile to the new computer.
+    second.reset_password(id, &created.recovery_key, PASSWORD).unwrap();
+    second.unlock(id, PASSWORD).unwrap();
+}
+
+#[test]
+fn without_a_keyring_the_password_alone_protects_the_profile_and_the_user_is_told() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(NoKeyring));
+    let created = profiles.create("Aigul", PASSWORD, NOW).unwrap();
+    assert!(created.keyring_warning.is_some());
+    profiles.unlock(&created.profile.id, PASSWORD).unwrap();
+}
+
+#[test]
+fn a_second_instance_is_told_the_profile_is_open() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    let first = profiles.unlock(&id, PASSWORD).unwrap();
+    assert!(matches!(profiles.unlock(&id, PASSWORD), Err(StoreError::ProfileInUse)));
+    drop(first);
+    profiles.unlock(&id, PASSWORD).unwrap();
+}
+
+#[test]
+fn a_file_that_is_not_a_tirek_database_is_named_as_such() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    let database = folder.path().join("profiles").join(&id).join("tirek.db");
+    std::fs::write(&database, b"this is a spreadsheet, not a database".repeat(200)).unwrap();
+    let _ = std::fs::remove_file(database.with_extension("db-wal"));
+    let err = profiles.unlock(&id, PASSWORD).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+}
+
+#[test]
+fn deleting_a_profile_needs_its_password_and_removes_everything() {
+    let folder = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(MemoryKeyring::default());
+    let profiles = profiles(&folder, keyring.clone());
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    assert!(matches!(profiles.delete(&id, "not the password"), Err(StoreError::WrongPassword)));
+    profiles.delete(&id, PASSWORD).unwrap();
+    assert!(profiles.list().unwrap().is_empty());
+    assert!(!folder.path().join("profiles").join(&id).exists());
+    assert_eq!(keyring.get(&id).unwrap(), None, "the device secret is forgotten too");
+    assert!(matches!(profiles.unlock(&id, PASSWORD), Err(StoreError::ProfileNotFound { .. })));
+}
+
+#[test]
+fn a_typed_profile_id_cannot_reach_outside_the_profiles_folder() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    for id in ["../..", "", "a/b", "..%2f"] {
+        assert!(matches!(profiles.unlock(id, PASSWORD), Err(StoreError::ProfileNotFound { .. })), "{id}");
+    }
+}
+
+#[test]
+fn the_database_on_disk_is_encrypted_not_plain_sqlite() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    drop(profiles.unlock(&id, PASSWORD).unwrap());
+    let bytes = std::fs::read(folder.path().join("profiles").join(&id).join("tirek.db")).unwrap();
+    assert!(bytes.len() >= 4096, "a page at least");
+    assert_ne!(&bytes[..16], b"SQLite format 3\0", "a plain SQLite header means no encryption");
+    let key_file = std::fs::read_to_string(folder.path().join("profiles").join(&id).join("keys.json")).unwrap();
+    assert!(key_file.contains("\"argon2id\""), "{key_file}");
+}
