@@ -33,11 +33,13 @@ const RUN_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
     "fonts-dejavu-core",
+    "libdbus-1-dev",
 ];
 
 /// Debian packages the test suite adds: a virtual display, the WebKit WebDriver,
 /// a D-Bus session with a keyring, and poppler to read PDFs back.
-const TEST_PACKAGES: &[&str] = &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "poppler-utils"];
+const TEST_PACKAGES: &[&str] =
+    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils"];
 
 /// The oldest Node.js that Vite 8 runs on.
 const NODE_MINIMUM: (u32, u32) = (20, 19);

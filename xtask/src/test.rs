@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check there is, in the order that fails fastest —
 //! formatting, lints, Rust tests (including the tidy and bindings checks), the UI's
-//! type check and unit tests, then the end-to-end suite in the real window.
+//! type check and unit tests, then the end-to-end suite in the real window. Both test
+//! suites run in a private D-Bus session with a real, throw-away gnome-keyring.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -11,10 +12,11 @@ use crate::deps::{self, Purpose};
 use crate::process::{self, step};
 use crate::ui;
 
-/// The end-to-end suite normally takes well under a minute; this only stops a hang.
+/// Limits that only stop a hang; the suites normally take a few minutes at most.
+const RUST_TESTS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const E2E_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-/// The variable that marks every process of one end-to-end run, for the sweep.
-const RUN_MARKER: &str = "TIREK_E2E_RUN";
+/// The variable that marks every process of one test session, for the sweep.
+const RUN_MARKER: &str = "TIREK_TEST_SESSION";
 
 /// Runs everything.
 pub(crate) fn test() -> Result<()> {
@@ -28,34 +30,45 @@ pub(crate) fn test() -> Result<()> {
     step("clippy", || {
         process::run(&mut cargo(&["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
-    step("Rust tests (unit, integration, tidy, bindings, locales)", || {
-        process::run(&mut cargo(&["test", "--locked", "--workspace", "--exclude", "tirek-e2e"]))
+    step("Rust tests (unit, integration, keyring, tidy, bindings, locales)", || {
+        in_test_session(&["cargo", "test", "--locked", "--workspace", "--exclude", "tirek-e2e"], RUST_TESTS_TIMEOUT)
     })?;
     step("UI type check", || process::run(&mut ui::npm(&["run", "check"])))?;
     step("UI unit tests", || process::run(&mut ui::npm(&["test"])))?;
     step("build the app", || process::run(&mut cargo(&["build", "--locked", "--package", "tirek-desktop"])))?;
-    step("end-to-end tests in the real window", end_to_end)?;
+    step("end-to-end tests in the real window", || {
+        in_test_session(&["cargo", "test", "--locked", "--package", "tirek-e2e", "--", "--test-threads=1"], E2E_TIMEOUT)
+    })?;
 
     println!("\nall checks passed in {:.1} min", started.elapsed().as_secs_f32() / 60.0);
     Ok(())
 }
 
-/// Runs the end-to-end suite in a private D-Bus session, then stops anything the
-/// run left behind, pass, fail or time-out.
-fn end_to_end() -> Result<()> {
+/// Runs `command` in a private D-Bus session with an unlocked gnome-keyring whose
+/// files live under `target/test-home` (never the developer's own keyring), then
+/// stops anything the run left behind — pass, fail or time-out.
+fn in_test_session(command: &[&str], timeout: Duration) -> Result<()> {
     let root = crate::root();
+    let home = root.join("target/test-home");
+    std::fs::create_dir_all(home.join("share")).context("create target/test-home")?;
     let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let marker = format!("{}-{}", std::process::id(), since_epoch.as_nanos());
-    let mut command = Command::new("dbus-run-session");
-    command
-        .args(["--", "cargo", "test", "--locked", "--package", "tirek-e2e", "--", "--test-threads=1"])
+    // The keyring's password only guards this throw-away test keyring.
+    let start_keyring = "printf tirek-test-keyring | gnome-keyring-daemon --components=secrets --daemonize --unlock \
+                         >/dev/null && exec \"$@\"";
+    let mut session = Command::new("dbus-run-session");
+    session
+        .args(["--", "bash", "-c", start_keyring, "tirek-test-session"])
+        .args(command)
         .current_dir(&root)
         .env(RUN_MARKER, &marker)
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("TIREK_KEYRING_TEST", "1")
         .env("TIREK_E2E_APP", root.join("target/debug/tirek-desktop"));
-    println!("\n$ dbus-run-session -- cargo test --locked --package tirek-e2e -- --test-threads=1");
-    let mut child = command.spawn().context("could not start dbus-run-session")?;
+    println!("\n$ dbus-run-session -- (gnome-keyring) {}", command.join(" "));
+    let mut child = session.spawn().context("could not start dbus-run-session")?;
 
-    let deadline = Instant::now() + E2E_TIMEOUT;
+    let deadline = Instant::now() + timeout;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
@@ -69,18 +82,18 @@ fn end_to_end() -> Result<()> {
     };
     let swept = sweep(&marker);
     if swept > 0 {
-        println!("stopped {swept} process(es) the end-to-end run left behind");
+        println!("stopped {swept} process(es) the run left behind");
     }
     match status {
-        None => bail!("the end-to-end suite did not finish within {} min", E2E_TIMEOUT.as_secs() / 60),
-        Some(status) if !status.success() => bail!("the end-to-end suite failed ({status})"),
+        None => bail!("`{}` did not finish within {} min", command.join(" "), timeout.as_secs() / 60),
+        Some(status) if !status.success() => bail!("`{}` failed ({status})", command.join(" ")),
         Some(_) => Ok(()),
     }
 }
 
-/// Kills every process whose environment carries `TIREK_E2E_RUN=<marker>`: Xvfb,
-/// tauri-driver, WebKitWebDriver, the app and its WebKit helpers, and the D-Bus
-/// daemon of the run. Returns how many there were.
+/// Kills every process whose environment carries `TIREK_TEST_SESSION=<marker>`:
+/// Xvfb, tauri-driver, WebKitWebDriver, the app and its WebKit helpers, the keyring
+/// and the D-Bus daemon of the run. Returns how many there were.
 fn sweep(marker: &str) -> usize {
     let needle = format!("{RUN_MARKER}={marker}");
     let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use tirek_domain::credentials::{BadProfileName, MAX_NAME_CHARS, MIN_PASSWORD_CHARS, WeakPassword};
+
 use tirek_i18n::{FluentArgs, Messages};
 use tirek_store::StoreError;
 
@@ -41,14 +43,40 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 impl AppError {
     /// The stable kind the window translates.
     pub fn kind(&self) -> ErrorKind {
+        use StoreError as S;
         match self {
-            AppError::Store(_) => ErrorKind::Storage,
+            AppError::Store(error) => match error {
+                S::WrongPassword
+                | S::WrongRecoveryKey
+                | S::MalformedRecoveryKey
+                | S::BadProfileName(_)
+                | S::WeakPassword(_) => ErrorKind::Validation,
+                S::DeviceSecretMissing | S::KeyringUnavailable(_) => ErrorKind::Locked,
+                S::ProfileNotFound { .. } => ErrorKind::NotFound,
+                S::ProfileInUse => ErrorKind::Conflict,
+                S::Migration { .. } | S::Sqlite { .. } => ErrorKind::Internal,
+                S::DataDirUnwritable { .. }
+                | S::DataDirNotAFolder { .. }
+                | S::SettingsUnreadable { .. }
+                | S::SettingsUnsaved { .. }
+                | S::Io { .. }
+                | S::DiskFull { .. }
+                | S::KeyFileDamaged { .. }
+                | S::NewerFormat { .. }
+                | S::NotADatabase { .. }
+                | S::DatabaseLocked { .. }
+                | S::Corrupted { .. } => ErrorKind::Storage,
+            },
         }
     }
 
     /// The input field at fault, for validation errors.
     pub fn field(&self) -> Option<&'static str> {
         match self {
+            AppError::Store(StoreError::WrongPassword) => Some("password"),
+            AppError::Store(StoreError::WrongRecoveryKey | StoreError::MalformedRecoveryKey) => Some("recovery_key"),
+            AppError::Store(StoreError::BadProfileName(_)) => Some("name"),
+            AppError::Store(StoreError::WeakPassword(_)) => Some("new_password"),
             AppError::Store(_) => None,
         }
     }
@@ -56,31 +84,86 @@ impl AppError {
     /// The specific message in the user's language, one line, for the command line
     /// and for banners that need more than the kind.
     pub fn localized(&self, messages: &Messages) -> String {
+        use StoreError as S;
         let mut args = FluentArgs::new();
-        let id = match self {
-            AppError::Store(StoreError::DataDirUnwritable { path, .. }) => {
-                args.set("path", display(path));
+        let mut path = |path: &Path| args.set("path", path.display().to_string());
+        let AppError::Store(error) = self;
+        let id = match error {
+            S::DataDirUnwritable { path: p, .. } => {
+                path(p);
                 "error-data-dir-unwritable"
             }
-            AppError::Store(StoreError::DataDirNotAFolder { path }) => {
-                args.set("path", display(path));
+            S::DataDirNotAFolder { path: p } => {
+                path(p);
                 "error-data-dir-unusable"
             }
-            AppError::Store(StoreError::SettingsUnreadable { path, .. }) => {
-                args.set("path", display(path));
+            S::SettingsUnreadable { path: p, .. } => {
+                path(p);
                 "error-settings-unreadable"
             }
-            AppError::Store(StoreError::SettingsUnsaved { path, .. }) => {
-                args.set("path", display(path));
+            S::SettingsUnsaved { path: p, .. } => {
+                path(p);
                 "error-settings-unsaved"
             }
+            S::Io { path: p, .. } => {
+                path(p);
+                "error-io"
+            }
+            S::DiskFull { path: p } => {
+                path(p);
+                "error-disk-full"
+            }
+            S::KeyFileDamaged { path: p } => {
+                path(p);
+                "error-key-file-damaged"
+            }
+            S::NewerFormat { path: p } => {
+                path(p);
+                "error-newer-format"
+            }
+            S::NotADatabase { path: p } => {
+                path(p);
+                "error-not-a-database"
+            }
+            S::DatabaseLocked { path: p } => {
+                path(p);
+                "error-database-locked"
+            }
+            S::Sqlite { path: p, .. } => {
+                path(p);
+                "error-database"
+            }
+            S::Corrupted { path: p, detail } => {
+                path(p);
+                args.set("detail", detail.clone());
+                "error-database-corrupted"
+            }
+            S::Migration { name, .. } => {
+                args.set("name", name.clone());
+                "error-migration"
+            }
+            S::WrongPassword => "error-wrong-password",
+            S::WrongRecoveryKey => "error-wrong-recovery-key",
+            S::MalformedRecoveryKey => "error-malformed-recovery-key",
+            S::DeviceSecretMissing => "error-device-secret-missing",
+            S::KeyringUnavailable(_) => "error-keyring-unavailable",
+            S::ProfileNotFound { .. } => "error-profile-not-found",
+            S::ProfileInUse => "error-profile-in-use",
+            S::BadProfileName(BadProfileName::Empty) => "error-profile-name-empty",
+            S::BadProfileName(BadProfileName::TooLong) => {
+                args.set("max", MAX_NAME_CHARS);
+                "error-profile-name-too-long"
+            }
+            S::BadProfileName(BadProfileName::ControlCharacter) => "error-profile-name-control",
+            S::WeakPassword(WeakPassword::TooShort) => {
+                args.set("min", MIN_PASSWORD_CHARS);
+                "error-password-too-short"
+            }
+            S::WeakPassword(WeakPassword::TooCommon) => "error-password-too-common",
+            S::WeakPassword(WeakPassword::ContainsName) => "error-password-contains-name",
         };
         messages.format(id, Some(&args))
     }
-}
-
-fn display(path: &Path) -> String {
-    path.display().to_string()
 }
 
 #[cfg(test)]
@@ -108,6 +191,12 @@ mod tests {
                 let text = error.localized(&messages);
                 assert!(!text.starts_with("error-"), "{language}: no message for {error:?}");
                 assert!(text.contains("/x"), "{language}: {text} lacks its argument");
+            }
+            let password = AppError::Store(StoreError::WeakPassword(WeakPassword::TooShort)).localized(&messages);
+            assert!(password.contains(&MIN_PASSWORD_CHARS.to_string()), "{language}: {password}");
+            for error in [StoreError::WrongPassword, StoreError::ProfileInUse, StoreError::DeviceSecretMissing] {
+                let text = AppError::Store(error).localized(&messages);
+                assert!(!text.starts_with("error-"), "{language}: {text}");
             }
         }
     }
