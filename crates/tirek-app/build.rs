@@ -10,10 +10,10 @@ fn main() {
     // Rebuild the stamp when HEAD moves: a checkout changes HEAD, a commit changes
     // the branch it points to.
     let mut watched = vec![git.join("HEAD"), git.join("packed-refs")];
-    if let Ok(head) = std::fs::read_to_string(git.join("HEAD")) {
-        if let Some(branch) = head.trim().strip_prefix("ref: ") {
-            watched.push(git.join(branch));
-        }
+    if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
+        && let Some(branch) = head.trim().strip_prefix("ref: ")
+    {
+        watched.push(git.join(branch));
     }
     for path in watched.iter().filter(|path| path.exists()) {
         println!("cargo::rerun-if-changed={}", path.display());
