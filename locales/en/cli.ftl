@@ -3,3 +3,16 @@
 cli-info-data-dir-writable = writable
 cli-info-data-dir-not-writable = not writable
 cli-info-language = Language
+cli-password-prompt = Password:
+cli-password-repeat = Repeat the password:
+cli-old-password-prompt = Current password:
+cli-new-password-prompt = New password:
+cli-recovery-key-prompt = Recovery key:
+cli-password-mismatch = The two passwords differ; nothing was changed
+cli-secret-missing = Expected one more line on standard input (a password or recovery key); nothing was changed
+cli-profile-created = Profile created: { $name } ({ $id })
+cli-recovery-key-heading = Recovery key — shown only this once. Print it or write it down and keep it in the clinic safe; it opens the profile if the password is forgotten or the computer is replaced:
+cli-password-changed = The password has been changed
+cli-profile-deleted = The profile and everything in it have been deleted
+cli-db-check-ok = The database is intact: SQLite and SQLCipher integrity checks found no damage
+cli-no-profiles = No profiles on this computer yet. Create one with: tirek profile create --name "Your name"

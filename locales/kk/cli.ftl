@@ -3,3 +3,16 @@
 cli-info-data-dir-writable = жазуға болады
 cli-info-data-dir-not-writable = жазу мүмкін емес
 cli-info-language = Тіл
+cli-password-prompt = Құпиясөз:
+cli-password-repeat = Құпиясөзді қайталаңыз:
+cli-old-password-prompt = Қазіргі құпиясөз:
+cli-new-password-prompt = Жаңа құпиясөз:
+cli-recovery-key-prompt = Қалпына келтіру кілті:
+cli-password-mismatch = Құпиясөздер сәйкес келмейді; ештеңе өзгерген жоқ
+cli-secret-missing = Стандартты енгізуде тағы бір жол күтілді (құпиясөз немесе қалпына келтіру кілті); ештеңе өзгерген жоқ
+cli-profile-created = Профиль жасалды: { $name } ({ $id })
+cli-recovery-key-heading = Қалпына келтіру кілті — тек бір рет көрсетіледі. Оны басып шығарыңыз немесе жазып алып, емхана сейфінде сақтаңыз; құпиясөз ұмытылса немесе компьютер ауыстырылса, профильді осы кілт ашады:
+cli-password-changed = Құпиясөз өзгертілді
+cli-profile-deleted = Профиль және ондағы барлық деректер жойылды
+cli-db-check-ok = Дерекқор бүтін: SQLite және SQLCipher тұтастық тексерулері ешқандай зақым таппады
+cli-no-profiles = Бұл компьютерде әзірге профиль жоқ. Профиль жасаңыз: tirek profile create --name "Сіздің атыңыз"

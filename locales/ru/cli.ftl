@@ -3,3 +3,16 @@
 cli-info-data-dir-writable = запись разрешена
 cli-info-data-dir-not-writable = запись невозможна
 cli-info-language = Язык
+cli-password-prompt = Пароль:
+cli-password-repeat = Повторите пароль:
+cli-old-password-prompt = Текущий пароль:
+cli-new-password-prompt = Новый пароль:
+cli-recovery-key-prompt = Ключ восстановления:
+cli-password-mismatch = Пароли не совпадают; ничего не изменено
+cli-secret-missing = На стандартном вводе ожидалась ещё одна строка (пароль или ключ восстановления); ничего не изменено
+cli-profile-created = Профиль создан: { $name } ({ $id })
+cli-recovery-key-heading = Ключ восстановления — показывается только один раз. Распечатайте или запишите его и храните в сейфе поликлиники; он открывает профиль, если пароль забыт или компьютер заменён:
+cli-password-changed = Пароль изменён
+cli-profile-deleted = Профиль и все его данные удалены
+cli-db-check-ok = База данных цела: проверки целостности SQLite и SQLCipher не нашли повреждений
+cli-no-profiles = На этом компьютере пока нет профилей. Создайте профиль: tirek profile create --name "Ваше имя"

@@ -35,6 +35,9 @@ pub enum AppError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Several profiles exist and the command did not say which.
+    #[error("several profiles exist: choose one")]
+    ProfileNotChosen,
 }
 
 /// The result of a use case.
@@ -67,6 +70,7 @@ impl AppError {
                 | S::DatabaseLocked { .. }
                 | S::Corrupted { .. } => ErrorKind::Storage,
             },
+            AppError::ProfileNotChosen => ErrorKind::Validation,
         }
     }
 
@@ -77,6 +81,7 @@ impl AppError {
             AppError::Store(StoreError::WrongRecoveryKey | StoreError::MalformedRecoveryKey) => Some("recovery_key"),
             AppError::Store(StoreError::BadProfileName(_)) => Some("name"),
             AppError::Store(StoreError::WeakPassword(_)) => Some("new_password"),
+            AppError::ProfileNotChosen => Some("profile"),
             AppError::Store(_) => None,
         }
     }
@@ -87,7 +92,10 @@ impl AppError {
         use StoreError as S;
         let mut args = FluentArgs::new();
         let mut path = |path: &Path| args.set("path", path.display().to_string());
-        let AppError::Store(error) = self;
+        let error = match self {
+            AppError::Store(error) => error,
+            AppError::ProfileNotChosen => return messages.get("error-profile-not-chosen"),
+        };
         let id = match error {
             S::DataDirUnwritable { path: p, .. } => {
                 path(p);

@@ -7,9 +7,11 @@
 //! and no PDF code of its own; it knows nothing of Tauri or of the terminal.
 
 mod error;
+mod profiles;
 mod session;
 
 pub use error::{AppError, ErrorKind, Result};
+pub use profiles::{Created, ProfileSummary};
 pub use session::{App, AppInfo};
 
 use std::path::PathBuf;

@@ -3,10 +3,10 @@
 //! invocation.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tirek_domain::Language;
-use tirek_store::{DataDir, DeviceSettings};
+use tirek_store::{DataDir, DeviceSecrets, DeviceSettings, OpenProfile, OsKeyring};
 
 use crate::{AppError, Result};
 
@@ -27,14 +27,18 @@ pub struct AppInfo {
 #[derive(Debug)]
 pub struct App {
     data_dir_path: PathBuf,
+    pub(crate) secrets: Arc<dyn DeviceSecrets>,
+    pub(crate) kdf: tirek_store::keys::KdfParams,
     state: Mutex<State>,
 }
 
 #[derive(Debug)]
-struct State {
+pub(crate) struct State {
     /// `None` while the data folder refuses writes.
-    data_dir: Option<DataDir>,
+    pub(crate) data_dir: Option<DataDir>,
     settings: DeviceSettings,
+    /// The unlocked profile; `None` while locked.
+    pub(crate) open: Option<OpenProfile>,
 }
 
 impl App {
@@ -42,6 +46,12 @@ impl App {
     /// be used, a damaged settings file) comes back beside the app and shows in
     /// [`App::info`], so the window can say so instead of crashing.
     pub fn start(data_dir: &Path) -> (App, Vec<AppError>) {
+        App::start_with(data_dir, Arc::new(OsKeyring))
+    }
+
+    /// Starts Tirek with device secrets kept in `secrets` (tests pass an in-memory
+    /// keyring; the app and the CLI use the operating system's).
+    pub fn start_with(data_dir: &Path, secrets: Arc<dyn DeviceSecrets>) -> (App, Vec<AppError>) {
         let mut problems = Vec::new();
         let data_dir_opened = match DataDir::open(data_dir) {
             Ok(opened) => Some(opened),
@@ -64,12 +74,29 @@ impl App {
         };
         let app = App {
             data_dir_path: data_dir.to_owned(),
-            state: Mutex::new(State { data_dir: data_dir_opened, settings }),
+            secrets,
+            kdf: tirek_store::keys::KdfParams::UNLOCK,
+            state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None }),
         };
         (app, problems)
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
+    /// Uses cheaper key derivation for new and changed passwords (tests only).
+    pub fn with_fast_key_derivation_for_tests(mut self) -> App {
+        self.kdf = tirek_store::keys::KdfParams::FAST_FOR_TESTS;
+        self
+    }
+
+    /// The data folder, opening it again if it refused writes at start.
+    pub(crate) fn data_dir(&self) -> Result<DataDir> {
+        let mut state = self.state();
+        if state.data_dir.is_none() {
+            state.data_dir = Some(DataDir::open(&self.data_dir_path)?);
+        }
+        Ok(state.data_dir.clone().expect("opened just above"))
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave `State` half-updated: every
         // update below is a single assignment.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -94,14 +121,11 @@ impl App {
     /// choice takes effect even when it cannot be saved; the error says why it will
     /// not survive a restart.
     pub fn set_language(&self, language: Language) -> Result<()> {
-        let mut state = self.state();
-        state.settings.language = Some(language);
-        if state.data_dir.is_none() {
-            // Someone may have fixed the folder's permissions since Tirek started.
-            state.data_dir = Some(DataDir::open(&self.data_dir_path)?);
-        }
-        let data_dir = state.data_dir.as_ref().expect("opened just above");
-        Ok(state.settings.save(data_dir)?)
+        self.state().settings.language = Some(language);
+        // Someone may have fixed the folder's permissions since Tirek started.
+        let data_dir = self.data_dir()?;
+        let settings = self.state().settings.clone();
+        Ok(settings.save(&data_dir)?)
     }
 }
 

@@ -8,6 +8,9 @@
 //! 1 the user's input or environment is wrong (one translated line says why),
 //! 2 the command line itself is malformed (clap's usage error).
 
+mod profile;
+mod secrets;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +46,39 @@ struct Cli {
 enum Command {
     /// Show the version, build and data folder of this copy of Tirek
     Info,
+    /// Create, list and manage the profiles on this computer
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
+    /// Check a profile's database
+    #[command(subcommand)]
+    Db(profile::DbCommand),
+}
+
+/// Why a command failed: an error of the use cases, or the command line's own
+/// problem (a missing password line, two passwords that differ), already translated.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    App(AppError),
+    Message(String),
+}
+
+impl Failure {
+    pub(crate) fn message(messages: &Messages, id: &str) -> Failure {
+        Failure::Message(messages.get(id))
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Failure {
+        Failure::App(error)
+    }
+}
+
+/// Prints `value` as one JSON document on stdout.
+pub(crate) fn print_json(value: &impl Serialize) {
+    let mut stdout = std::io::stdout().lock();
+    let _ =
+        serde_json::to_writer_pretty(&mut stdout, value).map_err(std::io::Error::from).and_then(|()| writeln!(stdout));
 }
 
 /// `tirek info --json`.
@@ -60,19 +96,31 @@ fn main() -> ExitCode {
     let data_dir = tirek_app::resolve_data_dir(cli.data_dir.clone());
     let (app, problems) = App::start(&data_dir);
     let messages = Messages::new(app.language());
-    let outcome = match cli.command {
-        Command::Info => info(&cli, &app, &messages, &problems),
+    let outcome = match &cli.command {
+        Command::Info => info(&cli, &app, &messages, problems),
+        Command::Profile(command) => profile::run(command, &cli, &app, &messages),
+        Command::Db(command) => profile::run_db(command, &cli, &app, &messages),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("{}: {}", messages.get("error-prefix"), err.localized(&messages));
+        Err(failure) => {
+            let text = match failure {
+                Failure::App(err) => {
+                    // The chain for whoever supports the clinic: never clinical data.
+                    if std::env::var_os("TIREK_LOG").is_some() {
+                        eprintln!("{err:?}");
+                    }
+                    err.localized(&messages)
+                }
+                Failure::Message(text) => text,
+            };
+            eprintln!("{}: {text}", messages.get("error-prefix"));
             ExitCode::from(1)
         }
     }
 }
 
-fn info<'a>(cli: &Cli, app: &App, messages: &Messages, problems: &'a [AppError]) -> Result<(), &'a AppError> {
+fn info(cli: &Cli, app: &App, messages: &Messages, problems: Vec<AppError>) -> Result<(), Failure> {
     let info = app.info();
     let mut stdout = std::io::stdout().lock();
     let written = if cli.json {
@@ -99,13 +147,11 @@ fn info<'a>(cli: &Cli, app: &App, messages: &Messages, problems: &'a [AppError])
     // A closed pipe (`tirek info | head -1`) is not the user's problem to read about.
     drop(written);
     // `info` is how an installer checks a machine, so an unusable data folder fails it.
-    match problems.first() {
-        Some(problem) if !info.data_dir_writable => Err(problem),
-        _ => {
-            warn_all(problems, messages);
-            Ok(())
-        }
+    if !info.data_dir_writable {
+        return problems.into_iter().next().map_or(Ok(()), |problem| Err(problem.into()));
     }
+    warn_all(&problems, messages);
+    Ok(())
 }
 
 /// Prints problems that do not stop the command, one translated line each.

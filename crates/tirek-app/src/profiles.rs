@@ -1,0 +1,137 @@
+//! Profile use cases: create, list, unlock and lock, change or reset the password,
+//! delete, check the database. Locking drops the open database, which closes it
+//! and wipes its key.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use tirek_store::{Created, ProfileSummary};
+use tirek_store::{Profiles, StoreError};
+
+use crate::{App, AppError, Result};
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs() as i64)
+}
+
+impl App {
+    fn profiles(&self) -> Result<Profiles> {
+        Ok(Profiles::new(&self.data_dir()?, self.secrets.clone()).with_kdf(self.kdf))
+    }
+
+    /// Every profile on this computer.
+    pub fn list_profiles(&self) -> Result<Vec<ProfileSummary>> {
+        Ok(self.profiles()?.list()?)
+    }
+
+    /// The profile a command means: the one whose id or name is `wanted`, or the only
+    /// profile when there is just one.
+    pub fn find_profile(&self, wanted: Option<&str>) -> Result<ProfileSummary> {
+        let profiles = self.list_profiles()?;
+        let found = match wanted {
+            Some(wanted) => profiles.into_iter().find(|p| p.id == wanted || p.name == wanted.trim()),
+            None if profiles.len() == 1 => profiles.into_iter().next(),
+            None if profiles.is_empty() => None,
+            None => return Err(AppError::ProfileNotChosen),
+        };
+        found.ok_or_else(|| StoreError::ProfileNotFound { id: wanted.unwrap_or_default().to_owned() }.into())
+    }
+
+    /// Creates a profile. The recovery key in the result is shown once and never kept.
+    pub fn create_profile(&self, name: &str, password: &str) -> Result<Created> {
+        let created = self.profiles()?.create(name, password, now())?;
+        if let Some(warning) = &created.keyring_warning {
+            tracing::warn!(reason = %warning.0, "no keyring: the profile is protected by its password alone");
+        }
+        Ok(created)
+    }
+
+    /// Unlocks a profile with its password; it stays open until [`App::lock`].
+    pub fn unlock(&self, id: &str, password: &str) -> Result<ProfileSummary> {
+        let open = self.profiles()?.unlock(id, password)?;
+        let summary = open.summary().clone();
+        self.state().open = Some(open);
+        Ok(summary)
+    }
+
+    /// Unlocks a profile with its recovery key.
+    pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str) -> Result<ProfileSummary> {
+        let open = self.profiles()?.unlock_with_recovery_key(id, recovery_key)?;
+        let summary = open.summary().clone();
+        self.state().open = Some(open);
+        Ok(summary)
+    }
+
+    /// Locks: closes the database, which wipes its key from memory.
+    pub fn lock(&self) {
+        self.state().open = None;
+    }
+
+    /// The unlocked profile, if any.
+    pub fn unlocked_profile(&self) -> Option<ProfileSummary> {
+        self.state().open.as_ref().map(|open| open.summary().clone())
+    }
+
+    /// Replaces the password, knowing the old one.
+    pub fn change_password(&self, id: &str, old: &str, new: &str) -> Result<()> {
+        Ok(self.profiles()?.change_password(id, old, new)?)
+    }
+
+    /// Sets a new password with the recovery key.
+    pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str) -> Result<()> {
+        Ok(self.profiles()?.reset_password(id, recovery_key, new)?)
+    }
+
+    /// Deletes a profile and everything in it; needs its password.
+    pub fn delete_profile(&self, id: &str, password: &str) -> Result<()> {
+        if self.unlocked_profile().is_some_and(|open| open.id == id) {
+            self.lock();
+        }
+        Ok(self.profiles()?.delete(id, password)?)
+    }
+
+    /// Opens a profile, runs SQLite's and SQLCipher's integrity checks, and closes it.
+    pub fn check_database(&self, id: &str, password: &str) -> Result<()> {
+        let open = self.profiles()?.unlock(id, password)?;
+        Ok(open.check_integrity()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use tirek_store::MemoryKeyring;
+
+    const PASSWORD: &str = "тау бұлақ өзен 2026";
+
+    fn app(folder: &tempfile::TempDir) -> App {
+        App::start_with(folder.path(), Arc::new(MemoryKeyring::default())).0.with_fast_key_derivation_for_tests()
+    }
+
+    #[test]
+    fn unlock_and_lock_hold_and_release_the_profile() {
+        let folder = tempfile::tempdir().unwrap();
+        let app = app(&folder);
+        let created = app.create_profile("Әлия", PASSWORD).unwrap();
+        assert_eq!(app.unlocked_profile(), None);
+        app.unlock(&created.profile.id, PASSWORD).unwrap();
+        assert_eq!(app.unlocked_profile(), Some(created.profile.clone()));
+        app.lock();
+        assert_eq!(app.unlocked_profile(), None);
+        app.check_database(&created.profile.id, PASSWORD).unwrap();
+    }
+
+    #[test]
+    fn a_profile_is_found_by_id_by_name_or_as_the_only_one() {
+        let folder = tempfile::tempdir().unwrap();
+        let app = app(&folder);
+        assert!(matches!(app.find_profile(None), Err(AppError::Store(StoreError::ProfileNotFound { .. }))));
+        let aliya = app.create_profile("Әлия", PASSWORD).unwrap().profile;
+        assert_eq!(app.find_profile(None).unwrap(), aliya);
+        let bota = app.create_profile("Бота", PASSWORD).unwrap().profile;
+        assert!(matches!(app.find_profile(None), Err(AppError::ProfileNotChosen)));
+        assert_eq!(app.find_profile(Some("Бота")).unwrap(), bota);
+        assert_eq!(app.find_profile(Some(&aliya.id)).unwrap(), aliya);
+    }
+}

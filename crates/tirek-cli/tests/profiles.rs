@@ -1,0 +1,108 @@
+//! `tirek profile …` and `tirek db check` as an administrator's script uses them:
+//! secrets on stdin, JSON out, translated one-line errors, exit codes 0/1/2.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+
+fn tirek(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tirek"))
+        .args(args)
+        .env("TIREK_DATA_DIR", data_dir)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tirek runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("tirek finishes")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("one JSON document")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_profile_is_created_listed_checked_recovered_and_deleted_from_a_script() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+
+    let created = json(&tirek(dir, &["--json", "--password-stdin", "profile", "create", "--name", "Әлия"], PASSWORD));
+    let id = created["id"].as_str().unwrap().to_owned();
+    let recovery_key = created["recovery_key"].as_str().unwrap().to_owned();
+    assert_eq!(created["name"], "Әлия");
+    assert_eq!(recovery_key.len(), 64, "{recovery_key}");
+
+    let list = json(&tirek(dir, &["--json", "profile", "list"], ""));
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["name"], "Әлия");
+
+    let check = tirek(dir, &["--password-stdin", "db", "check"], &format!("{PASSWORD}\n"));
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("integrity checks found no damage"));
+
+    let wrong = tirek(dir, &["--password-stdin", "db", "check", "--profile", "Әлия"], "not the password at all\n");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(stderr(&wrong), "error: Wrong password. Check the keyboard language and Caps Lock, then try again.\n");
+
+    let passwd = tirek(dir, &["--password-stdin", "profile", "passwd"], &format!("{PASSWORD}\nа new long password\n"));
+    assert_eq!(passwd.status.code(), Some(0), "{}", stderr(&passwd));
+    let old_fails = tirek(dir, &["--password-stdin", "db", "check"], PASSWORD);
+    assert_eq!(old_fails.status.code(), Some(1));
+
+    let recover = tirek(
+        dir,
+        &["--password-stdin", "profile", "recover", "--profile", &id],
+        &format!("{recovery_key}\n{PASSWORD}\n"),
+    );
+    assert_eq!(recover.status.code(), Some(0), "{}", stderr(&recover));
+    assert_eq!(tirek(dir, &["--password-stdin", "db", "check"], PASSWORD).status.code(), Some(0));
+
+    let unconfirmed = tirek(dir, &["--password-stdin", "profile", "delete"], PASSWORD);
+    assert_eq!(unconfirmed.status.code(), Some(2), "deleting needs --yes");
+    let deleted = tirek(dir, &["--password-stdin", "profile", "delete", "--yes"], PASSWORD);
+    assert_eq!(deleted.status.code(), Some(0), "{}", stderr(&deleted));
+    assert_eq!(json(&tirek(dir, &["--json", "profile", "list"], "")), serde_json::json!([]));
+}
+
+#[test]
+fn bad_secrets_are_refused_with_a_translated_line_and_nothing_is_created() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let weak = tirek(dir, &["--password-stdin", "profile", "create", "--name", "Aigul"], "short\n");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(stderr(&weak).starts_with("error: The password needs at least 10 characters."), "{}", stderr(&weak));
+
+    let missing = tirek(dir, &["--password-stdin", "profile", "create", "--name", "Aigul"], "");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("Expected one more line on standard input"), "{}", stderr(&missing));
+    assert_eq!(json(&tirek(dir, &["--json", "profile", "list"], "")), serde_json::json!([]));
+
+    tirek(dir, &["--password-stdin", "profile", "create", "--name", "Aigul"], PASSWORD);
+    let malformed = tirek(dir, &["--password-stdin", "profile", "recover"], &format!("ABCD-EFGH\n{PASSWORD}\n"));
+    assert_eq!(malformed.status.code(), Some(1));
+    assert!(stderr(&malformed).contains("52 letters and digits"), "{}", stderr(&malformed));
+}
+
+#[test]
+fn with_several_profiles_a_command_asks_which_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    for name in ["Aigul", "Bota"] {
+        tirek(dir, &["--password-stdin", "profile", "create", "--name", name], PASSWORD);
+    }
+    let ambiguous = tirek(dir, &["--password-stdin", "db", "check"], PASSWORD);
+    assert_eq!(ambiguous.status.code(), Some(1));
+    assert!(stderr(&ambiguous).contains("Several profiles exist"), "{}", stderr(&ambiguous));
+    assert_eq!(tirek(dir, &["--password-stdin", "db", "check", "--profile", "Bota"], PASSWORD).status.code(), Some(0));
+}
