@@ -16,3 +16,6 @@ cli-password-changed = The password has been changed
 cli-profile-deleted = The profile and everything in it have been deleted
 cli-db-check-ok = The database is intact: SQLite and SQLCipher integrity checks found no damage
 cli-no-profiles = No profiles on this computer yet. Create one with: tirek profile create --name "Your name"
+cli-audit-intact = The audit trail is intact: every link of its hash chain holds
+cli-audit-altered = The audit trail was tampered with: event { $id } was changed after it was written
+cli-audit-missing = The audit trail was tampered with: event { $id } has been removed

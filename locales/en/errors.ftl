@@ -39,3 +39,4 @@ error-migration = Tirek could not update the database for this version ({ $name 
 error-database = A database error occurred in { $path }. Nothing was lost. If it happens again, tell your administrator.
 warning-keyring-unavailable = The system keyring is not available, so this profile is protected by its password alone. Keep the recovery sheet in a safe place.
 error-profile-not-chosen = Several profiles exist on this computer: say which one (tirek profile list shows them)
+error-too-many-attempts = Too many wrong attempts in a row. Wait { $seconds } seconds before trying again.

@@ -16,3 +16,6 @@ cli-password-changed = Пароль изменён
 cli-profile-deleted = Профиль и все его данные удалены
 cli-db-check-ok = База данных цела: проверки целостности SQLite и SQLCipher не нашли повреждений
 cli-no-profiles = На этом компьютере пока нет профилей. Создайте профиль: tirek profile create --name "Ваше имя"
+cli-audit-intact = Журнал аудита цел: все звенья его цепочки хешей совпадают
+cli-audit-altered = Журнал аудита подделан: событие { $id } изменено после записи
+cli-audit-missing = Журнал аудита подделан: событие { $id } удалено

@@ -54,7 +54,7 @@ impl AppError {
                 | S::MalformedRecoveryKey
                 | S::BadProfileName(_)
                 | S::WeakPassword(_) => ErrorKind::Validation,
-                S::DeviceSecretMissing | S::KeyringUnavailable(_) => ErrorKind::Locked,
+                S::DeviceSecretMissing | S::KeyringUnavailable(_) | S::TooManyAttempts { .. } => ErrorKind::Locked,
                 S::ProfileNotFound { .. } => ErrorKind::NotFound,
                 S::ProfileInUse => ErrorKind::Conflict,
                 S::Migration { .. } | S::Sqlite { .. } => ErrorKind::Internal,
@@ -149,6 +149,10 @@ impl AppError {
             S::Migration { name, .. } => {
                 args.set("name", name.clone());
                 "error-migration"
+            }
+            S::TooManyAttempts { wait_seconds } => {
+                args.set("seconds", *wait_seconds);
+                "error-too-many-attempts"
             }
             S::WrongPassword => "error-wrong-password",
             S::WrongRecoveryKey => "error-wrong-recovery-key",

@@ -4,13 +4,15 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tirek_domain::audit::AuditEvent;
+pub use tirek_store::audit::BrokenLink;
 pub use tirek_store::{Created, ProfileSummary};
 use tirek_store::{Profiles, StoreError};
 
 use crate::{App, AppError, Result};
 
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs() as i64)
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64)
 }
 
 impl App {
@@ -38,7 +40,7 @@ impl App {
 
     /// Creates a profile. The recovery key in the result is shown once and never kept.
     pub fn create_profile(&self, name: &str, password: &str) -> Result<Created> {
-        let created = self.profiles()?.create(name, password, now())?;
+        let created = self.profiles()?.create(name, password, now_ms() / 1000)?;
         if let Some(warning) = &created.keyring_warning {
             tracing::warn!(reason = %warning.0, "no keyring: the profile is protected by its password alone");
         }
@@ -47,7 +49,7 @@ impl App {
 
     /// Unlocks a profile with its password; it stays open until [`App::lock`].
     pub fn unlock(&self, id: &str, password: &str) -> Result<ProfileSummary> {
-        let open = self.profiles()?.unlock(id, password)?;
+        let open = self.profiles()?.unlock(id, password, now_ms())?;
         let summary = open.summary().clone();
         self.state().open = Some(open);
         Ok(summary)
@@ -55,15 +57,20 @@ impl App {
 
     /// Unlocks a profile with its recovery key.
     pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str) -> Result<ProfileSummary> {
-        let open = self.profiles()?.unlock_with_recovery_key(id, recovery_key)?;
+        let open = self.profiles()?.unlock_with_recovery_key(id, recovery_key, now_ms())?;
         let summary = open.summary().clone();
         self.state().open = Some(open);
         Ok(summary)
     }
 
-    /// Locks: closes the database, which wipes its key from memory.
+    /// Locks: records it in the audit trail, then closes the database, which wipes
+    /// its key from memory. Locking never fails; a trail that cannot be written is
+    /// logged (the lock itself matters more).
     pub fn lock(&self) {
-        self.state().open = None;
+        let Some(open) = self.state().open.take() else { return };
+        if let Err(err) = open.audit(now_ms(), AuditEvent::Lock, None) {
+            tracing::warn!(error = %err, "could not record the lock in the audit trail");
+        }
     }
 
     /// The unlocked profile, if any.
@@ -91,8 +98,14 @@ impl App {
 
     /// Opens a profile, runs SQLite's and SQLCipher's integrity checks, and closes it.
     pub fn check_database(&self, id: &str, password: &str) -> Result<()> {
-        let open = self.profiles()?.unlock(id, password)?;
+        let open = self.profiles()?.unlock(id, password, now_ms())?;
         Ok(open.check_integrity()?)
+    }
+
+    /// Opens a profile and walks its audit trail's hash chain; `None` when intact.
+    pub fn verify_audit(&self, id: &str, password: &str) -> Result<Option<BrokenLink>> {
+        let open = self.profiles()?.unlock(id, password, now_ms())?;
+        Ok(open.verify_audit()?)
     }
 }
 

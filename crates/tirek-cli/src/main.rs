@@ -52,6 +52,9 @@ enum Command {
     /// Check a profile's database
     #[command(subcommand)]
     Db(profile::DbCommand),
+    /// Check a profile's audit trail
+    #[command(subcommand)]
+    Audit(profile::AuditCommand),
 }
 
 /// Why a command failed: an error of the use cases, or the command line's own
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Info => info(&cli, &app, &messages, problems),
         Command::Profile(command) => profile::run(command, &cli, &app, &messages),
         Command::Db(command) => profile::run_db(command, &cli, &app, &messages),
+        Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 use serde::Serialize;
-use tirek_app::App;
+use tirek_app::{App, BrokenLink};
 use tirek_i18n::{FluentArgs, Messages};
 
 use crate::secrets::Secrets;
@@ -51,6 +51,23 @@ pub(crate) enum DbCommand {
         #[arg(long)]
         profile: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Walk the audit trail's hash chain and report the first broken link (stdin: the password)
+    Verify {
+        /// The profile's id or name; may be left out when there is only one
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct AuditJson {
+    intact: bool,
+    broken_at: Option<i64>,
+    problem: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -158,4 +175,29 @@ fn done(cli: &Cli, messages: &Messages, message: &str) {
     } else {
         println!("{}", messages.get(message));
     }
+}
+
+pub(crate) fn run_audit(command: &AuditCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+    let mut secrets = Secrets::new(cli.password_stdin);
+    let AuditCommand::Verify { profile } = command;
+    let profile = app.find_profile(profile.as_deref())?;
+    let password = secrets.next(messages, "cli-password-prompt")?;
+    let broken = app.verify_audit(&profile.id, &password)?;
+    let (broken_at, problem, id) = match broken {
+        None => (None, None, "cli-audit-intact"),
+        Some(BrokenLink::Altered { id }) => (Some(id), Some("altered"), "cli-audit-altered"),
+        Some(BrokenLink::Missing { id }) => (Some(id), Some("missing"), "cli-audit-missing"),
+    };
+    if cli.json {
+        print_json(&AuditJson { intact: broken_at.is_none(), broken_at, problem });
+    }
+    let mut args = FluentArgs::new();
+    args.set("id", broken_at.unwrap_or_default());
+    let text = messages.format(id, Some(&args));
+    match broken_at {
+        None if !cli.json => println!("{text}"),
+        None => {}
+        Some(_) => return Err(Failure::Message(text)),
+    }
+    Ok(())
 }

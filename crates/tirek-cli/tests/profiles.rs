@@ -68,6 +68,9 @@ fn a_profile_is_created_listed_checked_recovered_and_deleted_from_a_script() {
     assert_eq!(recover.status.code(), Some(0), "{}", stderr(&recover));
     assert_eq!(tirek(dir, &["--password-stdin", "db", "check"], PASSWORD).status.code(), Some(0));
 
+    let audit = json(&tirek(dir, &["--json", "--password-stdin", "audit", "verify"], PASSWORD));
+    assert_eq!(audit, serde_json::json!({ "intact": true, "broken_at": null, "problem": null }));
+
     let unconfirmed = tirek(dir, &["--password-stdin", "profile", "delete"], PASSWORD);
     assert_eq!(unconfirmed.status.code(), Some(2), "deleting needs --yes");
     let deleted = tirek(dir, &["--password-stdin", "profile", "delete", "--yes"], PASSWORD);

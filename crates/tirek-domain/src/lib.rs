@@ -7,6 +7,7 @@
 //! in the CLI and on the server. It derives no IPC traits either: serialisation
 //! happens at the boundaries (`wire` for the server, `src-tauri` for the window).
 
+pub mod audit;
 pub mod credentials;
 pub mod language;
 

@@ -11,6 +11,7 @@
 //! encrypted profile; key material lives in buffers that wipe themselves.
 
 mod atomic;
+pub mod audit;
 pub mod data_dir;
 mod db;
 pub mod device_secret;
@@ -102,6 +103,12 @@ pub enum StoreError {
     ProfileNotFound {
         /// The id asked for.
         id: String,
+    },
+    /// Too many wrong passwords in a row: wait before the next try.
+    #[error("too many failed attempts: wait {wait_seconds} s")]
+    TooManyAttempts {
+        /// Seconds until the next try is allowed.
+        wait_seconds: u64,
     },
     /// Another running Tirek has the profile open.
     #[error("the profile is open in another Tirek window")]

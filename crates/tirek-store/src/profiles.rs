@@ -9,6 +9,9 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use tirek_domain::credentials::{check_password, check_profile_name};
 
+use tirek_domain::audit::{AuditEvent, unlock_delay_seconds};
+
+use crate::audit::{self, AuditEntry, BrokenLink};
 use crate::device_secret::{DeviceSecrets, KeyringUnavailable};
 use crate::key_file::KeyFile;
 use crate::keys::{self, KdfParams, Secret};
@@ -17,6 +20,10 @@ use crate::{DataDir, Result, StoreError, db};
 const KEY_FILE: &str = "keys.json";
 const DATABASE: &str = "tirek.db";
 const LOCK: &str = "lock";
+/// Failed unlock attempts since the last success (times in ms), kept outside the
+/// database because a wrong password cannot open it; written into the audit trail
+/// at the next successful unlock.
+const ATTEMPTS: &str = "attempts.json";
 
 /// What the profile picker shows before anyone unlocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +53,7 @@ pub struct Created {
 #[derive(Debug)]
 pub struct OpenProfile {
     summary: ProfileSummary,
+    device_id: String,
     path: PathBuf,
     connection: Connection,
     _lock: File,
@@ -60,6 +68,28 @@ impl OpenProfile {
     /// Runs SQLite's and SQLCipher's integrity checks.
     pub fn check_integrity(&self) -> Result<()> {
         db::check(&self.connection, &self.path)
+    }
+
+    /// Records `event` (about `record`, an id) in the audit trail at `at` (ms).
+    pub fn audit(&self, at: i64, event: AuditEvent, record: Option<&str>) -> Result<AuditEntry> {
+        audit::append(&self.connection, at, &self.summary.id, &self.device_id, event, record)
+            .map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
+    /// The audit trail, oldest first.
+    pub fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
+        let entries = audit::entries(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))?;
+        Ok(entries.into_iter().map(|(entry, _, _)| entry).collect())
+    }
+
+    /// Walks the audit trail's hash chain; `None` when it is intact.
+    pub fn verify_audit(&self) -> Result<Option<BrokenLink>> {
+        audit::verify(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
+    /// This device's id inside the profile.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
     }
 
     /// The schema version of the open database.
@@ -158,7 +188,9 @@ impl Profiles {
             // both exist, so a crash in between leaves no half-made profile behind.
             let lock = lock(&folder)?;
             let connection = db::open(&folder.join(DATABASE), &database_key)?;
-            initialise_device(&connection, &folder)?;
+            let device_id = initialise_device(&connection, &folder)?;
+            audit::append(&connection, now * 1000, &id, &device_id, AuditEvent::ProfileCreated, None)
+                .map_err(|err| StoreError::sqlite(&folder, err))?;
             drop(connection);
             drop(lock);
             key_file.write(&folder.join(KEY_FILE))
@@ -171,20 +203,43 @@ impl Profiles {
         Ok(Created { profile: summary(&key_file), recovery_key: keys::format_recovery_key(&recovery), keyring_warning })
     }
 
-    /// Opens a profile with its password.
-    pub fn unlock(&self, id: &str, password: &str) -> Result<OpenProfile> {
+    /// Opens a profile with its password at `now` (ms). After five wrong passwords in
+    /// a row each further try must wait longer; every failure reaches the audit trail
+    /// with the next successful unlock.
+    pub fn unlock(&self, id: &str, password: &str, now: i64) -> Result<OpenProfile> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let database_key = self.open_password_slot(&key_file, password)?;
-        open_database(&folder, &key_file, &database_key)
+        let attempts = Attempts::read(&folder);
+        attempts.check_delay(now)?;
+        let database_key = match self.open_password_slot(&key_file, password) {
+            Err(StoreError::WrongPassword) => {
+                attempts.record_failure(&folder, now)?;
+                return Err(StoreError::WrongPassword);
+            }
+            other => other?,
+        };
+        let open = open_database(&folder, &key_file, &database_key)?;
+        attempts.flush_into(&open, &folder, now)?;
+        Ok(open)
     }
 
-    /// Opens a profile with its recovery key (a new computer, a forgotten password).
-    pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str) -> Result<OpenProfile> {
+    /// Opens a profile with its recovery key (a new computer, a forgotten password),
+    /// under the same slowing-down as passwords.
+    pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str, now: i64) -> Result<OpenProfile> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let database_key = open_recovery_slot(&key_file, recovery_key)?;
-        open_database(&folder, &key_file, &database_key)
+        let attempts = Attempts::read(&folder);
+        attempts.check_delay(now)?;
+        let database_key = match open_recovery_slot(&key_file, recovery_key) {
+            Err(StoreError::WrongRecoveryKey) => {
+                attempts.record_failure(&folder, now)?;
+                return Err(StoreError::WrongRecoveryKey);
+            }
+            other => other?,
+        };
+        let open = open_database(&folder, &key_file, &database_key)?;
+        attempts.flush_into(&open, &folder, now)?;
+        Ok(open)
     }
 
     /// Replaces the password, knowing the old one.
@@ -266,7 +321,56 @@ fn open_database(folder: &Path, key_file: &KeyFile, database_key: &Secret) -> Re
     let lock = lock(folder)?;
     let path = folder.join(DATABASE);
     let connection = db::open(&path, database_key)?;
-    Ok(OpenProfile { summary: summary(key_file), path, connection, _lock: lock })
+    let device_id = connection
+        .query_row("SELECT device_id FROM device WHERE singleton = 1", [], |row| row.get(0))
+        .map_err(|err| StoreError::sqlite(&path, err))?;
+    Ok(OpenProfile { summary: summary(key_file), device_id, path, connection, _lock: lock })
+}
+
+/// Failed unlock attempts since the last success.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Attempts {
+    failures: Vec<i64>,
+}
+
+impl Attempts {
+    fn read(folder: &Path) -> Attempts {
+        // A damaged or missing file counts as no failures: it must never lock anyone out.
+        fs::read(folder.join(ATTEMPTS)).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    }
+
+    fn check_delay(&self, now: i64) -> Result<()> {
+        let Some(&last) = self.failures.last() else { return Ok(()) };
+        let delay_ms = unlock_delay_seconds(self.failures.len() as u32) as i64 * 1000;
+        let remaining_ms = last + delay_ms - now;
+        if remaining_ms > 0 {
+            return Err(StoreError::TooManyAttempts { wait_seconds: (remaining_ms + 999) as u64 / 1000 });
+        }
+        Ok(())
+    }
+
+    fn record_failure(mut self, folder: &Path, now: i64) -> Result<()> {
+        self.failures.push(now);
+        // Keep the file small; the count that matters for the delay saturates anyway.
+        let excess = self.failures.len().saturating_sub(100);
+        self.failures.drain(..excess);
+        let bytes = serde_json::to_vec(&self).expect("numbers always serialise");
+        let path = folder.join(ATTEMPTS);
+        crate::atomic::write(&path, &bytes).map_err(|err| StoreError::io(&path, err))
+    }
+
+    /// Writes the failures and this unlock into the audit trail, then forgets them.
+    fn flush_into(self, open: &OpenProfile, folder: &Path, now: i64) -> Result<()> {
+        for &at in &self.failures {
+            open.audit(at, AuditEvent::FailedUnlock, None)?;
+        }
+        open.audit(now, AuditEvent::Unlock, None)?;
+        if !self.failures.is_empty() {
+            let path = folder.join(ATTEMPTS);
+            fs::remove_file(&path).map_err(|err| StoreError::io(&path, err))?;
+        }
+        Ok(())
+    }
 }
 
 /// Takes the profile's instance lock, so a second running Tirek is told the profile
@@ -282,9 +386,10 @@ fn lock(folder: &Path) -> Result<File> {
     }
 }
 
-fn initialise_device(connection: &Connection, folder: &Path) -> Result<()> {
+fn initialise_device(connection: &Connection, folder: &Path) -> Result<String> {
+    let device_id = uuid::Uuid::now_v7().to_string();
     connection
-        .execute("INSERT INTO device (singleton, device_id) VALUES (1, ?1)", [uuid::Uuid::now_v7().to_string()])
-        .map(drop)
-        .map_err(|err| StoreError::sqlite(folder, err))
+        .execute("INSERT INTO device (singleton, device_id) VALUES (1, ?1)", [&device_id])
+        .map_err(|err| StoreError::sqlite(folder, err))?;
+    Ok(device_id)
 }

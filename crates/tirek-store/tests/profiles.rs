@@ -8,6 +8,7 @@ use tirek_store::{DataDir, DeviceSecrets, MemoryKeyring, NoKeyring, Profiles, St
 
 const PASSWORD: &str = "тау бұлақ өзен 2026";
 const NOW: i64 = 1_764_000_000;
+const NOW_MS: i64 = NOW * 1000 + 5_000;
 
 fn profiles(folder: &tempfile::TempDir, secrets: Arc<dyn DeviceSecrets>) -> Profiles {
     Profiles::new(&DataDir::open(folder.path()).unwrap(), secrets).with_kdf(KdfParams::FAST_FOR_TESTS)
@@ -22,13 +23,13 @@ fn a_new_profile_is_listed_and_opens_with_its_password_only() {
     assert_eq!(created.profile.name, "Әлия Нұрланқызы");
     assert_eq!(profiles.list().unwrap(), vec![created.profile.clone()]);
 
-    let open = profiles.unlock(&created.profile.id, PASSWORD).unwrap();
+    let open = profiles.unlock(&created.profile.id, PASSWORD, NOW_MS).unwrap();
     assert_eq!(open.summary(), &created.profile);
     assert_eq!(open.schema_version().unwrap(), tirek_store::latest_schema_version());
     open.check_integrity().unwrap();
     drop(open);
 
-    let err = profiles.unlock(&created.profile.id, "тау бұлақ өзен 2025").unwrap_err();
+    let err = profiles.unlock(&created.profile.id, "тау бұлақ өзен 2025", NOW_MS).unwrap_err();
     assert!(matches!(err, StoreError::WrongPassword), "{err:?}");
 }
 
@@ -38,10 +39,13 @@ fn one_profiles_password_never_opens_another() {
     let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
     let a = profiles.create("Aigul", PASSWORD, NOW).unwrap();
     let b = profiles.create("Bota", "a different long password", NOW).unwrap();
-    assert!(matches!(profiles.unlock(&b.profile.id, PASSWORD), Err(StoreError::WrongPassword)));
-    assert!(matches!(profiles.unlock(&a.profile.id, "a different long password"), Err(StoreError::WrongPassword)));
+    assert!(matches!(profiles.unlock(&b.profile.id, PASSWORD, NOW_MS), Err(StoreError::WrongPassword)));
     assert!(matches!(
-        profiles.unlock_with_recovery_key(&b.profile.id, &a.recovery_key),
+        profiles.unlock(&a.profile.id, "a different long password", NOW_MS),
+        Err(StoreError::WrongPassword)
+    ));
+    assert!(matches!(
+        profiles.unlock_with_recovery_key(&b.profile.id, &a.recovery_key, NOW_MS),
         Err(StoreError::WrongRecoveryKey)
     ));
     assert_eq!(profiles.list().unwrap().len(), 2);
@@ -60,8 +64,8 @@ fn the_recovery_key_resets_a_forgotten_password() {
     ));
     let typed = created.recovery_key.to_lowercase().replace('-', " ");
     profiles.reset_password(id, &typed, "new long password").unwrap();
-    assert!(matches!(profiles.unlock(id, PASSWORD), Err(StoreError::WrongPassword)));
-    profiles.unlock(id, "new long password").unwrap();
+    assert!(matches!(profiles.unlock(id, PASSWORD, NOW_MS), Err(StoreError::WrongPassword)));
+    profiles.unlock(id, "new long password", NOW_MS).unwrap();
 }
 
 #[test]
@@ -75,7 +79,7 @@ fn changing_the_password_needs_the_old_one_and_a_strong_new_one() {
     ));
     assert!(matches!(profiles.change_password(&id, PASSWORD, "short"), Err(StoreError::WeakPassword(_))));
     profiles.change_password(&id, PASSWORD, "new long password").unwrap();
-    profiles.unlock(&id, "new long password").unwrap();
+    profiles.unlock(&id, "new long password", NOW_MS).unwrap();
 }
 
 #[test]
@@ -96,11 +100,11 @@ fn a_profile_copied_to_another_computer_opens_only_with_the_recovery_key() {
 
     // Same files, a keyring that has never seen this profile.
     let second = profiles(&folder, Arc::new(MemoryKeyring::default()));
-    assert!(matches!(second.unlock(id, PASSWORD), Err(StoreError::DeviceSecretMissing)));
-    second.unlock_with_recovery_key(id, &created.recovery_key).unwrap();
+    assert!(matches!(second.unlock(id, PASSWORD, NOW_MS), Err(StoreError::DeviceSecretMissing)));
+    second.unlock_with_recovery_key(id, &created.recovery_key, NOW_MS).unwrap();
     // Resetting the password there binds the profile to the new computer.
     second.reset_password(id, &created.recovery_key, PASSWORD).unwrap();
-    second.unlock(id, PASSWORD).unwrap();
+    second.unlock(id, PASSWORD, NOW_MS).unwrap();
 }
 
 #[test]
@@ -109,7 +113,7 @@ fn without_a_keyring_the_password_alone_protects_the_profile_and_the_user_is_tol
     let profiles = profiles(&folder, Arc::new(NoKeyring));
     let created = profiles.create("Aigul", PASSWORD, NOW).unwrap();
     assert!(created.keyring_warning.is_some());
-    profiles.unlock(&created.profile.id, PASSWORD).unwrap();
+    profiles.unlock(&created.profile.id, PASSWORD, NOW_MS).unwrap();
 }
 
 #[test]
@@ -117,10 +121,10 @@ fn a_second_instance_is_told_the_profile_is_open() {
     let folder = tempfile::tempdir().unwrap();
     let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
     let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
-    let first = profiles.unlock(&id, PASSWORD).unwrap();
-    assert!(matches!(profiles.unlock(&id, PASSWORD), Err(StoreError::ProfileInUse)));
+    let first = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
+    assert!(matches!(profiles.unlock(&id, PASSWORD, NOW_MS), Err(StoreError::ProfileInUse)));
     drop(first);
-    profiles.unlock(&id, PASSWORD).unwrap();
+    profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
 }
 
 #[test]
@@ -131,7 +135,7 @@ fn a_file_that_is_not_a_tirek_database_is_named_as_such() {
     let database = folder.path().join("profiles").join(&id).join("tirek.db");
     std::fs::write(&database, b"this is a spreadsheet, not a database".repeat(200)).unwrap();
     let _ = std::fs::remove_file(database.with_extension("db-wal"));
-    let err = profiles.unlock(&id, PASSWORD).unwrap_err();
+    let err = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap_err();
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
 }
 
@@ -146,7 +150,7 @@ fn deleting_a_profile_needs_its_password_and_removes_everything() {
     assert!(profiles.list().unwrap().is_empty());
     assert!(!folder.path().join("profiles").join(&id).exists());
     assert_eq!(keyring.get(&id).unwrap(), None, "the device secret is forgotten too");
-    assert!(matches!(profiles.unlock(&id, PASSWORD), Err(StoreError::ProfileNotFound { .. })));
+    assert!(matches!(profiles.unlock(&id, PASSWORD, NOW_MS), Err(StoreError::ProfileNotFound { .. })));
 }
 
 #[test]
@@ -154,7 +158,7 @@ fn a_typed_profile_id_cannot_reach_outside_the_profiles_folder() {
     let folder = tempfile::tempdir().unwrap();
     let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
     for id in ["../..", "", "a/b", "..%2f"] {
-        assert!(matches!(profiles.unlock(id, PASSWORD), Err(StoreError::ProfileNotFound { .. })), "{id}");
+        assert!(matches!(profiles.unlock(id, PASSWORD, NOW_MS), Err(StoreError::ProfileNotFound { .. })), "{id}");
     }
 }
 
@@ -163,10 +167,54 @@ fn the_database_on_disk_is_encrypted_not_plain_sqlite() {
     let folder = tempfile::tempdir().unwrap();
     let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
     let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
-    drop(profiles.unlock(&id, PASSWORD).unwrap());
+    drop(profiles.unlock(&id, PASSWORD, NOW_MS).unwrap());
     let bytes = std::fs::read(folder.path().join("profiles").join(&id).join("tirek.db")).unwrap();
     assert!(bytes.len() >= 4096, "a page at least");
     assert_ne!(&bytes[..16], b"SQLite format 3\0", "a plain SQLite header means no encryption");
     let key_file = std::fs::read_to_string(folder.path().join("profiles").join(&id).join("keys.json")).unwrap();
     assert!(key_file.contains("\"argon2id\""), "{key_file}");
+}
+
+#[test]
+fn unlocks_and_failed_unlocks_reach_the_audit_trail() {
+    use tirek_domain::audit::AuditEvent;
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    for offset in [1, 2] {
+        assert!(matches!(profiles.unlock(&id, "wrong password!!", NOW_MS + offset), Err(StoreError::WrongPassword)));
+    }
+    let open = profiles.unlock(&id, PASSWORD, NOW_MS + 10).unwrap();
+    let trail: Vec<(AuditEvent, i64)> = open.audit_trail().unwrap().iter().map(|e| (e.event, e.at)).collect();
+    assert_eq!(
+        trail,
+        [
+            (AuditEvent::ProfileCreated, NOW * 1000),
+            (AuditEvent::FailedUnlock, NOW_MS + 1),
+            (AuditEvent::FailedUnlock, NOW_MS + 2),
+            (AuditEvent::Unlock, NOW_MS + 10),
+        ]
+    );
+    assert!(open.audit_trail().unwrap().iter().all(|e| e.actor == id && e.device_id == open.device_id()));
+    assert_eq!(open.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn after_five_wrong_passwords_each_try_must_wait_longer() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    for n in 0..5 {
+        assert!(matches!(profiles.unlock(&id, "wrong password!!", NOW_MS + n), Err(StoreError::WrongPassword)));
+    }
+    // Even the right password waits: the delay is about guessing, not about typos.
+    let err = profiles.unlock(&id, PASSWORD, NOW_MS + 1_000).unwrap_err();
+    assert!(matches!(err, StoreError::TooManyAttempts { wait_seconds: 2 }), "{err:?}");
+    assert!(matches!(profiles.unlock(&id, "wrong password!!", NOW_MS + 2_004), Err(StoreError::WrongPassword)));
+    let err = profiles.unlock(&id, PASSWORD, NOW_MS + 3_000).unwrap_err();
+    assert!(matches!(err, StoreError::TooManyAttempts { wait_seconds: 4 }), "{err:?}");
+    let open = profiles.unlock(&id, PASSWORD, NOW_MS + 6_005).unwrap();
+    assert_eq!(open.audit_trail().unwrap().len(), 1 + 6 + 1, "created, six failures, the unlock");
+    drop(open);
+    profiles.unlock(&id, PASSWORD, NOW_MS + 6_006).expect("a success resets the count");
 }
