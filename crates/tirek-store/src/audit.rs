@@ -124,8 +124,7 @@ pub(crate) fn entries(connection: &Connection) -> rusqlite::Result<Vec<(AuditEnt
 /// Walks the chain; `None` when every link holds.
 pub(crate) fn verify(connection: &Connection) -> rusqlite::Result<Option<BrokenLink>> {
     let mut previous = GENESIS.to_owned();
-    let mut expected_id = 1;
-    for (entry, code, stored) in entries(connection)? {
+    for (expected_id, (entry, code, stored)) in (1..).zip(entries(connection)?) {
         if entry.id != expected_id {
             return Ok(Some(BrokenLink::Missing { id: expected_id }));
         }
@@ -133,7 +132,6 @@ pub(crate) fn verify(connection: &Connection) -> rusqlite::Result<Option<BrokenL
             return Ok(Some(BrokenLink::Altered { id: entry.id }));
         }
         previous = stored;
-        expected_id += 1;
     }
     Ok(None)
 }
