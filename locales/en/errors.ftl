@@ -40,3 +40,4 @@ error-database = A database error occurred in { $path }. Nothing was lost. If it
 warning-keyring-unavailable = The system keyring is not available, so this profile is protected by its password alone. Keep the recovery sheet in a safe place.
 error-profile-not-chosen = Several profiles exist on this computer: say which one (tirek profile list shows them)
 error-too-many-attempts = Too many wrong attempts in a row. Wait { $seconds } seconds before trying again.
+error-unknown-field = Tirek tried to save a field it does not know ({ $field }). This is a bug; nothing was saved. Tell your administrator.

@@ -55,9 +55,9 @@ impl AppError {
                 | S::BadProfileName(_)
                 | S::WeakPassword(_) => ErrorKind::Validation,
                 S::DeviceSecretMissing | S::KeyringUnavailable(_) | S::TooManyAttempts { .. } => ErrorKind::Locked,
-                S::ProfileNotFound { .. } => ErrorKind::NotFound,
+                S::ProfileNotFound { .. } | S::RecordNotFound { .. } => ErrorKind::NotFound,
                 S::ProfileInUse => ErrorKind::Conflict,
-                S::Migration { .. } | S::Sqlite { .. } => ErrorKind::Internal,
+                S::Migration { .. } | S::Sqlite { .. } | S::UnknownField { .. } => ErrorKind::Internal,
                 S::DataDirUnwritable { .. }
                 | S::DataDirNotAFolder { .. }
                 | S::SettingsUnreadable { .. }
@@ -154,6 +154,11 @@ impl AppError {
                 args.set("seconds", *wait_seconds);
                 "error-too-many-attempts"
             }
+            S::UnknownField { entity, field } => {
+                args.set("field", format!("{entity}.{field}"));
+                "error-unknown-field"
+            }
+            S::RecordNotFound { .. } => "error-kind-not-found",
             S::WrongPassword => "error-wrong-password",
             S::WrongRecoveryKey => "error-wrong-recovery-key",
             S::MalformedRecoveryKey => "error-malformed-recovery-key",

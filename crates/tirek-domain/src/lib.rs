@@ -8,6 +8,7 @@
 //! happens at the boundaries (`wire` for the server, `src-tauri` for the window).
 
 pub mod audit;
+pub mod change;
 pub mod credentials;
 pub mod language;
 

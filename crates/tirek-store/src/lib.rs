@@ -12,6 +12,7 @@
 
 mod atomic;
 pub mod audit;
+pub mod changes;
 pub mod data_dir;
 mod db;
 pub mod device_secret;
@@ -102,6 +103,22 @@ pub enum StoreError {
     #[error("no profile {id}")]
     ProfileNotFound {
         /// The id asked for.
+        id: String,
+    },
+    /// A write named an entity or field the store does not know (a bug).
+    #[error("unknown field {entity}.{field}")]
+    UnknownField {
+        /// The entity named.
+        entity: String,
+        /// The field named (empty when the entity itself is unknown).
+        field: String,
+    },
+    /// The record to change does not exist.
+    #[error("no {entity} {id}")]
+    RecordNotFound {
+        /// The entity.
+        entity: String,
+        /// The record's id.
         id: String,
     },
     /// Too many wrong passwords in a row: wait before the next try.

@@ -87,6 +87,14 @@ impl OpenProfile {
         audit::verify(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))
     }
 
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.connection
+    }
+
     /// This device's id inside the profile.
     pub fn device_id(&self) -> &str {
         &self.device_id

@@ -1,0 +1,322 @@
+//! The one way clinical data is written: [`OpenProfile::write`] opens a transaction
+//! and hands the caller a [`Changes`], whose every insert and update appends a change
+//! record — entity, id, each changed field's old and new value, base revision, HLC
+//! timestamp, device, per-device sequence number, author — in the same transaction as
+//! the table update. The profile's connection is private, so there is no other way:
+//!
+//! ```compile_fail
+//! fn sneak_past_the_change_log(profile: &tirek_store::OpenProfile) {
+//!     profile.connection.execute("UPDATE clients SET family_name = 'x'", []).unwrap();
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue, next_hlc};
+
+use crate::profiles::OpenProfile;
+use crate::{Result, StoreError};
+
+/// A clinical entity: its name in the change log, its table, and the fields that may
+/// be written. Column names in SQL come only from this list, never from input.
+#[derive(Debug)]
+struct Entity {
+    name: &'static str,
+    table: &'static str,
+    fields: &'static [&'static str],
+}
+
+const ENTITIES: &[Entity] =
+    &[Entity { name: "client", table: "clients", fields: &["family_name", "given_name", "patronymic"] }];
+
+fn entity(name: &str) -> Result<&'static Entity> {
+    ENTITIES
+        .iter()
+        .find(|e| e.name == name)
+        .ok_or_else(|| StoreError::UnknownField { entity: name.to_owned(), field: String::new() })
+}
+
+impl Entity {
+    fn field(&self, field: &str) -> Result<&'static str> {
+        self.fields
+            .iter()
+            .copied()
+            .find(|f| *f == field)
+            .ok_or_else(|| StoreError::UnknownField { entity: self.name.to_owned(), field: field.to_owned() })
+    }
+}
+
+/// A record as stored: its revision and field values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// How many changes the record has seen.
+    pub revision: i64,
+    /// Every field of the entity.
+    pub fields: BTreeMap<String, FieldValue>,
+}
+
+fn to_sql(value: &FieldValue) -> Value {
+    match value {
+        FieldValue::Null => Value::Null,
+        FieldValue::Integer(n) => Value::Integer(*n),
+        FieldValue::Text(text) => Value::Text(text.clone()),
+    }
+}
+
+fn from_sql(value: Value) -> FieldValue {
+    match value {
+        Value::Integer(n) => FieldValue::Integer(n),
+        Value::Text(text) => FieldValue::Text(text),
+        Value::Null | Value::Real(_) | Value::Blob(_) => FieldValue::Null,
+    }
+}
+
+fn to_json(value: &FieldValue) -> serde_json::Value {
+    match value {
+        FieldValue::Null => serde_json::Value::Null,
+        FieldValue::Integer(n) => (*n).into(),
+        FieldValue::Text(text) => text.clone().into(),
+    }
+}
+
+fn from_json(value: &serde_json::Value) -> FieldValue {
+    match value {
+        serde_json::Value::Number(n) => n.as_i64().map_or(FieldValue::Null, FieldValue::Integer),
+        serde_json::Value::String(text) => FieldValue::Text(text.clone()),
+        _ => FieldValue::Null,
+    }
+}
+
+/// The writes of one transaction. Dropped without [`OpenProfile::write`] finishing
+/// (an error, a panic), the transaction rolls back: no table row without its change
+/// record, no change record without its row.
+#[derive(Debug)]
+pub struct Changes<'p> {
+    transaction: Transaction<'p>,
+    device_id: String,
+    author: String,
+    now_ms: i64,
+    last_seq: i64,
+    last_hlc: u64,
+    written: Vec<ChangeRecord>,
+}
+
+impl Changes<'_> {
+    fn current(&self, entity: &Entity, id: &str) -> Result<Option<Record>> {
+        read(&self.transaction, entity, id)
+    }
+
+    /// Creates record `id` with `fields` (the rest are null).
+    pub fn insert(&mut self, entity: &str, id: &str, fields: &[(&str, FieldValue)]) -> Result<()> {
+        let entity = entity_checked(entity, fields)?;
+        let hlc = self.next_hlc();
+        let columns: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+        let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
+        let sql = format!(
+            "INSERT INTO {} (id, revision, updated_hlc{}{}) VALUES (?1, ?2, ?3{}{})",
+            entity.table,
+            if columns.is_empty() { "" } else { ", " },
+            columns.join(", "),
+            if columns.is_empty() { "" } else { ", " },
+            placeholders.join(", ")
+        );
+        let mut values: Vec<Value> = vec![Value::Text(id.to_owned()), Value::Integer(1), Value::Integer(hlc as i64)];
+        values.extend(fields.iter().map(|(_, value)| to_sql(value)));
+        self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
+        let changed = fields
+            .iter()
+            .map(|(field, new)| FieldChange { field: (*field).to_owned(), old: FieldValue::Null, new: new.clone() })
+            .collect();
+        self.record(entity, id, 0, hlc, changed)
+    }
+
+    /// Changes `fields` of record `id`. Fields whose value does not change are left
+    /// out of the change record; a change of nothing writes nothing.
+    pub fn update(&mut self, entity: &str, id: &str, fields: &[(&str, FieldValue)]) -> Result<()> {
+        let entity = entity_checked(entity, fields)?;
+        let current = self
+            .current(entity, id)?
+            .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
+        let changed: Vec<FieldChange> = fields
+            .iter()
+            .filter_map(|(field, new)| {
+                let old = current.fields.get(*field).cloned().unwrap_or(FieldValue::Null);
+                (old != *new).then(|| FieldChange { field: (*field).to_owned(), old, new: new.clone() })
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let hlc = self.next_hlc();
+        let assignments: Vec<String> =
+            changed.iter().enumerate().map(|(i, change)| format!("{} = ?{}", change.field, i + 3)).collect();
+        let sql = format!(
+            "UPDATE {} SET revision = revision + 1, updated_hlc = ?2, {} WHERE id = ?1",
+            entity.table,
+            assignments.join(", ")
+        );
+        let mut values: Vec<Value> = vec![Value::Text(id.to_owned()), Value::Integer(hlc as i64)];
+        values.extend(changed.iter().map(|change| to_sql(&change.new)));
+        self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
+        self.record(entity, id, current.revision, hlc, changed)
+    }
+
+    fn next_hlc(&mut self) -> u64 {
+        self.last_hlc = next_hlc(self.last_hlc, self.now_ms);
+        self.last_hlc
+    }
+
+    fn record(&mut self, entity: &Entity, id: &str, base: i64, hlc: u64, fields: Vec<FieldChange>) -> Result<()> {
+        self.last_seq += 1;
+        let change = ChangeRecord {
+            entity: entity.name.to_owned(),
+            entity_id: id.to_owned(),
+            fields,
+            base_revision: base,
+            hlc,
+            device_id: self.device_id.clone(),
+            seq: self.last_seq,
+            author: self.author.clone(),
+        };
+        let fields: serde_json::Map<String, serde_json::Value> = change
+            .fields
+            .iter()
+            .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
+            .collect();
+        self.transaction
+            .execute(
+                "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    change.device_id,
+                    change.seq,
+                    change.hlc as i64,
+                    change.entity,
+                    change.entity_id,
+                    change.base_revision,
+                    serde_json::Value::Object(fields).to_string(),
+                    change.author
+                ],
+            )
+            .map_err(sqlite)?;
+        self.written.push(change);
+        Ok(())
+    }
+}
+
+fn entity_checked(name: &str, fields: &[(&str, FieldValue)]) -> Result<&'static Entity> {
+    let entity = entity(name)?;
+    for (field, _) in fields {
+        entity.field(field)?;
+    }
+    Ok(entity)
+}
+
+fn sqlite(err: rusqlite::Error) -> StoreError {
+    StoreError::sqlite(std::path::Path::new("profile"), err)
+}
+
+fn read(connection: &rusqlite::Connection, entity: &Entity, id: &str) -> Result<Option<Record>> {
+    let sql = format!("SELECT revision, {} FROM {} WHERE id = ?1", entity.fields.join(", "), entity.table);
+    connection
+        .query_row(&sql, [id], |row| {
+            let mut fields = BTreeMap::new();
+            for (index, field) in entity.fields.iter().enumerate() {
+                fields.insert((*field).to_owned(), from_sql(row.get(index + 1)?));
+            }
+            Ok(Record { revision: row.get(0)?, fields })
+        })
+        .optional()
+        .map_err(sqlite)
+}
+
+impl OpenProfile {
+    /// Runs `body` in one transaction, in which every write appends its change
+    /// record; commits when `body` succeeds, rolls everything back when it fails.
+    /// Returns `body`'s value and the change records written.
+    pub fn write<T>(
+        &mut self,
+        author: &str,
+        now_ms: i64,
+        body: impl FnOnce(&mut Changes<'_>) -> Result<T>,
+    ) -> Result<(T, Vec<ChangeRecord>)> {
+        let device_id = self.device_id().to_owned();
+        let connection = self.connection_mut();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
+        let (last_seq, last_hlc): (i64, i64) = transaction
+            .query_row("SELECT last_seq, last_hlc FROM device WHERE singleton = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .map_err(sqlite)?;
+        let mut changes = Changes {
+            transaction,
+            device_id,
+            author: author.to_owned(),
+            now_ms,
+            last_seq,
+            last_hlc: last_hlc as u64,
+            written: Vec::new(),
+        };
+        let value = body(&mut changes)?;
+        let Changes { transaction, last_seq, last_hlc, written, .. } = changes;
+        transaction
+            .execute(
+                "UPDATE device SET last_seq = ?1, last_hlc = ?2 WHERE singleton = 1",
+                params![last_seq, last_hlc as i64],
+            )
+            .map_err(sqlite)?;
+        transaction.commit().map_err(sqlite)?;
+        Ok((value, written))
+    }
+
+    /// The record `id` of `entity`, if it exists.
+    pub fn read(&self, entity: &str, id: &str) -> Result<Option<Record>> {
+        read(self.connection(), self::entity(entity)?, id)
+    }
+
+    /// Every change of record `id`, oldest first: its history.
+    pub fn history(&self, entity: &str, id: &str) -> Result<Vec<ChangeRecord>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT device_id, seq, hlc, entity, entity_id, base_revision, fields, author
+                 FROM change_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY hlc, device_id, seq",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map([entity, id], |row| {
+                let fields: String = row.get(6)?;
+                Ok((
+                    ChangeRecord {
+                        device_id: row.get(0)?,
+                        seq: row.get(1)?,
+                        hlc: row.get::<_, i64>(2)? as u64,
+                        entity: row.get(3)?,
+                        entity_id: row.get(4)?,
+                        base_revision: row.get(5)?,
+                        fields: Vec::new(),
+                        author: row.get(7)?,
+                    },
+                    fields,
+                ))
+            })
+            .map_err(sqlite)?;
+        let mut history = Vec::new();
+        for row in rows {
+            let (mut change, fields) = row.map_err(sqlite)?;
+            let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields).unwrap_or_default();
+            change.fields = fields
+                .iter()
+                .map(|(field, pair)| FieldChange {
+                    field: field.clone(),
+                    old: from_json(&pair[0]),
+                    new: from_json(&pair[1]),
+                })
+                .collect();
+            history.push(change);
+        }
+        Ok(history)
+    }
+}
