@@ -19,3 +19,6 @@ cli-no-profiles = No profiles on this computer yet. Create one with: tirek profi
 cli-audit-intact = The audit trail is intact: every link of its hash chain holds
 cli-audit-altered = The audit trail was tampered with: event { $id } was changed after it was written
 cli-audit-missing = The audit trail was tampered with: event { $id } has been removed
+cli-backup-created = The backup of { $name } has been written
+cli-backup-verified = The backup of { $name } opens and passes the integrity checks
+cli-backup-restored = The profile { $name } has been restored from the backup

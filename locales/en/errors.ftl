@@ -41,3 +41,4 @@ warning-keyring-unavailable = The system keyring is not available, so this profi
 error-profile-not-chosen = Several profiles exist on this computer: say which one (tirek profile list shows them)
 error-too-many-attempts = Too many wrong attempts in a row. Wait { $seconds } seconds before trying again.
 error-unknown-field = Tirek tried to save a field it does not know ({ $field }). This is a bug; nothing was saved. Tell your administrator.
+error-not-a-backup = { $path } is not a Tirek backup, or it is damaged.

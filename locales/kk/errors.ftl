@@ -41,3 +41,4 @@ warning-keyring-unavailable = Жүйелік кілттер қоймасы қо�
 error-profile-not-chosen = Бұл компьютерде бірнеше профиль бар: керектісін көрсетіңіз (оларды tirek profile list көрсетеді)
 error-too-many-attempts = Қатарынан тым көп қате әрекет. Қайталамас бұрын { $seconds } секунд күтіңіз.
 error-unknown-field = Tirek белгісіз өрісті сақтауға тырысты ({ $field }). Бұл бағдарлама қатесі; ештеңе сақталмады. Әкімшіге хабарлаңыз.
+error-not-a-backup = { $path } Tirek сақтық көшірмесі емес немесе бүлінген.

@@ -41,3 +41,4 @@ warning-keyring-unavailable = Системное хранилище ключей
 error-profile-not-chosen = На этом компьютере несколько профилей: укажите нужный (их показывает tirek profile list)
 error-too-many-attempts = Слишком много неверных попыток подряд. Подождите { $seconds } с и попробуйте снова.
 error-unknown-field = Tirek попытался сохранить неизвестное поле ({ $field }). Это ошибка программы; ничего не сохранено. Сообщите администратору.
+error-not-a-backup = { $path } не является резервной копией Tirek или повреждён.

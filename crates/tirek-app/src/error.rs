@@ -67,6 +67,7 @@ impl AppError {
                 | S::KeyFileDamaged { .. }
                 | S::NewerFormat { .. }
                 | S::NotADatabase { .. }
+                | S::NotABackup { .. }
                 | S::DatabaseLocked { .. }
                 | S::Corrupted { .. } => ErrorKind::Storage,
             },
@@ -132,6 +133,10 @@ impl AppError {
             S::NotADatabase { path: p } => {
                 path(p);
                 "error-not-a-database"
+            }
+            S::NotABackup { path: p } => {
+                path(p);
+                "error-not-a-backup"
             }
             S::DatabaseLocked { path: p } => {
                 path(p);

@@ -11,7 +11,7 @@ mod profiles;
 mod session;
 
 pub use error::{AppError, ErrorKind, Result};
-pub use profiles::{BrokenLink, Created, ProfileSummary};
+pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
 pub use session::{App, AppInfo};
 
 use std::path::PathBuf;

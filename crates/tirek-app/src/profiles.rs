@@ -2,10 +2,12 @@
 //! delete, check the database. Locking drops the open database, which closes it
 //! and wipes its key.
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tirek_domain::audit::AuditEvent;
 pub use tirek_store::audit::BrokenLink;
+pub use tirek_store::backup::{BackupInfo, BackupSecret};
 pub use tirek_store::{Created, ProfileSummary};
 use tirek_store::{Profiles, StoreError};
 
@@ -100,6 +102,27 @@ impl App {
     pub fn check_database(&self, id: &str, password: &str) -> Result<()> {
         let open = self.profiles()?.unlock(id, password, now_ms())?;
         Ok(open.check_integrity()?)
+    }
+
+    /// Writes a backup of a profile to `destination` (opening it with its password).
+    pub fn backup_profile(&self, id: &str, password: &str, destination: &Path) -> Result<BackupInfo> {
+        let open = self.profiles()?.unlock(id, password, now_ms())?;
+        Ok(open.backup_to(destination, now_ms())?)
+    }
+
+    /// Opens a backup in a scratch folder and checks it, changing nothing.
+    pub fn verify_backup(&self, path: &Path, secret: BackupSecret<'_>) -> Result<BackupInfo> {
+        Ok(self.profiles()?.verify_backup(path, secret)?)
+    }
+
+    /// Restores a backup as its profile on this computer (replacing it if present).
+    pub fn restore_backup(&self, path: &Path, secret: BackupSecret<'_>) -> Result<BackupInfo> {
+        if let Ok(info) = tirek_store::backup::inspect(path)
+            && self.unlocked_profile().is_some_and(|open| open.id == info.profile_id)
+        {
+            self.lock();
+        }
+        Ok(self.profiles()?.restore(path, secret, now_ms())?)
     }
 
     /// Opens a profile and walks its audit trail's hash chain; `None` when intact.

@@ -8,6 +8,7 @@
 //! 1 the user's input or environment is wrong (one translated line says why),
 //! 2 the command line itself is malformed (clap's usage error).
 
+mod backup;
 mod profile;
 mod secrets;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Check a profile's database
     #[command(subcommand)]
     Db(profile::DbCommand),
+    /// Back up and restore profiles
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// Check a profile's audit trail
     #[command(subcommand)]
     Audit(profile::AuditCommand),
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         Command::Info => info(&cli, &app, &messages, problems),
         Command::Profile(command) => profile::run(command, &cli, &app, &messages),
         Command::Db(command) => profile::run_db(command, &cli, &app, &messages),
+        Command::Backup(command) => backup::run(command, &cli, &app, &messages),
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
     };
     match outcome {

@@ -109,3 +109,31 @@ fn with_several_profiles_a_command_asks_which_one() {
     assert!(stderr(&ambiguous).contains("Several profiles exist"), "{}", stderr(&ambiguous));
     assert_eq!(tirek(dir, &["--password-stdin", "db", "check", "--profile", "Bota"], PASSWORD).status.code(), Some(0));
 }
+
+#[test]
+fn a_backup_is_written_verified_and_restored_on_another_computer() {
+    let clinic = tempfile::tempdir().unwrap();
+    let created =
+        json(&tirek(clinic.path(), &["--json", "--password-stdin", "profile", "create", "--name", "Әлия"], PASSWORD));
+    let recovery_key = created["recovery_key"].as_str().unwrap();
+    let file = clinic.path().join("nightly.tkb");
+    let file = file.to_str().unwrap();
+
+    let written =
+        json(&tirek(clinic.path(), &["--json", "--password-stdin", "backup", "create", "--out", file], PASSWORD));
+    assert_eq!(written["profile_name"], "Әлия");
+    let verified = tirek(clinic.path(), &["--password-stdin", "backup", "verify", file], PASSWORD);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    assert_eq!(String::from_utf8_lossy(&verified.stdout), "The backup of Әлия opens and passes the integrity checks\n");
+
+    let new_computer = tempfile::tempdir().unwrap();
+    let restored =
+        tirek(new_computer.path(), &["--password-stdin", "backup", "restore", "--recovery-key", file], recovery_key);
+    assert_eq!(restored.status.code(), Some(0), "{}", stderr(&restored));
+    let list = json(&tirek(new_computer.path(), &["--json", "profile", "list"], ""));
+    assert_eq!(list[0]["id"], created["id"]);
+
+    let not_a_backup = tirek(clinic.path(), &["--password-stdin", "backup", "verify", "/etc/hostname"], PASSWORD);
+    assert_eq!(not_a_backup.status.code(), Some(1));
+    assert_eq!(stderr(&not_a_backup), "error: /etc/hostname is not a Tirek backup, or it is damaged.\n");
+}

@@ -78,8 +78,13 @@ impl KeyFile {
     /// Reads and checks a key file.
     pub fn read(path: &Path) -> Result<KeyFile> {
         let bytes = std::fs::read(path).map_err(|source| StoreError::io(path, source))?;
+        KeyFile::parse(&bytes, path)
+    }
+
+    /// Parses a key file's bytes; `path` names where they came from in errors.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<KeyFile> {
         let damaged = || StoreError::KeyFileDamaged { path: path.to_owned() };
-        let json: KeyFileJson = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
+        let json: KeyFileJson = serde_json::from_slice(bytes).map_err(|_| damaged())?;
         if json.format > FORMAT {
             return Err(StoreError::NewerFormat { path: path.to_owned() });
         }
@@ -106,6 +111,11 @@ impl KeyFile {
 
     /// Writes the key file atomically: a crash leaves the old one or the new one.
     pub fn write(&self, path: &Path) -> Result<()> {
+        atomic::write(path, &self.to_bytes()).map_err(|source| StoreError::io(path, source))
+    }
+
+    /// The key file as it is written to disk.
+    pub fn to_bytes(&self) -> Vec<u8> {
         let json = KeyFileJson {
             format: FORMAT,
             profile_id: self.profile_id.clone(),
@@ -124,7 +134,7 @@ impl KeyFile {
         };
         let mut bytes = serde_json::to_vec_pretty(&json).expect("strings and numbers always serialise");
         bytes.push(b'\n');
-        atomic::write(path, &bytes).map_err(|source| StoreError::io(path, source))
+        bytes
     }
 
     /// What a sealed slot is bound to, so slots cannot be swapped between profiles

@@ -12,6 +12,7 @@
 
 mod atomic;
 pub mod audit;
+pub mod backup;
 pub mod changes;
 pub mod data_dir;
 mod db;
@@ -104,6 +105,12 @@ pub enum StoreError {
     ProfileNotFound {
         /// The id asked for.
         id: String,
+    },
+    /// The file is not a Tirek backup (or is damaged).
+    #[error("{path} is not a Tirek backup")]
+    NotABackup {
+        /// The file.
+        path: PathBuf,
     },
     /// A write named an entity or field the store does not know (a bug).
     #[error("unknown field {entity}.{field}")]

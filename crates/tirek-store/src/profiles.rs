@@ -17,8 +17,8 @@ use crate::key_file::KeyFile;
 use crate::keys::{self, KdfParams, Secret};
 use crate::{DataDir, Result, StoreError, db};
 
-const KEY_FILE: &str = "keys.json";
-const DATABASE: &str = "tirek.db";
+pub(crate) const KEY_FILE: &str = "keys.json";
+pub(crate) const DATABASE: &str = "tirek.db";
 const LOCK: &str = "lock";
 /// Failed unlock attempts since the last success (times in ms), kept outside the
 /// database because a wrong password cannot open it; written into the audit trail
@@ -55,7 +55,11 @@ pub struct OpenProfile {
     summary: ProfileSummary,
     device_id: String,
     path: PathBuf,
+    // Declared before the key so the connection closes first.
     connection: Connection,
+    /// Kept while unlocked to write encrypted backups; wiped on drop.
+    pub(crate) database_key: Secret,
+    pub(crate) key_file: KeyFile,
     _lock: File,
 }
 
@@ -85,6 +89,38 @@ impl OpenProfile {
     /// Walks the audit trail's hash chain; `None` when it is intact.
     pub fn verify_audit(&self) -> Result<Option<BrokenLink>> {
         audit::verify(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
+    /// The database file's path.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every table's rows, as text, by table name: for comparing a restored profile
+    /// with its original (`tirek backup verify`, tests). Never logged.
+    pub fn table_dump(&self) -> Result<std::collections::BTreeMap<String, Vec<Vec<String>>>> {
+        let sqlite = |err| StoreError::sqlite(&self.path, err);
+        let mut tables = std::collections::BTreeMap::new();
+        let names: Vec<String> = self
+            .connection
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
+            .map_err(sqlite)?;
+        for name in names {
+            let mut statement =
+                self.connection.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY 1, 2")).map_err(sqlite)?;
+            let columns = statement.column_count();
+            let rows: Vec<Vec<String>> = statement
+                .query_map([], |row| {
+                    (0..columns)
+                        .map(|i| row.get::<_, rusqlite::types::Value>(i).map(|value| format!("{value:?}")))
+                        .collect()
+                })
+                .and_then(Iterator::collect)
+                .map_err(sqlite)?;
+            tables.insert(name, rows);
+        }
+        Ok(tables)
     }
 
     pub(crate) fn connection(&self) -> &Connection {
@@ -127,6 +163,10 @@ impl Profiles {
     pub fn with_kdf(mut self, kdf: KdfParams) -> Profiles {
         self.kdf = kdf;
         self
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
     }
 
     fn folder(&self, id: &str) -> Result<PathBuf> {
@@ -282,7 +322,7 @@ impl Profiles {
         Ok(())
     }
 
-    fn open_password_slot(&self, key_file: &KeyFile, password: &str) -> Result<Secret> {
+    pub(crate) fn open_password_slot(&self, key_file: &KeyFile, password: &str) -> Result<Secret> {
         let device = if key_file.device_bound {
             match self.secrets.get(&key_file.profile_id) {
                 Ok(Some(device)) => Some(device),
@@ -319,20 +359,28 @@ fn summary(key_file: &KeyFile) -> ProfileSummary {
     ProfileSummary { id: key_file.profile_id.clone(), name: key_file.name.clone(), created_at: key_file.created_at }
 }
 
-fn open_recovery_slot(key_file: &KeyFile, recovery_key: &str) -> Result<Secret> {
+pub(crate) fn open_recovery_slot(key_file: &KeyFile, recovery_key: &str) -> Result<Secret> {
     let recovery = keys::parse_recovery_key(recovery_key).ok_or(StoreError::MalformedRecoveryKey)?;
     keys::open(&keys::recovery_wrapping_key(&recovery), &key_file.recovery_slot, &key_file.context("recovery"))
         .ok_or(StoreError::WrongRecoveryKey)
 }
 
-fn open_database(folder: &Path, key_file: &KeyFile, database_key: &Secret) -> Result<OpenProfile> {
+pub(crate) fn open_database(folder: &Path, key_file: &KeyFile, database_key: &Secret) -> Result<OpenProfile> {
     let lock = lock(folder)?;
     let path = folder.join(DATABASE);
     let connection = db::open(&path, database_key)?;
     let device_id = connection
         .query_row("SELECT device_id FROM device WHERE singleton = 1", [], |row| row.get(0))
         .map_err(|err| StoreError::sqlite(&path, err))?;
-    Ok(OpenProfile { summary: summary(key_file), device_id, path, connection, _lock: lock })
+    Ok(OpenProfile {
+        summary: summary(key_file),
+        device_id,
+        path,
+        connection,
+        database_key: database_key.clone(),
+        key_file: key_file.clone(),
+        _lock: lock,
+    })
 }
 
 /// Failed unlock attempts since the last success.

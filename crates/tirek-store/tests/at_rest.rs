@@ -1,7 +1,6 @@
 //! What a thief with the disk sees: client names written through the store must not
 //! appear anywhere in the profile's files — database, write-ahead log, key file,
-//! attempts file — neither as UTF-8 nor as UTF-16. (Backups join this list when they
-//! exist.)
+//! attempts file, backup — neither as UTF-8 nor as UTF-16.
 
 use std::sync::Arc;
 
@@ -59,8 +58,11 @@ fn client_names_never_appear_in_the_files_on_disk() {
     assert!(scan("while open") >= 4, "database, WAL, key file, attempts file at least");
     let wal = profile_folder.join("tirek.db-wal");
     assert!(wal.metadata().map(|m| m.len() > 0).unwrap_or(false), "the names went through the WAL");
+    // The backup sits beside the profile's files so the same scan covers it.
+    profile.backup_to(&profile_folder.join("backup.tkb"), 1_764_000_003_000).unwrap();
     drop(profile);
-    scan("after closing");
+    assert!(profile_folder.join("backup.tkb").is_file());
+    assert!(scan("after closing") >= 4, "database, key file, lock, backup");
 
     // The search itself finds a name embedded in other bytes, in every encoding.
     for needle in needles("Әлия Нұрланқызы") {
