@@ -3,10 +3,14 @@
 //! rules belongs in `tirek-app` instead.
 
 use tauri::State;
-use tirek_app::App;
+use tirek_app::{App, AppError};
 use tirek_i18n::Messages;
 
-use crate::ipc::{AppInfoDto, IpcError, LanguageCode};
+use crate::ipc::{AppInfoDto, CreatedProfileDto, IpcError, LanguageCode, ProfileDto, SessionDto};
+
+fn ipc_error(app: &App, error: AppError) -> IpcError {
+    IpcError::from_app(error, &Messages::new(app.language()))
+}
 
 /// Version, build, data folder and the language to start in.
 #[tauri::command]
@@ -20,5 +24,69 @@ pub fn app_info(app: State<'_, App>) -> AppInfoDto {
 #[tauri::command]
 #[specta::specta]
 pub fn set_language(app: State<'_, App>, language: LanguageCode) -> Result<(), IpcError> {
-    app.set_language(language.into()).map_err(|error| IpcError::from_app(error, &Messages::new(app.language())))
+    app.set_language(language.into()).map_err(|error| ipc_error(&app, error))
+}
+
+/// Whether a profile is unlocked, and the profiles to choose from.
+#[tauri::command]
+#[specta::specta]
+pub fn session(app: State<'_, App>) -> Result<SessionDto, IpcError> {
+    let profiles = app.list_profiles().map_err(|error| ipc_error(&app, error))?;
+    Ok(SessionDto {
+        unlocked: app.unlocked_profile().map(ProfileDto::from),
+        profiles: profiles.into_iter().map(ProfileDto::from).collect(),
+        auto_lock_minutes: app.auto_lock_minutes(),
+    })
+}
+
+/// Creates a profile; the recovery key in the answer is shown once.
+#[tauri::command]
+#[specta::specta]
+pub fn create_profile(app: State<'_, App>, name: String, password: String) -> Result<CreatedProfileDto, IpcError> {
+    let created = app.create_profile(&name, &password).map_err(|error| ipc_error(&app, error))?;
+    Ok(CreatedProfileDto {
+        keyring_unavailable: created.keyring_warning.is_some(),
+        profile: created.profile.into(),
+        recovery_key: created.recovery_key,
+    })
+}
+
+/// Unlocks a profile with its password.
+#[tauri::command]
+#[specta::specta]
+pub fn unlock(app: State<'_, App>, profile_id: String, password: String) -> Result<ProfileDto, IpcError> {
+    app.unlock(&profile_id, &password).map(ProfileDto::from).map_err(|error| ipc_error(&app, error))
+}
+
+/// Locks the open profile now.
+#[tauri::command]
+#[specta::specta]
+pub fn lock(app: State<'_, App>) {
+    app.lock();
+}
+
+/// Tells Tirek the user is active, postponing auto-lock.
+#[tauri::command]
+#[specta::specta]
+pub fn touch(app: State<'_, App>) {
+    app.touch();
+}
+
+/// Changes a profile's password.
+#[tauri::command]
+#[specta::specta]
+pub fn change_password(
+    app: State<'_, App>,
+    profile_id: String,
+    old_password: String,
+    new_password: String,
+) -> Result<(), IpcError> {
+    app.change_password(&profile_id, &old_password, &new_password).map_err(|error| ipc_error(&app, error))
+}
+
+/// Sets the auto-lock time in minutes; answers the time actually set.
+#[tauri::command]
+#[specta::specta]
+pub fn set_auto_lock_minutes(app: State<'_, App>, minutes: u32) -> Result<u32, IpcError> {
+    app.set_auto_lock_minutes(minutes).map_err(|error| ipc_error(&app, error))
 }

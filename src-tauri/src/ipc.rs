@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tirek_app::{AppError, AppInfo, ErrorKind};
+use tirek_app::{AppError, AppInfo, ErrorKind, ProfileSummary};
 use tirek_domain::Language;
 
 /// The one error every command returns. The UI picks its message by `kind`
@@ -125,4 +125,44 @@ impl AppInfoDto {
             language: language.into(),
         }
     }
+}
+
+/// A profile as the picker shows it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileDto {
+    /// The profile's id.
+    pub id: String,
+    /// The psychologist's name.
+    pub name: String,
+}
+
+impl From<ProfileSummary> for ProfileDto {
+    fn from(profile: ProfileSummary) -> ProfileDto {
+        ProfileDto { id: profile.id, name: profile.name }
+    }
+}
+
+/// A profile just created, with its recovery key to show once.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedProfileDto {
+    /// The new profile.
+    pub profile: ProfileDto,
+    /// The recovery key, formatted in groups of four.
+    pub recovery_key: String,
+    /// True when no keyring was reachable and the password alone protects the profile.
+    pub keyring_unavailable: bool,
+}
+
+/// The lock state the window shows.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionDto {
+    /// The unlocked profile, or none while locked.
+    pub unlocked: Option<ProfileDto>,
+    /// Every profile on this computer, for the picker.
+    pub profiles: Vec<ProfileDto>,
+    /// Minutes of inactivity before the profile locks itself.
+    pub auto_lock_minutes: u32,
 }

@@ -17,7 +17,17 @@ use tirek_app::App;
 /// The commands the window may call, as one builder so that the running app and
 /// the bindings generator can never disagree.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info, commands::set_language])
+    Builder::<tauri::Wry>::new().commands(collect_commands![
+        commands::app_info,
+        commands::set_language,
+        commands::session,
+        commands::create_profile,
+        commands::unlock,
+        commands::lock,
+        commands::touch,
+        commands::change_password,
+        commands::set_auto_lock_minutes,
+    ])
 }
 
 /// The TypeScript bindings for [`specta_builder`], as committed in `ui/src/lib/bindings.ts`.
@@ -58,10 +68,26 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |handle| {
             builder.mount_events(handle);
+            spawn_auto_lock(handle.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())
         .expect("the Tauri runtime starts");
+}
+
+/// Checks every few seconds whether the open profile has been idle for the auto-lock
+/// time and locks it. It runs beside the page, so a frozen page cannot keep a
+/// profile open; the window notices the lock when it next asks for the session.
+fn spawn_auto_lock(handle: tauri::AppHandle) {
+    use tauri::Manager as _;
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            if handle.state::<App>().lock_if_idle() {
+                tracing::info!("locked after the idle time");
+            }
+        }
+    });
 }
 
 /// `--data-dir DIR` or `--data-dir=DIR` on the desktop binary's command line, as in

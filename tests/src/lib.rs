@@ -204,6 +204,44 @@ impl App {
         self.session.click(&element)
     }
 
+    /// Types `text` into the element matching `selector`.
+    pub fn type_into(&self, selector: &str, text: &str) -> Result<()> {
+        let element = self.find(selector)?;
+        self.session.type_text(&element, text)
+    }
+
+    /// Waits until nothing matches `selector` (a dialog closed, a banner went away).
+    pub fn expect_gone(&self, selector: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.session.find(selector, Duration::ZERO).is_ok() {
+            if Instant::now() > deadline {
+                bail!("`{selector}` is still there after {PATIENCE:?}");
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
+    /// On a first start: creates a profile through the gate, confirms the recovery
+    /// key and arrives in the unlocked frame. Returns the recovery key shown.
+    pub fn create_profile(&mut self, name: &str, password: &str) -> Result<String> {
+        self.type_into("[data-testid=create-name]", name)?;
+        self.type_into("[data-testid=create-password]", password)?;
+        self.type_into("[data-testid=create-repeat]", password)?;
+        self.click("[data-testid=create-submit]")?;
+        let key = self.text("[data-testid=recovery-key]")?;
+        self.click("[data-testid=recovery-confirm]")?;
+        self.click("[data-testid=recovery-continue]")?;
+        self.expect_gone("[data-testid=gate]")?;
+        Ok(key)
+    }
+
+    /// Unlocks at the gate with `password`.
+    pub fn unlock(&self, password: &str) -> Result<()> {
+        self.type_into("[data-testid=unlock-password]", password)?;
+        self.click("[data-testid=unlock-submit]")
+    }
+
     /// The visible text of the element matching `selector`.
     pub fn text(&self, selector: &str) -> Result<String> {
         let element = self.find(selector)?;

@@ -99,6 +99,13 @@ impl Session {
             .map(drop)
     }
 
+    /// Types `text` into `element`.
+    pub fn type_text(&self, element: &Element, text: &str) -> Result<()> {
+        self.post(&format!("/element/{}/value", element.id), &json!({ "text": text }))
+            .with_context(|| format!("typing into `{}`", element.selector))
+            .map(drop)
+    }
+
     /// The rendered text of `element`.
     pub fn text(&self, element: &Element) -> Result<String> {
         let value = self.get(&format!("/element/{}/text", element.id))?;

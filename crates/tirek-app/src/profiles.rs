@@ -49,12 +49,38 @@ impl App {
         Ok(created)
     }
 
-    /// Unlocks a profile with its password; it stays open until [`App::lock`].
+    /// Unlocks a profile with its password; it stays open until [`App::lock`] or
+    /// until it has been idle for the auto-lock time.
     pub fn unlock(&self, id: &str, password: &str) -> Result<ProfileSummary> {
         let open = self.profiles()?.unlock(id, password, now_ms())?;
         let summary = open.summary().clone();
-        self.state().open = Some(open);
+        let mut state = self.state();
+        state.open = Some(open);
+        state.last_activity_ms = now_ms();
         Ok(summary)
+    }
+
+    /// Notes that the user did something (a key, a click), postponing auto-lock.
+    pub fn touch(&self) {
+        self.state().last_activity_ms = now_ms();
+    }
+
+    /// Locks the profile if nothing happened for the auto-lock time; returns whether
+    /// it locked. The window calls this on a timer, so the lock does not depend on
+    /// the page being responsive.
+    pub fn lock_if_idle(&self) -> bool {
+        let idle_ms = {
+            let state = self.state();
+            if state.open.is_none() {
+                return false;
+            }
+            now_ms() - state.last_activity_ms
+        };
+        if idle_ms < i64::from(self.auto_lock_minutes()) * 60_000 {
+            return false;
+        }
+        self.lock();
+        true
     }
 
     /// Unlocks a profile with its recovery key.
@@ -156,6 +182,31 @@ mod tests {
         app.lock();
         assert_eq!(app.unlocked_profile(), None);
         app.check_database(&created.profile.id, PASSWORD).unwrap();
+    }
+
+    #[test]
+    fn an_idle_profile_locks_itself_and_activity_keeps_it_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let app = app(&folder);
+        assert_eq!(app.auto_lock_minutes(), 10, "the default");
+        assert_eq!(app.set_auto_lock_minutes(0).unwrap(), 1, "at least a minute");
+        let id = app.create_profile("Әлия", PASSWORD).unwrap().profile.id;
+        app.unlock(&id, PASSWORD).unwrap();
+        assert!(!app.lock_if_idle(), "just unlocked");
+
+        app.state().last_activity_ms = now_ms() - 59_000;
+        assert!(!app.lock_if_idle(), "idle for less than the minute");
+        app.touch();
+        app.state().last_activity_ms -= 61_000;
+        assert!(app.lock_if_idle());
+        assert_eq!(app.unlocked_profile(), None);
+        assert!(!app.lock_if_idle(), "already locked");
+
+        let events: Vec<_> = {
+            let open = app.profiles().unwrap().unlock(&id, PASSWORD, now_ms()).unwrap();
+            open.audit_trail().unwrap().into_iter().map(|entry| entry.event).collect()
+        };
+        assert_eq!(events[events.len() - 2], AuditEvent::Lock, "{events:?}");
     }
 
     #[test]

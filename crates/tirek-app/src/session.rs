@@ -39,6 +39,8 @@ pub(crate) struct State {
     settings: DeviceSettings,
     /// The unlocked profile; `None` while locked.
     pub(crate) open: Option<OpenProfile>,
+    /// When the user last did something, for auto-lock (ms since 1970).
+    pub(crate) last_activity_ms: i64,
 }
 
 impl App {
@@ -76,7 +78,7 @@ impl App {
             data_dir_path: data_dir.to_owned(),
             secrets,
             kdf: tirek_store::keys::KdfParams::UNLOCK,
-            state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None }),
+            state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None, last_activity_ms: 0 }),
         };
         (app, problems)
     }
@@ -115,6 +117,21 @@ impl App {
     /// The interface language: the one chosen on this computer, else the system's.
     pub fn language(&self) -> Language {
         self.state().settings.language.unwrap_or_else(crate::system_language)
+    }
+
+    /// Minutes of inactivity after which an unlocked profile locks itself.
+    pub fn auto_lock_minutes(&self) -> u32 {
+        self.state().settings.auto_lock_minutes.unwrap_or(tirek_store::device_settings::DEFAULT_AUTO_LOCK_MINUTES)
+    }
+
+    /// Sets the auto-lock time (1 to 240 minutes) and remembers it on this computer.
+    pub fn set_auto_lock_minutes(&self, minutes: u32) -> Result<u32> {
+        let minutes = minutes.clamp(1, 240);
+        self.state().settings.auto_lock_minutes = Some(minutes);
+        let data_dir = self.data_dir()?;
+        let settings = self.state().settings.clone();
+        settings.save(&data_dir)?;
+        Ok(minutes)
     }
 
     /// Chooses the interface language and remembers it for the next start. The

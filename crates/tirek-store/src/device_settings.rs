@@ -13,11 +13,17 @@ use crate::{DataDir, Result, StoreError, atomic};
 
 const FILE_NAME: &str = "settings.json";
 
+/// How long an unlocked profile may sit unused before it locks itself, unless the
+/// user chose otherwise (DESIGN.md §5).
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
+
 /// This computer's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceSettings {
     /// The interface language the user chose, if any.
     pub language: Option<Language>,
+    /// The auto-lock time the user chose, if any.
+    pub auto_lock_minutes: Option<u32>,
 }
 
 /// Settings read from disk, with the reason they had to fall back to defaults.
@@ -35,6 +41,8 @@ pub struct LoadedSettings {
 struct SettingsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    auto_lock_minutes: Option<u32>,
 }
 
 impl DeviceSettings {
@@ -56,7 +64,10 @@ impl DeviceSettings {
             Ok(file) => LoadedSettings {
                 // A language this version does not know (say, from a newer version) is
                 // ignored rather than fatal.
-                settings: DeviceSettings { language: file.language.and_then(|code| code.parse().ok()) },
+                settings: DeviceSettings {
+                    language: file.language.and_then(|code| code.parse().ok()),
+                    auto_lock_minutes: file.auto_lock_minutes,
+                },
                 warning: None,
             },
             Err(source) => LoadedSettings {
@@ -69,7 +80,10 @@ impl DeviceSettings {
     /// Saves the settings atomically.
     pub fn save(&self, data_dir: &DataDir) -> Result<()> {
         let path = DeviceSettings::path(data_dir);
-        let file = SettingsFile { language: self.language.map(|language| language.code().to_owned()) };
+        let file = SettingsFile {
+            language: self.language.map(|language| language.code().to_owned()),
+            auto_lock_minutes: self.auto_lock_minutes,
+        };
         let mut bytes = serde_json::to_vec_pretty(&file).expect("a struct of strings always serialises");
         bytes.push(b'\n');
         atomic::write(&path, &bytes).map_err(|source| StoreError::SettingsUnsaved { path, source })
@@ -97,7 +111,7 @@ mod tests {
     #[test]
     fn the_language_survives_a_restart() {
         let (_folder, data_dir) = data_dir();
-        DeviceSettings { language: Some(Language::Kazakh) }.save(&data_dir).unwrap();
+        DeviceSettings { language: Some(Language::Kazakh), auto_lock_minutes: None }.save(&data_dir).unwrap();
         let loaded = DeviceSettings::load(&data_dir);
         assert_eq!(loaded.settings.language, Some(Language::Kazakh));
         assert_eq!(fs::read_to_string(DeviceSettings::path(&data_dir)).unwrap(), "{\n  \"language\": \"kk\"\n}\n");

@@ -13,18 +13,28 @@ const NAVIGATION: [(&str, &str, &str, &str); 5] = [
     ("settings", "Settings", "Настройки", "Баптаулар"),
 ];
 
+/// A psychologist's password in the tests.
+pub const PASSWORD: &str = "тау бұлақ өзен 2026";
+
+/// Starts Tirek on a fresh data folder and creates a profile at the gate.
+pub fn start_unlocked(test: &str, data_dir: &std::path::Path) -> Result<App> {
+    let mut app = App::start(test, data_dir)?;
+    app.create_profile("Әлия Нұрланқызы", PASSWORD)?;
+    Ok(app)
+}
+
 #[test]
 fn switching_to_kazakh_translates_the_window_and_survives_a_restart() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
     {
         let mut app = App::start("kazakh", data_dir.path())?;
-        // A fresh profile follows the system locale, which the harness sets to English.
-        for (id, english, _, _) in NAVIGATION {
-            app.expect_text(&format!("[data-testid=nav-{id}]"), english)?;
-        }
-        app.screenshot("english")?;
-
-        app.click("[data-testid=language-kk]")?;
+        // A first start follows the system locale, which the harness sets to English;
+        // the language can be chosen before the first profile is created.
+        app.expect_text("#gate-heading", "Create your profile")?;
+        app.click("[data-testid=gate] [data-testid=language-kk]")?;
+        app.expect_text("#gate-heading", "Профиліңізді жасаңыз")?;
+        app.screenshot("gate-kazakh")?;
+        app.create_profile("Әлия Нұрланқызы", PASSWORD)?;
         for (id, _, _, kazakh) in NAVIGATION {
             app.expect_text(&format!("[data-testid=nav-{id}]"), kazakh)?;
         }
@@ -35,6 +45,8 @@ fn switching_to_kazakh_translates_the_window_and_survives_a_restart() -> Result<
     }
 
     let mut app = App::start("kazakh-restarted", data_dir.path())?;
+    app.expect_text("#gate-heading", "Профиліңізді ашыңыз")?;
+    app.unlock(PASSWORD)?;
     app.expect_text("[data-testid=nav-caseload]", "Клиенттер")?;
     assert_eq!(app.attribute("[data-testid=language-kk]", "aria-pressed")?.as_deref(), Some("true"));
     app.screenshot("after-restart")?;
@@ -50,7 +62,7 @@ fn switching_to_kazakh_translates_the_window_and_survives_a_restart() -> Result<
 #[test]
 fn every_section_says_what_will_be_there() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
-    let mut app = App::start("sections", data_dir.path())?;
+    let mut app = start_unlocked("sections", data_dir.path())?;
     app.click("[data-testid=language-kk]")?;
     let headings = [
         ("caseload", "Клиенттер", "Әзірге отбасылар жоқ"),
@@ -65,14 +77,14 @@ fn every_section_says_what_will_be_there() -> Result<()> {
         assert_eq!(app.attribute(&format!("[data-testid=nav-{id}]"), "aria-current")?.as_deref(), Some("page"));
         app.screenshot(id)?;
     }
-    app.expect_text("[data-testid=status] .chip", "Профиль ашылмаған")?;
+    app.expect_text("[data-testid=status-profile]", "Әлия Нұрланқызы")?;
     Ok(())
 }
 
 #[test]
 fn settings_show_the_version_and_the_data_folder() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
-    let mut app = App::start("settings", data_dir.path())?;
+    let mut app = start_unlocked("settings", data_dir.path())?;
     app.click("[data-testid=nav-settings]")?;
     app.expect_text("[data-testid=screen-title]", "Settings")?;
     app.expect_text("[data-testid=about-version]", env!("CARGO_PKG_VERSION"))?;
@@ -109,7 +121,7 @@ fn a_data_folder_that_refuses_writes_is_reported_in_the_window() -> Result<()> {
 #[test]
 fn the_frame_fits_at_125_percent_zoom() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
-    let mut app = App::start("zoom", data_dir.path())?;
+    let mut app = start_unlocked("zoom", data_dir.path())?;
     app.click("[data-testid=language-kk]")?;
     app.execute("document.documentElement.style.zoom = '1.25'")?;
     for (id, _, _, kazakh) in NAVIGATION {

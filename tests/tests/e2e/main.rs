@@ -2,3 +2,4 @@
 //! the real window on its own display and data folder (see `tirek_e2e::App`).
 
 mod frame;
+mod profile;

@@ -13,6 +13,20 @@ export const commands = {
 	 *  applies even when the error says it could not be saved.
 	 */
 	setLanguage: (language: LanguageCode) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("set_language", { language })),
+	/**  Whether a profile is unlocked, and the profiles to choose from. */
+	session: () => typedError<SessionDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("session")),
+	/**  Creates a profile; the recovery key in the answer is shown once. */
+	createProfile: (name: string, password: string) => typedError<CreatedProfileDto, IpcError_Serialize>(__TAURI_INVOKE("create_profile", { name, password })),
+	/**  Unlocks a profile with its password. */
+	unlock: (profileId: string, password: string) => typedError<ProfileDto, IpcError_Serialize>(__TAURI_INVOKE("unlock", { profileId, password })),
+	/**  Locks the open profile now. */
+	lock: () => __TAURI_INVOKE<void>("lock"),
+	/**  Tells Tirek the user is active, postponing auto-lock. */
+	touch: () => __TAURI_INVOKE<void>("touch"),
+	/**  Changes a profile's password. */
+	changePassword: (profileId: string, oldPassword: string, newPassword: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("change_password", { profileId, oldPassword, newPassword })),
+	/**  Sets the auto-lock time in minutes; answers the time actually set. */
+	setAutoLockMinutes: (minutes: number) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("set_auto_lock_minutes", { minutes })),
 };
 
 /* Types */
@@ -28,6 +42,16 @@ export type AppInfoDto = {
 	dataDirWritable: boolean,
 	/**  The interface language to use. */
 	language: LanguageCode,
+};
+
+/**  A profile just created, with its recovery key to show once. */
+export type CreatedProfileDto = {
+	/**  The new profile. */
+	profile: ProfileDto,
+	/**  The recovery key, formatted in groups of four. */
+	recoveryKey: string,
+	/**  True when no keyring was reachable and the password alone protects the profile. */
+	keyringUnavailable: boolean,
 };
 
 /**
@@ -90,6 +114,37 @@ export type LanguageCode =
 "ru" | 
 /**  English. */
 "en";
+
+/**  A profile as the picker shows it. */
+export type ProfileDto = {
+	/**  The profile's id. */
+	id: string,
+	/**  The psychologist's name. */
+	name: string,
+};
+
+/**  The lock state the window shows. */
+export type SessionDto = SessionDto_Serialize | SessionDto_Deserialize;
+
+/**  The lock state the window shows. */
+export type SessionDto_Deserialize = {
+	/**  The unlocked profile, or none while locked. */
+	unlocked?: ProfileDto | null,
+	/**  Every profile on this computer, for the picker. */
+	profiles: ProfileDto[],
+	/**  Minutes of inactivity before the profile locks itself. */
+	autoLockMinutes: number,
+};
+
+/**  The lock state the window shows. */
+export type SessionDto_Serialize = {
+	/**  The unlocked profile, or none while locked. */
+	unlocked: ProfileDto | null,
+	/**  Every profile on this computer, for the picker. */
+	profiles: ProfileDto[],
+	/**  Minutes of inactivity before the profile locks itself. */
+	autoLockMinutes: number,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

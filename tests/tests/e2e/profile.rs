@@ -1,0 +1,63 @@
+//! The profile as a psychologist meets it in the window: the first start creates it
+//! and shows the recovery key once; a lock hides everything; a wrong password is
+//! explained; unlocking returns to the screen she was on.
+
+use anyhow::Result;
+use tirek_e2e::App;
+
+use crate::frame::PASSWORD;
+
+#[test]
+fn create_lock_fail_once_unlock_and_return_to_the_same_screen() -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let mut app = App::start("profile", data_dir.path())?;
+    app.expect_text("#gate-heading", "Create your profile")?;
+    app.screenshot("first-start")?;
+
+    // A weak password is refused with the reason, at the field.
+    app.type_into("[data-testid=create-name]", "Әлия Нұрланқызы")?;
+    app.type_into("[data-testid=create-password]", "short")?;
+    app.type_into("[data-testid=create-repeat]", "short")?;
+    app.click("[data-testid=create-submit]")?;
+    let error = app.text("[data-testid=gate-error]")?;
+    assert!(error.starts_with("The password needs at least 10 characters"), "{error}");
+    assert_eq!(app.attribute("[data-testid=create-password]", "aria-invalid")?.as_deref(), Some("true"));
+    app.screenshot("weak-password")?;
+    app.execute(
+        "for (const id of ['create-password', 'create-repeat']) \
+         { const input = document.querySelector(`[data-testid=${id}]`); input.value = ''; \
+           input.dispatchEvent(new Event('input')); }",
+    )?;
+
+    app.type_into("[data-testid=create-password]", PASSWORD)?;
+    app.type_into("[data-testid=create-repeat]", PASSWORD)?;
+    app.click("[data-testid=create-submit]")?;
+    let key = app.text("[data-testid=recovery-key]")?;
+    assert_eq!(key.len(), 64, "13 groups of four: {key}");
+    assert_eq!(app.attribute("[data-testid=recovery-continue]", "disabled")?.as_deref(), Some("true"));
+    app.screenshot("recovery-key")?;
+    app.click("[data-testid=recovery-confirm]")?;
+    app.click("[data-testid=recovery-continue]")?;
+    app.expect_gone("[data-testid=gate]")?;
+    app.expect_text("[data-testid=status-profile]", "Әлия Нұрланқызы")?;
+
+    app.click("[data-testid=nav-letters]")?;
+    app.expect_text("[data-testid=screen-title]", "Letters")?;
+    app.click("[data-testid=lock-now]")?;
+    app.expect_text("#gate-heading", "Tirek is locked")?;
+    app.screenshot("locked")?;
+
+    app.unlock("not my password at all")?;
+    app.expect_text(
+        "[data-testid=gate-error]",
+        "Wrong password. Check the keyboard language and Caps Lock, then try again.",
+    )?;
+    app.screenshot("wrong-password")?;
+
+    app.unlock(PASSWORD)?;
+    app.expect_gone("[data-testid=gate]")?;
+    app.expect_text("[data-testid=screen-title]", "Letters")?;
+    assert_eq!(app.attribute("[data-testid=nav-letters]", "aria-current")?.as_deref(), Some("page"));
+    app.screenshot("back-where-she-was")?;
+    Ok(())
+}
