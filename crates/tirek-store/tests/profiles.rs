@@ -218,3 +218,38 @@ fn after_five_wrong_passwords_each_try_must_wait_longer() {
     drop(open);
     profiles.unlock(&id, PASSWORD, NOW_MS + 6_006).expect("a success resets the count");
 }
+
+#[test]
+fn a_damaged_page_is_found_by_the_integrity_check() {
+    use tirek_domain::change::FieldValue;
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    {
+        let mut open = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
+        open.write("aigul", NOW_MS, |changes| {
+            for n in 0..200 {
+                changes.insert("client", &format!("c{n}"), &[("family_name", FieldValue::Text("Сәрсенова ".repeat(20)))])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        open.check_integrity().unwrap();
+    }
+    let database = folder.path().join("profiles").join(&id).join("tirek.db");
+    let mut bytes = std::fs::read(&database).unwrap();
+    assert!(bytes.len() > 8 * 4096, "several pages: {}", bytes.len());
+    // Flip bytes inside page 6, as a failing disk sector would.
+    for byte in &mut bytes[5 * 4096 + 200..5 * 4096 + 232] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&database, bytes).unwrap();
+
+    // Either opening already trips over the page, or the integrity check finds it;
+    // both say "damaged", never "wrong password".
+    let err = match profiles.unlock(&id, PASSWORD, NOW_MS + 1) {
+        Ok(open) => open.check_integrity().unwrap_err(),
+        Err(err) => err,
+    };
+    assert!(matches!(err, StoreError::Corrupted { .. }), "{err:?}");
+}
