@@ -42,3 +42,4 @@ error-profile-not-chosen = Several profiles exist on this computer: say which on
 error-too-many-attempts = Too many wrong attempts in a row. Wait { $seconds } seconds before trying again.
 error-unknown-field = Tirek tried to save a field it does not know ({ $field }). This is a bug; nothing was saved. Tell your administrator.
 error-not-a-backup = { $path } is not a Tirek backup, or it is damaged.
+error-backup-folder-not-chosen = Choose a folder for backups first (Settings → Backups).

@@ -6,7 +6,9 @@ use tauri::State;
 use tirek_app::{App, AppError};
 use tirek_i18n::Messages;
 
-use crate::ipc::{AppInfoDto, CreatedProfileDto, IpcError, LanguageCode, ProfileDto, SessionDto};
+use std::path::PathBuf;
+
+use crate::ipc::{AppInfoDto, BackupStatusDto, CreatedProfileDto, IpcError, LanguageCode, ProfileDto, SessionDto};
 
 fn ipc_error(app: &App, error: AppError) -> IpcError {
     IpcError::from_app(error, &Messages::new(app.language()))
@@ -89,4 +91,33 @@ pub fn change_password(
 #[specta::specta]
 pub fn set_auto_lock_minutes(app: State<'_, App>, minutes: u32) -> Result<u32, IpcError> {
     app.set_auto_lock_minutes(minutes).map_err(|error| ipc_error(&app, error))
+}
+
+/// The backup folder, how many backups are kept, and the newest one.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_status(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
+    app.backup_status().map(BackupStatusDto::from).map_err(|error| ipc_error(&app, error))
+}
+
+/// Chooses the backup folder (none to stop daily backups) and how many to keep.
+#[tauri::command]
+#[specta::specta]
+pub fn set_backup_settings(
+    app: State<'_, App>,
+    folder: Option<String>,
+    kept: u32,
+) -> Result<BackupStatusDto, IpcError> {
+    let folder = folder.filter(|folder| !folder.trim().is_empty()).map(|folder| PathBuf::from(folder.trim()));
+    app.set_backup_settings(folder.as_deref(), kept).map(BackupStatusDto::from).map_err(|error| ipc_error(&app, error))
+}
+
+/// Backs the open profile up into the backup folder now.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_now(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
+    app.backup_now()
+        .and_then(|_| app.backup_status())
+        .map(BackupStatusDto::from)
+        .map_err(|error| ipc_error(&app, error))
 }

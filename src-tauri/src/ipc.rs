@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tirek_app::{AppError, AppInfo, ErrorKind, ProfileSummary};
+use tirek_app::{AppError, AppInfo, BackupStatus, ErrorKind, ProfileSummary};
 use tirek_domain::Language;
 
 /// The one error every command returns. The UI picks its message by `kind`
@@ -165,4 +165,26 @@ pub struct SessionDto {
     pub profiles: Vec<ProfileDto>,
     /// Minutes of inactivity before the profile locks itself.
     pub auto_lock_minutes: u32,
+}
+
+/// The backup settings and the newest backup of the open profile.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupStatusDto {
+    /// The chosen folder, if any.
+    pub folder: Option<String>,
+    /// How many daily backups are kept.
+    pub kept: u32,
+    /// The newest backup's file name, if any.
+    pub latest: Option<String>,
+}
+
+impl From<BackupStatus> for BackupStatusDto {
+    fn from(status: BackupStatus) -> BackupStatusDto {
+        BackupStatusDto {
+            folder: status.folder.map(|folder| folder.display().to_string()),
+            kept: status.kept,
+            latest: status.latest.and_then(|path| path.file_name().map(|name| name.to_string_lossy().into_owned())),
+        }
+    }
 }

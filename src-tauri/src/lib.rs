@@ -27,6 +27,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::touch,
         commands::change_password,
         commands::set_auto_lock_minutes,
+        commands::backup_status,
+        commands::set_backup_settings,
+        commands::backup_now,
     ])
 }
 
@@ -75,16 +78,25 @@ pub fn run() {
         .expect("the Tauri runtime starts");
 }
 
-/// Checks every few seconds whether the open profile has been idle for the auto-lock
-/// time and locks it. It runs beside the page, so a frozen page cannot keep a
-/// profile open; the window notices the lock when it next asks for the session.
+/// Every few seconds: locks the open profile once it has been idle for the auto-lock
+/// time, and (every ten minutes) takes the daily backup when one is due. It runs
+/// beside the page, so a frozen page cannot keep a profile open; the window notices
+/// the lock when it next asks for the session.
 fn spawn_auto_lock(handle: tauri::AppHandle) {
     use tauri::Manager as _;
     std::thread::spawn(move || {
-        loop {
+        for tick in 0u64.. {
             std::thread::sleep(std::time::Duration::from_secs(5));
-            if handle.state::<App>().lock_if_idle() {
+            let app = handle.state::<App>();
+            if app.lock_if_idle() {
                 tracing::info!("locked after the idle time");
+            }
+            if tick % 120 == 6 {
+                match app.backup_if_due() {
+                    Ok(Some(_)) => tracing::info!("daily backup written"),
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(error = ?error, "daily backup failed"),
+                }
             }
         }
     });

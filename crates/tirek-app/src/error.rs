@@ -38,6 +38,12 @@ pub enum AppError {
     /// Several profiles exist and the command did not say which.
     #[error("several profiles exist: choose one")]
     ProfileNotChosen,
+    /// The action needs an unlocked profile.
+    #[error("the profile is locked")]
+    Locked,
+    /// A backup was asked for before a backup folder was chosen.
+    #[error("no backup folder chosen")]
+    BackupFolderNotChosen,
 }
 
 /// The result of a use case.
@@ -71,7 +77,8 @@ impl AppError {
                 | S::DatabaseLocked { .. }
                 | S::Corrupted { .. } => ErrorKind::Storage,
             },
-            AppError::ProfileNotChosen => ErrorKind::Validation,
+            AppError::ProfileNotChosen | AppError::BackupFolderNotChosen => ErrorKind::Validation,
+            AppError::Locked => ErrorKind::Locked,
         }
     }
 
@@ -83,6 +90,8 @@ impl AppError {
             AppError::Store(StoreError::BadProfileName(_)) => Some("name"),
             AppError::Store(StoreError::WeakPassword(_)) => Some("new_password"),
             AppError::ProfileNotChosen => Some("profile"),
+            AppError::BackupFolderNotChosen => Some("backup_folder"),
+            AppError::Locked => None,
             AppError::Store(_) => None,
         }
     }
@@ -96,6 +105,8 @@ impl AppError {
         let error = match self {
             AppError::Store(error) => error,
             AppError::ProfileNotChosen => return messages.get("error-profile-not-chosen"),
+            AppError::Locked => return messages.get("error-kind-locked"),
+            AppError::BackupFolderNotChosen => return messages.get("error-backup-folder-not-chosen"),
         };
         let id = match error {
             S::DataDirUnwritable { path: p, .. } => {

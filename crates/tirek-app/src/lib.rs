@@ -6,10 +6,12 @@
 //! rule lives here once and both edges behave the same; this crate contains no SQL
 //! and no PDF code of its own; it knows nothing of Tauri or of the terminal.
 
+mod backups;
 mod error;
 mod profiles;
 mod session;
 
+pub use backups::BackupStatus;
 pub use error::{AppError, ErrorKind, Result};
 pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
 pub use session::{App, AppInfo};

@@ -13,7 +13,7 @@ use tirek_store::{Profiles, StoreError};
 
 use crate::{App, AppError, Result};
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64)
 }
 

@@ -36,7 +36,7 @@ pub struct App {
 pub(crate) struct State {
     /// `None` while the data folder refuses writes.
     pub(crate) data_dir: Option<DataDir>,
-    settings: DeviceSettings,
+    pub(crate) settings: DeviceSettings,
     /// The unlocked profile; `None` while locked.
     pub(crate) open: Option<OpenProfile>,
     /// When the user last did something, for auto-lock (ms since 1970).

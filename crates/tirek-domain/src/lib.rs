@@ -11,5 +11,6 @@ pub mod audit;
 pub mod change;
 pub mod credentials;
 pub mod language;
+pub mod time;
 
 pub use language::{Language, UnknownLanguage};

@@ -205,3 +205,43 @@ impl Profiles {
         open_database(folder, &parsed.key_file, &key)
     }
 }
+
+/// The file name of a scheduled backup: the profile's id (never a person's name) and
+/// the UTC minute, so names sort by time.
+pub fn scheduled_file_name(profile_id: &str, now: i64) -> String {
+    let short: String = profile_id.chars().filter(|c| *c != '-').take(12).collect();
+    format!("tirek-{short}-{}.tkb", tirek_domain::time::UtcMinute::from_unix_ms(now).compact())
+}
+
+/// The scheduled backups of a profile in `folder`, oldest first.
+pub fn scheduled_backups(folder: &Path, profile_id: &str) -> Result<Vec<PathBuf>> {
+    let prefix = scheduled_file_name(profile_id, 0);
+    let prefix = &prefix[..prefix.len() - "19700101-0000.tkb".len()];
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(StoreError::io(folder, err)),
+    };
+    let mut backups: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|name| name.starts_with(prefix) && name.ends_with(".tkb"))
+        })
+        .collect();
+    backups.sort();
+    Ok(backups)
+}
+
+/// Removes the oldest scheduled backups of a profile beyond the newest `keep`.
+pub fn prune_scheduled_backups(folder: &Path, profile_id: &str, keep: usize) -> Result<Vec<PathBuf>> {
+    let backups = scheduled_backups(folder, profile_id)?;
+    let excess = backups.len().saturating_sub(keep.max(1));
+    let removed: Vec<PathBuf> = backups.into_iter().take(excess).collect();
+    for path in &removed {
+        fs::remove_file(path).map_err(|err| StoreError::io(path, err))?;
+    }
+    Ok(removed)
+}

@@ -17,6 +17,9 @@ const FILE_NAME: &str = "settings.json";
 /// user chose otherwise (DESIGN.md §5).
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
 
+/// How many daily backups are kept per profile unless the user chose otherwise.
+pub const DEFAULT_BACKUPS_KEPT: u32 = 14;
+
 /// This computer's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceSettings {
@@ -24,6 +27,10 @@ pub struct DeviceSettings {
     pub language: Option<Language>,
     /// The auto-lock time the user chose, if any.
     pub auto_lock_minutes: Option<u32>,
+    /// Where the daily backups go, if the user chose a folder.
+    pub backup_folder: Option<PathBuf>,
+    /// How many daily backups to keep per profile, if the user chose.
+    pub backups_kept: Option<u32>,
 }
 
 /// Settings read from disk, with the reason they had to fall back to defaults.
@@ -43,6 +50,10 @@ struct SettingsFile {
     language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     auto_lock_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    backup_folder: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    backups_kept: Option<u32>,
 }
 
 impl DeviceSettings {
@@ -67,6 +78,8 @@ impl DeviceSettings {
                 settings: DeviceSettings {
                     language: file.language.and_then(|code| code.parse().ok()),
                     auto_lock_minutes: file.auto_lock_minutes,
+                    backup_folder: file.backup_folder,
+                    backups_kept: file.backups_kept,
                 },
                 warning: None,
             },
@@ -83,6 +96,8 @@ impl DeviceSettings {
         let file = SettingsFile {
             language: self.language.map(|language| language.code().to_owned()),
             auto_lock_minutes: self.auto_lock_minutes,
+            backup_folder: self.backup_folder.clone(),
+            backups_kept: self.backups_kept,
         };
         let mut bytes = serde_json::to_vec_pretty(&file).expect("a struct of strings always serialises");
         bytes.push(b'\n');
@@ -111,7 +126,7 @@ mod tests {
     #[test]
     fn the_language_survives_a_restart() {
         let (_folder, data_dir) = data_dir();
-        DeviceSettings { language: Some(Language::Kazakh), auto_lock_minutes: None }.save(&data_dir).unwrap();
+        DeviceSettings { language: Some(Language::Kazakh), ..DeviceSettings::default() }.save(&data_dir).unwrap();
         let loaded = DeviceSettings::load(&data_dir);
         assert_eq!(loaded.settings.language, Some(Language::Kazakh));
         assert_eq!(fs::read_to_string(DeviceSettings::path(&data_dir)).unwrap(), "{\n  \"language\": \"kk\"\n}\n");

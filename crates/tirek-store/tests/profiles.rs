@@ -229,7 +229,11 @@ fn a_damaged_page_is_found_by_the_integrity_check() {
         let mut open = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
         open.write("aigul", NOW_MS, |changes| {
             for n in 0..200 {
-                changes.insert("client", &format!("c{n}"), &[("family_name", FieldValue::Text("Сәрсенова ".repeat(20)))])?;
+                changes.insert(
+                    "client",
+                    &format!("c{n}"),
+                    &[("family_name", FieldValue::Text("Сәрсенова ".repeat(20)))],
+                )?;
             }
             Ok(())
         })

@@ -61,3 +61,22 @@ fn create_lock_fail_once_unlock_and_return_to_the_same_screen() -> Result<()> {
     app.screenshot("back-where-she-was")?;
     Ok(())
 }
+
+#[test]
+fn a_backup_is_written_to_the_folder_chosen_in_settings() -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let backups = tempfile::tempdir()?;
+    let mut app = crate::frame::start_unlocked("backup", data_dir.path())?;
+    app.click("[data-testid=nav-settings]")?;
+    app.type_into("[data-testid=backup-folder]", &backups.path().display().to_string())?;
+    app.click("[data-testid=backup-save]")?;
+    app.expect_text("[data-testid=backup-message]", "Saved.")?;
+    app.click("[data-testid=backup-now]")?;
+    let message = app.text("[data-testid=backup-message]")?;
+    assert!(message.starts_with("Latest backup: tirek-") && message.ends_with(".tkb"), "{message}");
+    let files: Vec<_> = std::fs::read_dir(backups.path())?.collect::<Result<_, _>>()?;
+    assert_eq!(files.len(), 1);
+    assert_eq!(format!("Latest backup: {}", files[0].file_name().to_string_lossy()), message);
+    app.screenshot("settings-backups")?;
+    Ok(())
+}

@@ -27,6 +27,12 @@ export const commands = {
 	changePassword: (profileId: string, oldPassword: string, newPassword: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("change_password", { profileId, oldPassword, newPassword })),
 	/**  Sets the auto-lock time in minutes; answers the time actually set. */
 	setAutoLockMinutes: (minutes: number) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("set_auto_lock_minutes", { minutes })),
+	/**  The backup folder, how many backups are kept, and the newest one. */
+	backupStatus: () => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("backup_status")),
+	/**  Chooses the backup folder (none to stop daily backups) and how many to keep. */
+	setBackupSettings: (folder: string | null, kept: number) => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backup_settings", { folder, kept })),
+	/**  Backs the open profile up into the backup folder now. */
+	backupNow: () => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("backup_now")),
 };
 
 /* Types */
@@ -42,6 +48,29 @@ export type AppInfoDto = {
 	dataDirWritable: boolean,
 	/**  The interface language to use. */
 	language: LanguageCode,
+};
+
+/**  The backup settings and the newest backup of the open profile. */
+export type BackupStatusDto = BackupStatusDto_Serialize | BackupStatusDto_Deserialize;
+
+/**  The backup settings and the newest backup of the open profile. */
+export type BackupStatusDto_Deserialize = {
+	/**  The chosen folder, if any. */
+	folder?: string | null,
+	/**  How many daily backups are kept. */
+	kept: number,
+	/**  The newest backup's file name, if any. */
+	latest?: string | null,
+};
+
+/**  The backup settings and the newest backup of the open profile. */
+export type BackupStatusDto_Serialize = {
+	/**  The chosen folder, if any. */
+	folder: string | null,
+	/**  How many daily backups are kept. */
+	kept: number,
+	/**  The newest backup's file name, if any. */
+	latest: string | null,
 };
 
 /**  A profile just created, with its recovery key to show once. */
