@@ -5,12 +5,14 @@
 //!   the app;
 //! - `cargo xtask test` runs every check there is (see `test.rs`);
 //! - `cargo xtask codegen` regenerates `ui/src/lib/bindings.ts` from the Rust commands;
-//! - `cargo xtask dist` builds the Linux `.deb`.
+//! - `cargo xtask dist` builds the Linux `.deb`;
+//! - `cargo xtask bench [store]` measures the figures of DESIGN.md §7.
 //!
 //! Invariant: xtask never hides a failure. Each step prints what it runs; a missing
 //! tool is explained in one short block with the command that installs it, and the
 //! exit code is non-zero — never a stack trace.
 
+mod bench;
 mod codegen;
 mod deps;
 mod dist;
@@ -24,12 +26,13 @@ mod ui;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist> [-- ARGS]
+const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist|bench> [-- ARGS]
 
   run       install what is missing, build the UI and start Tirek
   test      run every test and check (Rust, UI, end-to-end, tidy)
   codegen   regenerate ui/src/lib/bindings.ts from the Rust commands
-  dist      build the Linux .deb package";
+  dist      build the Linux .deb package
+  bench     measure performance against same-run baselines (bench store)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("test") => test::test(),
         Some("codegen") => codegen::codegen(),
         Some("dist") => dist::dist(),
+        Some("bench") => bench::bench(&rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

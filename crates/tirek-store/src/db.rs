@@ -19,14 +19,21 @@ pub fn latest_version() -> u32 {
 /// Opens (or creates) the encrypted database at `path` with `key`, applies pending
 /// migrations, and returns the connection.
 pub(crate) fn open(path: &Path, key: &Secret) -> Result<Connection> {
+    open_keyed(path, Some(key))
+}
+
+/// Opens with `key`, or — only for the benchmark's baseline — without encryption.
+pub(crate) fn open_keyed(path: &Path, key: Option<&Secret>) -> Result<Connection> {
     let connection = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|err| StoreError::sqlite(path, err))?;
-    // A raw key skips SQLCipher's own PBKDF2: the key is already 256 random bits.
-    let key_pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", *key.sqlcipher_literal()));
-    connection.execute_batch(&key_pragma).map_err(|err| StoreError::sqlite(path, err))?;
+    if let Some(key) = key {
+        // A raw key skips SQLCipher's own PBKDF2: the key is already 256 random bits.
+        let key_pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", *key.sqlcipher_literal()));
+        connection.execute_batch(&key_pragma).map_err(|err| StoreError::sqlite(path, err))?;
+    }
     // The first read is where a wrong key or a foreign file shows.
     connection
         .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))

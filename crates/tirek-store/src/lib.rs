@@ -22,6 +22,29 @@ mod key_file;
 pub mod keys;
 pub mod profiles;
 
+/// For `cargo xtask bench store` only: the same database opened with and without
+/// encryption, to measure what encryption costs. Not compiled into the app.
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench {
+    use std::path::Path;
+
+    use crate::keys::Secret;
+    use crate::{Result, db};
+
+    /// Opens (creating and migrating) an encrypted database.
+    pub fn open_encrypted(path: &Path, key: &Secret) -> Result<rusqlite::Connection> {
+        db::open_keyed(path, Some(key))
+    }
+
+    /// Opens (creating and migrating) the same schema with no encryption at all.
+    pub fn open_plain(path: &Path) -> Result<rusqlite::Connection> {
+        db::open_keyed(path, None)
+    }
+
+    pub use rusqlite;
+}
+
 pub use data_dir::DataDir;
 pub use db::latest_version as latest_schema_version;
 pub use device_secret::{DeviceSecrets, KeyringUnavailable, MemoryKeyring, NoKeyring, OsKeyring};
