@@ -121,3 +121,19 @@ pub fn backup_now(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
         .map(BackupStatusDto::from)
         .map_err(|error| ipc_error(&app, error))
 }
+
+/// Sets a new password with the recovery key (a forgotten password, a new computer),
+/// then unlocks with it.
+#[tauri::command]
+#[specta::specta]
+pub fn recover_profile(
+    app: State<'_, App>,
+    profile_id: String,
+    recovery_key: String,
+    new_password: String,
+) -> Result<ProfileDto, IpcError> {
+    app.reset_password(&profile_id, &recovery_key, &new_password)
+        .and_then(|()| app.unlock(&profile_id, &new_password))
+        .map(ProfileDto::from)
+        .map_err(|error| ipc_error(&app, error))
+}

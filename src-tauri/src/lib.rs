@@ -30,6 +30,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::backup_status,
         commands::set_backup_settings,
         commands::backup_now,
+        commands::recover_profile,
     ])
 }
 

@@ -1,6 +1,7 @@
 //! The profile as a psychologist meets it in the window: the first start creates it
 //! and shows the recovery key once; a lock hides everything; a wrong password is
-//! explained; unlocking returns to the screen she was on.
+//! explained; unlocking returns to the screen she was on; the recovery key sets a
+//! new password when the old one is forgotten.
 
 use anyhow::Result;
 use tirek_e2e::App;
@@ -59,6 +60,19 @@ fn create_lock_fail_once_unlock_and_return_to_the_same_screen() -> Result<()> {
     app.expect_text("[data-testid=screen-title]", "Letters")?;
     assert_eq!(app.attribute("[data-testid=nav-letters]", "aria-current")?.as_deref(), Some("page"));
     app.screenshot("back-where-she-was")?;
+
+    // A forgotten password: the recovery key from the sheet sets a new one. Only the
+    // keyboard: the form submits with Enter.
+    app.click("[data-testid=lock-now]")?;
+    app.click("[data-testid=gate-forgot]")?;
+    app.expect_text("#gate-heading", "Open with the recovery key")?;
+    app.type_into("[data-testid=recover-key]", &key.to_lowercase().replace('-', " "))?;
+    app.type_into("[data-testid=recover-password]", "a new password for spring\u{E007}")?;
+    app.expect_gone("[data-testid=gate]")?;
+    app.expect_text("[data-testid=screen-title]", "Letters")?;
+    app.click("[data-testid=lock-now]")?;
+    app.type_into("[data-testid=unlock-password]", "a new password for spring\u{E007}")?;
+    app.expect_gone("[data-testid=gate]")?;
     Ok(())
 }
 

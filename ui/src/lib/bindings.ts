@@ -33,6 +33,11 @@ export const commands = {
 	setBackupSettings: (folder: string | null, kept: number) => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backup_settings", { folder, kept })),
 	/**  Backs the open profile up into the backup folder now. */
 	backupNow: () => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("backup_now")),
+	/**
+	 *  Sets a new password with the recovery key (a forgotten password, a new computer),
+	 *  then unlocks with it.
+	 */
+	recoverProfile: (profileId: string, recoveryKey: string, newPassword: string) => typedError<ProfileDto, IpcError_Serialize>(__TAURI_INVOKE("recover_profile", { profileId, recoveryKey, newPassword })),
 };
 
 /* Types */
