@@ -108,12 +108,12 @@ impl App {
 
     /// Replaces the password, knowing the old one.
     pub fn change_password(&self, id: &str, old: &str, new: &str) -> Result<()> {
-        Ok(self.profiles()?.change_password(id, old, new)?)
+        Ok(self.profiles()?.change_password(id, old, new, now_ms())?)
     }
 
     /// Sets a new password with the recovery key.
     pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str) -> Result<()> {
-        Ok(self.profiles()?.reset_password(id, recovery_key, new)?)
+        Ok(self.profiles()?.reset_password(id, recovery_key, new, now_ms())?)
     }
 
     /// Deletes a profile and everything in it; needs its password.
@@ -121,7 +121,7 @@ impl App {
         if self.unlocked_profile().is_some_and(|open| open.id == id) {
             self.lock();
         }
-        Ok(self.profiles()?.delete(id, password)?)
+        Ok(self.profiles()?.delete(id, password, now_ms())?)
     }
 
     /// Opens a profile, runs SQLite's and SQLCipher's integrity checks, and closes it.

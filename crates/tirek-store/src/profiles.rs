@@ -251,68 +251,72 @@ impl Profiles {
         Ok(Created { profile: summary(&key_file), recovery_key: keys::format_recovery_key(&recovery), keyring_warning })
     }
 
-    /// Opens a profile with its password at `now` (ms). After five wrong passwords in
-    /// a row each further try must wait longer; every failure reaches the audit trail
-    /// with the next successful unlock.
+    /// Opens a slot of the key file through `open_slot`, under the guessing limit:
+    /// after five wrong passwords or recovery keys in a row each further try must wait
+    /// longer, whichever operation it is (unlock, password change, reset, delete), so
+    /// no door skips the delay. Failures wait in `attempts.json` for the audit trail.
+    fn guarded(
+        &self,
+        folder: &Path,
+        now: i64,
+        open_slot: impl FnOnce() -> Result<Secret>,
+    ) -> Result<(Secret, Attempts)> {
+        let attempts = Attempts::read(folder);
+        attempts.check_delay(now)?;
+        match open_slot() {
+            Ok(key) => Ok((key, attempts)),
+            Err(wrong @ (StoreError::WrongPassword | StoreError::WrongRecoveryKey)) => {
+                attempts.record_failure(folder, now)?;
+                Err(wrong)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Opens a profile with its password at `now` (ms); the failures since the last
+    /// unlock and this unlock enter the audit trail.
     pub fn unlock(&self, id: &str, password: &str, now: i64) -> Result<OpenProfile> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let attempts = Attempts::read(&folder);
-        attempts.check_delay(now)?;
-        let database_key = match self.open_password_slot(&key_file, password) {
-            Err(StoreError::WrongPassword) => {
-                attempts.record_failure(&folder, now)?;
-                return Err(StoreError::WrongPassword);
-            }
-            other => other?,
-        };
+        let (database_key, attempts) = self.guarded(&folder, now, || self.open_password_slot(&key_file, password))?;
         let open = open_database(&folder, &key_file, &database_key)?;
         attempts.flush_into(&open, &folder, now)?;
         Ok(open)
     }
 
-    /// Opens a profile with its recovery key (a new computer, a forgotten password),
-    /// under the same slowing-down as passwords.
+    /// Opens a profile with its recovery key (a new computer, a forgotten password).
     pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str, now: i64) -> Result<OpenProfile> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let attempts = Attempts::read(&folder);
-        attempts.check_delay(now)?;
-        let database_key = match open_recovery_slot(&key_file, recovery_key) {
-            Err(StoreError::WrongRecoveryKey) => {
-                attempts.record_failure(&folder, now)?;
-                return Err(StoreError::WrongRecoveryKey);
-            }
-            other => other?,
-        };
+        let (database_key, attempts) = self.guarded(&folder, now, || open_recovery_slot(&key_file, recovery_key))?;
         let open = open_database(&folder, &key_file, &database_key)?;
         attempts.flush_into(&open, &folder, now)?;
         Ok(open)
     }
 
     /// Replaces the password, knowing the old one.
-    pub fn change_password(&self, id: &str, old: &str, new: &str) -> Result<()> {
+    pub fn change_password(&self, id: &str, old: &str, new: &str, now: i64) -> Result<()> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let database_key = self.open_password_slot(&key_file, old)?;
+        let (database_key, _) = self.guarded(&folder, now, || self.open_password_slot(&key_file, old))?;
         self.reseal_password(&folder, key_file, &database_key, new)
     }
 
     /// Sets a new password with the recovery key. On a new computer this also binds
     /// the profile to the new computer's keyring.
-    pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str) -> Result<()> {
+    pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str, now: i64) -> Result<()> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        let database_key = open_recovery_slot(&key_file, recovery_key)?;
+        let (database_key, _) = self.guarded(&folder, now, || open_recovery_slot(&key_file, recovery_key))?;
         self.reseal_password(&folder, key_file, &database_key, new)
     }
 
     /// Deletes a profile, which needs its password: a colleague at the same PC must
     /// not be able to erase someone else's caseload.
-    pub fn delete(&self, id: &str, password: &str) -> Result<()> {
+    pub fn delete(&self, id: &str, password: &str, now: i64) -> Result<()> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
-        self.open_password_slot(&key_file, password)?;
+        self.guarded(&folder, now, || self.open_password_slot(&key_file, password))?;
         let lock = lock(&folder)?;
         // The key file goes first: without it nothing left behind can be opened.
         fs::remove_file(folder.join(KEY_FILE)).map_err(|err| StoreError::io(&folder, err))?;

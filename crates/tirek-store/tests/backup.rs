@@ -57,7 +57,7 @@ fn a_backup_restores_on_a_new_computer_with_every_table_identical() {
         Err(StoreError::DeviceSecretMissing)
     ));
     elsewhere.restore(&backup, BackupSecret::RecoveryKey(&created.recovery_key), NOW_MS + 2).unwrap();
-    elsewhere.reset_password(&id, &created.recovery_key, PASSWORD).unwrap();
+    elsewhere.reset_password(&id, &created.recovery_key, PASSWORD, NOW_MS).unwrap();
     let restored = elsewhere.unlock(&id, PASSWORD, NOW_MS + 3).unwrap();
     restored.check_integrity().unwrap();
     let mut after = restored.table_dump().unwrap();

@@ -59,11 +59,11 @@ fn the_recovery_key_resets_a_forgotten_password() {
     let id = &created.profile.id;
 
     assert!(matches!(
-        profiles.reset_password(id, "ABCD-EFGH", "new long password"),
+        profiles.reset_password(id, "ABCD-EFGH", "new long password", NOW_MS),
         Err(StoreError::MalformedRecoveryKey)
     ));
     let typed = created.recovery_key.to_lowercase().replace('-', " ");
-    profiles.reset_password(id, &typed, "new long password").unwrap();
+    profiles.reset_password(id, &typed, "new long password", NOW_MS).unwrap();
     assert!(matches!(profiles.unlock(id, PASSWORD, NOW_MS), Err(StoreError::WrongPassword)));
     profiles.unlock(id, "new long password", NOW_MS).unwrap();
 }
@@ -74,11 +74,11 @@ fn changing_the_password_needs_the_old_one_and_a_strong_new_one() {
     let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
     let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
     assert!(matches!(
-        profiles.change_password(&id, "wrong old password", "new long password"),
+        profiles.change_password(&id, "wrong old password", "new long password", NOW_MS),
         Err(StoreError::WrongPassword)
     ));
-    assert!(matches!(profiles.change_password(&id, PASSWORD, "short"), Err(StoreError::WeakPassword(_))));
-    profiles.change_password(&id, PASSWORD, "new long password").unwrap();
+    assert!(matches!(profiles.change_password(&id, PASSWORD, "short", NOW_MS), Err(StoreError::WeakPassword(_))));
+    profiles.change_password(&id, PASSWORD, "new long password", NOW_MS).unwrap();
     profiles.unlock(&id, "new long password", NOW_MS).unwrap();
 }
 
@@ -103,7 +103,7 @@ fn a_profile_copied_to_another_computer_opens_only_with_the_recovery_key() {
     assert!(matches!(second.unlock(id, PASSWORD, NOW_MS), Err(StoreError::DeviceSecretMissing)));
     second.unlock_with_recovery_key(id, &created.recovery_key, NOW_MS).unwrap();
     // Resetting the password there binds the profile to the new computer.
-    second.reset_password(id, &created.recovery_key, PASSWORD).unwrap();
+    second.reset_password(id, &created.recovery_key, PASSWORD, NOW_MS).unwrap();
     second.unlock(id, PASSWORD, NOW_MS).unwrap();
 }
 
@@ -145,8 +145,8 @@ fn deleting_a_profile_needs_its_password_and_removes_everything() {
     let keyring = Arc::new(MemoryKeyring::default());
     let profiles = profiles(&folder, keyring.clone());
     let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
-    assert!(matches!(profiles.delete(&id, "not the password"), Err(StoreError::WrongPassword)));
-    profiles.delete(&id, PASSWORD).unwrap();
+    assert!(matches!(profiles.delete(&id, "not the password", NOW_MS), Err(StoreError::WrongPassword)));
+    profiles.delete(&id, PASSWORD, NOW_MS).unwrap();
     assert!(profiles.list().unwrap().is_empty());
     assert!(!folder.path().join("profiles").join(&id).exists());
     assert_eq!(keyring.get(&id).unwrap(), None, "the device secret is forgotten too");
@@ -256,4 +256,29 @@ fn a_damaged_page_is_found_by_the_integrity_check() {
         Err(err) => err,
     };
     assert!(matches!(err, StoreError::Corrupted { .. }), "{err:?}");
+}
+
+#[test]
+fn no_door_skips_the_guessing_limit() {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = profiles(&folder, Arc::new(MemoryKeyring::default()));
+    let id = profiles.create("Aigul", PASSWORD, NOW).unwrap().profile.id;
+    // Five wrong guesses through the password change, not the unlock...
+    for n in 0..5 {
+        let guess = profiles.change_password(&id, "wrong password!!", "new long password", NOW_MS + n);
+        assert!(matches!(guess, Err(StoreError::WrongPassword)));
+    }
+    // ...and every door now waits: unlock, delete, the change itself.
+    let later = NOW_MS + 1_000;
+    assert!(matches!(profiles.unlock(&id, PASSWORD, later), Err(StoreError::TooManyAttempts { .. })));
+    assert!(matches!(profiles.delete(&id, PASSWORD, later), Err(StoreError::TooManyAttempts { .. })));
+    assert!(matches!(
+        profiles.change_password(&id, PASSWORD, "new long password", later),
+        Err(StoreError::TooManyAttempts { .. })
+    ));
+    // The five guesses reach the audit trail at the next unlock.
+    let open = profiles.unlock(&id, PASSWORD, NOW_MS + 10_000).unwrap();
+    let failures =
+        open.audit_trail().unwrap().iter().filter(|e| e.event == tirek_domain::audit::AuditEvent::FailedUnlock).count();
+    assert_eq!(failures, 5);
 }
