@@ -108,12 +108,27 @@ impl App {
 
     /// Replaces the password, knowing the old one.
     pub fn change_password(&self, id: &str, old: &str, new: &str) -> Result<()> {
-        Ok(self.profiles()?.change_password(id, old, new, now_ms())?)
+        let audited = self.profiles()?.change_password(id, old, new, now_ms())?;
+        self.audit_password_change_if_open(id, audited)
     }
 
     /// Sets a new password with the recovery key.
     pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str) -> Result<()> {
-        Ok(self.profiles()?.reset_password(id, recovery_key, new, now_ms())?)
+        let audited = self.profiles()?.reset_password(id, recovery_key, new, now_ms())?;
+        self.audit_password_change_if_open(id, audited)
+    }
+
+    /// The store cannot record a password change while this app holds the profile
+    /// open; then the open profile records it.
+    fn audit_password_change_if_open(&self, id: &str, audited: bool) -> Result<()> {
+        let state = self.state();
+        match &state.open {
+            Some(open) if !audited && open.summary().id == id => {
+                open.audit(now_ms(), AuditEvent::PasswordChanged, None)?;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Deletes a profile and everything in it; needs its password.
@@ -179,9 +194,14 @@ mod tests {
         assert_eq!(app.unlocked_profile(), None);
         app.unlock(&created.profile.id, PASSWORD).unwrap();
         assert_eq!(app.unlocked_profile(), Some(created.profile.clone()));
+        app.change_password(&created.profile.id, PASSWORD, "a new long password").unwrap();
         app.lock();
         assert_eq!(app.unlocked_profile(), None);
+        app.reset_password(&created.profile.id, &created.recovery_key, PASSWORD).unwrap();
         app.check_database(&created.profile.id, PASSWORD).unwrap();
+        let open = app.profiles().unwrap().unlock(&created.profile.id, PASSWORD, now_ms()).unwrap();
+        let changes = open.audit_trail().unwrap().iter().filter(|e| e.event == AuditEvent::PasswordChanged).count();
+        assert_eq!(changes, 2, "changed while open, reset while locked: both recorded once");
     }
 
     #[test]

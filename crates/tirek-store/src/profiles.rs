@@ -294,21 +294,24 @@ impl Profiles {
         Ok(open)
     }
 
-    /// Replaces the password, knowing the old one.
-    pub fn change_password(&self, id: &str, old: &str, new: &str, now: i64) -> Result<()> {
+    /// Replaces the password, knowing the old one. Returns whether the change was
+    /// recorded in the audit trail: it is not when this very process has the profile
+    /// open ([`StoreError::ProfileInUse`]); the holder of the open profile records it.
+    pub fn change_password(&self, id: &str, old: &str, new: &str, now: i64) -> Result<bool> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
         let (database_key, _) = self.guarded(&folder, now, || self.open_password_slot(&key_file, old))?;
-        self.reseal_password(&folder, key_file, &database_key, new)
+        self.reseal_password(&folder, key_file, &database_key, new, now)
     }
 
     /// Sets a new password with the recovery key. On a new computer this also binds
-    /// the profile to the new computer's keyring.
-    pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str, now: i64) -> Result<()> {
+    /// the profile to the new computer's keyring. Returns whether the audit trail
+    /// recorded it, as [`Profiles::change_password`].
+    pub fn reset_password(&self, id: &str, recovery_key: &str, new: &str, now: i64) -> Result<bool> {
         let folder = self.folder(id)?;
         let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
         let (database_key, _) = self.guarded(&folder, now, || open_recovery_slot(&key_file, recovery_key))?;
-        self.reseal_password(&folder, key_file, &database_key, new)
+        self.reseal_password(&folder, key_file, &database_key, new, now)
     }
 
     /// Deletes a profile, which needs its password: a colleague at the same PC must
@@ -340,7 +343,14 @@ impl Profiles {
         keys::open(&key, &key_file.password_slot, &key_file.context("password")).ok_or(StoreError::WrongPassword)
     }
 
-    fn reseal_password(&self, folder: &Path, mut key_file: KeyFile, database_key: &Secret, new: &str) -> Result<()> {
+    fn reseal_password(
+        &self,
+        folder: &Path,
+        mut key_file: KeyFile,
+        database_key: &Secret,
+        new: &str,
+        now: i64,
+    ) -> Result<bool> {
         check_password(new, &key_file.name).map_err(StoreError::WeakPassword)?;
         let device = match self.secrets.get(&key_file.profile_id) {
             Ok(Some(device)) => Some(device),
@@ -355,7 +365,12 @@ impl Profiles {
         key_file.device_bound = device.is_some();
         let key = keys::password_key(new, &key_file.salt, self.kdf, device.as_ref());
         key_file.password_slot = keys::seal(&key, database_key, &key_file.context("password"));
-        key_file.write(&folder.join(KEY_FILE))
+        key_file.write(&folder.join(KEY_FILE))?;
+        match open_database(folder, &key_file, database_key) {
+            Ok(open) => open.audit(now, AuditEvent::PasswordChanged, None).map(|_| true),
+            Err(StoreError::ProfileInUse) => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 }
 

@@ -72,7 +72,10 @@ fn a_backup_restores_on_a_new_computer_with_every_table_identical() {
     assert!(backup_event[4].contains("backup"), "{backup_event:?}");
     assert_eq!(trail_after[..up_to_backup.len()], up_to_backup[..]);
     let events: Vec<AuditEvent> = restored.audit_trail().unwrap().iter().map(|e| e.event).collect();
-    assert!(events.ends_with(&[AuditEvent::Unlock, AuditEvent::Restore, AuditEvent::Unlock]), "{events:?}");
+    assert!(
+        events.ends_with(&[AuditEvent::Unlock, AuditEvent::Restore, AuditEvent::PasswordChanged, AuditEvent::Unlock]),
+        "{events:?}"
+    );
     assert_eq!(restored.verify_audit().unwrap(), None);
 }
 
