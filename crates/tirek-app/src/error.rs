@@ -35,6 +35,9 @@ pub enum AppError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A document could not be made.
+    #[error(transparent)]
+    Letters(#[from] tirek_letters::LettersError),
     /// Several profiles exist and the command did not say which.
     #[error("several profiles exist: choose one")]
     ProfileNotChosen,
@@ -79,6 +82,7 @@ impl AppError {
             },
             AppError::ProfileNotChosen | AppError::BackupFolderNotChosen => ErrorKind::Validation,
             AppError::Locked => ErrorKind::Locked,
+            AppError::Letters(_) => ErrorKind::Internal,
         }
     }
 
@@ -91,7 +95,7 @@ impl AppError {
             AppError::Store(StoreError::WeakPassword(_)) => Some("new_password"),
             AppError::ProfileNotChosen => Some("profile"),
             AppError::BackupFolderNotChosen => Some("backup_folder"),
-            AppError::Locked => None,
+            AppError::Locked | AppError::Letters(_) => None,
             AppError::Store(_) => None,
         }
     }
@@ -106,6 +110,7 @@ impl AppError {
             AppError::Store(error) => error,
             AppError::ProfileNotChosen => return messages.get("error-profile-not-chosen"),
             AppError::Locked => return messages.get("error-kind-locked"),
+            AppError::Letters(_) => return messages.get("error-kind-internal"),
             AppError::BackupFolderNotChosen => return messages.get("error-backup-folder-not-chosen"),
         };
         let id = match error {

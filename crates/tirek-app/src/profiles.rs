@@ -49,6 +49,23 @@ impl App {
         Ok(created)
     }
 
+    /// The recovery sheet of a just-created profile as PDF, in `language`.
+    pub fn recovery_sheet(&self, created: &Created, language: tirek_domain::Language) -> Result<Vec<u8>> {
+        let date = tirek_domain::time::UtcMinute::from_unix_ms(created.profile.created_at * 1000);
+        let created_on = format!("{:02}.{:02}.{}", date.day, date.month, date.year);
+        Ok(tirek_letters::recovery_sheet(&tirek_letters::RecoverySheet {
+            language,
+            profile_name: &created.profile.name,
+            created: &created_on,
+            recovery_key: &created.recovery_key,
+        })?)
+    }
+
+    /// Saves a document where the user asked, whole or not at all.
+    pub fn save_document(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        Ok(tirek_store::documents::save(path, bytes)?)
+    }
+
     /// Unlocks a profile with its password; it stays open until [`App::lock`] or
     /// until it has been idle for the auto-lock time.
     pub fn unlock(&self, id: &str, password: &str) -> Result<ProfileSummary> {

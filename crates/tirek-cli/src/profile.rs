@@ -17,6 +17,9 @@ pub(crate) enum ProfileCommand {
         /// The psychologist's name, as the profile picker will show it
         #[arg(long)]
         name: String,
+        /// Also write the recovery sheet, ready to print, as a PDF here
+        #[arg(long, value_name = "FILE")]
+        recovery_sheet: Option<std::path::PathBuf>,
     },
     /// List the profiles on this computer
     List,
@@ -93,9 +96,18 @@ struct DoneJson {
 pub(crate) fn run(command: &ProfileCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     let mut secrets = Secrets::new(cli.password_stdin);
     match command {
-        ProfileCommand::Create { name } => {
+        ProfileCommand::Create { name, recovery_sheet } => {
             let password = secrets.new_password(messages, "cli-password-prompt")?;
             let created = app.create_profile(name, &password)?;
+            if let Some(path) = recovery_sheet {
+                // The profile exists now: a sheet that cannot be saved must not hide
+                // the key, which is still printed below.
+                let saved =
+                    app.recovery_sheet(&created, messages.language()).and_then(|pdf| app.save_document(path, &pdf));
+                if let Err(err) = saved {
+                    eprintln!("{}: {}", messages.get("error-prefix"), err.localized(messages));
+                }
+            }
             let profile = &created.profile;
             if let Some(warning) = &created.keyring_warning {
                 eprintln!("{}", messages.get("warning-keyring-unavailable"));

@@ -137,3 +137,45 @@ fn a_backup_is_written_verified_and_restored_on_another_computer() {
     assert_eq!(not_a_backup.status.code(), Some(1));
     assert_eq!(stderr(&not_a_backup), "error: /etc/hostname is not a Tirek backup, or it is damaged.\n");
 }
+
+#[test]
+fn the_recovery_sheet_is_written_as_a_pdf_with_the_key() {
+    let folder = tempfile::tempdir().unwrap();
+    let sheet = folder.path().join("recovery-sheet.pdf");
+    let created = json(&tirek(
+        folder.path(),
+        &[
+            "--json",
+            "--password-stdin",
+            "profile",
+            "create",
+            "--name",
+            "Әлия",
+            "--recovery-sheet",
+            sheet.to_str().unwrap(),
+        ],
+        PASSWORD,
+    ));
+    let text = Command::new("pdftotext").arg(&sheet).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Tirek — recovery key"), "{text}");
+    assert!(text.contains("Profile: Әлия"), "{text}");
+    let first_line_of_key: String =
+        created["recovery_key"].as_str().unwrap().split('-').take(4).collect::<Vec<_>>().join("-");
+    assert!(text.contains(&first_line_of_key), "{text}");
+
+    // An unwritable destination: the profile still exists and its key is still shown.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = tirek(
+        elsewhere.path(),
+        &["--password-stdin", "profile", "create", "--name", "Бота", "--recovery-sheet", "/proc/no/sheet.pdf"],
+        PASSWORD,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).starts_with("error: Tirek could not read or write /proc/no/sheet.pdf"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Recovery key"));
+}

@@ -1,11 +1,24 @@
 //! Tirek's printed documents: referral letters, the parent's handout of local
 //! services, consent forms, recovery sheets and client summaries, rendered to PDF.
 //!
-//! Invariants: only this crate knows printpdf; layout is a pure function from a
-//! document's content to pages, tested by the text `pdftotext` reads back; every
-//! document embeds a subset of the freely licensed font in `fonts/`, so Kazakh
-//! letters print the same on every computer; the words come from `templates/` and
-//! the Fluent files, never from code.
-//!
-//! The crate is empty until the letters arrive (issue 6); it exists now so that the
-//! workspace in `ARCHITECTURE.md` is the one the code grows into.
+//! Invariants: only this crate knows printpdf; a document is a pure function from
+//! its content to PDF bytes — no disk, no clock (dates come in as text); every
+//! document embeds the freely licensed fonts in `fonts/`, so Kazakh letters print
+//! the same on every computer; the words come from the Fluent files, never from
+//! code. Today it prints the recovery sheet; letters arrive with issue 6.
+
+mod layout;
+mod recovery_sheet;
+
+pub use recovery_sheet::{RecoverySheet, recovery_sheet};
+
+/// What can go wrong while making a document.
+#[derive(Debug, thiserror::Error)]
+pub enum LettersError {
+    /// A bundled font could not be read (a broken build, never user input).
+    #[error("the bundled font {0} cannot be parsed")]
+    Font(&'static str),
+}
+
+/// The result of making a document.
+pub type Result<T, E = LettersError> = std::result::Result<T, E>;

@@ -18,6 +18,7 @@ pub mod data_dir;
 mod db;
 pub mod device_secret;
 pub mod device_settings;
+pub mod documents;
 mod key_file;
 pub mod keys;
 pub mod profiles;
