@@ -89,3 +89,5 @@ gate-recover-body = Type the recovery key from the sheet kept in the clinic safe
 gate-recovery-key-label = Recovery key
 gate-new-password-label = New password
 gate-recover-button = Set the new password and open
+gate-recovery-save = Save as PDF
+gate-recovery-saved = Saved to { $path }

@@ -89,3 +89,5 @@ gate-recover-body = Емхана сейфінде сақталған парақ�
 gate-recovery-key-label = Қалпына келтіру кілті
 gate-new-password-label = Жаңа құпиясөз
 gate-recover-button = Жаңа құпиясөзді орнатып, ашу
+gate-recovery-save = PDF ретінде сақтау
+gate-recovery-saved = Сақталды: { $path }

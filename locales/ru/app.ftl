@@ -89,3 +89,5 @@ gate-recover-body = Введите ключ восстановления с ли
 gate-recovery-key-label = Ключ восстановления
 gate-new-password-label = Новый пароль
 gate-recover-button = Задать новый пароль и открыть
+gate-recovery-save = Сохранить в PDF
+gate-recovery-saved = Сохранено: { $path }

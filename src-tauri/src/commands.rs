@@ -137,3 +137,29 @@ pub fn recover_profile(
         .map(ProfileDto::from)
         .map_err(|error| ipc_error(&app, error))
 }
+
+/// Makes the recovery sheet of a just-created profile and saves it where the user
+/// picks in the system's save dialog. Answers the path saved to, or none when the
+/// dialog was cancelled. Async: the dialog must not block the window's thread.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_recovery_sheet(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    profile_id: String,
+    recovery_key: String,
+) -> Result<Option<String>, IpcError> {
+    use tauri_plugin_dialog::DialogExt as _;
+    let profile = app.find_profile(Some(&profile_id)).map_err(|error| ipc_error(&app, error))?;
+    let pdf = app.recovery_sheet(&profile, &recovery_key, app.language()).map_err(|error| ipc_error(&app, error))?;
+    let chosen = handle
+        .dialog()
+        .file()
+        .add_filter("PDF", &["pdf"])
+        .set_file_name("tirek-recovery-sheet.pdf")
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok());
+    let Some(path) = chosen else { return Ok(None) };
+    app.save_document(&path, &pdf).map_err(|error| ipc_error(&app, error))?;
+    Ok(Some(path.display().to_string()))
+}

@@ -31,6 +31,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::set_backup_settings,
         commands::backup_now,
         commands::recover_profile,
+        commands::save_recovery_sheet,
     ])
 }
 
@@ -68,6 +69,8 @@ pub fn run() {
 
     let builder = specta_builder();
     tauri::Builder::default()
+        // The save dialog, called from Rust only: the page gets no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .manage(app)
         .invoke_handler(builder.invoke_handler())
         .setup(move |handle| {

@@ -49,15 +49,21 @@ impl App {
         Ok(created)
     }
 
-    /// The recovery sheet of a just-created profile as PDF, in `language`.
-    pub fn recovery_sheet(&self, created: &Created, language: tirek_domain::Language) -> Result<Vec<u8>> {
-        let date = tirek_domain::time::UtcMinute::from_unix_ms(created.profile.created_at * 1000);
+    /// The recovery sheet of `profile` as PDF, in `language`. The key is not kept
+    /// anywhere: the caller has it only right after creating the profile.
+    pub fn recovery_sheet(
+        &self,
+        profile: &ProfileSummary,
+        recovery_key: &str,
+        language: tirek_domain::Language,
+    ) -> Result<Vec<u8>> {
+        let date = tirek_domain::time::UtcMinute::from_unix_ms(profile.created_at * 1000);
         let created_on = format!("{:02}.{:02}.{}", date.day, date.month, date.year);
         Ok(tirek_letters::recovery_sheet(&tirek_letters::RecoverySheet {
             language,
-            profile_name: &created.profile.name,
+            profile_name: &profile.name,
             created: &created_on,
-            recovery_key: &created.recovery_key,
+            recovery_key,
         })?)
     }
 

@@ -102,8 +102,9 @@ pub(crate) fn run(command: &ProfileCommand, cli: &Cli, app: &App, messages: &Mes
             if let Some(path) = recovery_sheet {
                 // The profile exists now: a sheet that cannot be saved must not hide
                 // the key, which is still printed below.
-                let saved =
-                    app.recovery_sheet(&created, messages.language()).and_then(|pdf| app.save_document(path, &pdf));
+                let saved = app
+                    .recovery_sheet(&created.profile, &created.recovery_key, messages.language())
+                    .and_then(|pdf| app.save_document(path, &pdf));
                 if let Err(err) = saved {
                     eprintln!("{}: {}", messages.get("error-prefix"), err.localized(messages));
                 }

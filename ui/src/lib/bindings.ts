@@ -38,6 +38,12 @@ export const commands = {
 	 *  then unlocks with it.
 	 */
 	recoverProfile: (profileId: string, recoveryKey: string, newPassword: string) => typedError<ProfileDto, IpcError_Serialize>(__TAURI_INVOKE("recover_profile", { profileId, recoveryKey, newPassword })),
+	/**
+	 *  Makes the recovery sheet of a just-created profile and saves it where the user
+	 *  picks in the system's save dialog. Answers the path saved to, or none when the
+	 *  dialog was cancelled. Async: the dialog must not block the window's thread.
+	 */
+	saveRecoverySheet: (profileId: string, recoveryKey: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("save_recovery_sheet", { profileId, recoveryKey })),
 };
 
 /* Types */
