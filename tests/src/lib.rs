@@ -270,6 +270,33 @@ impl App {
         }
     }
 
+    /// Drives the X display outside the page — a native dialog — with xdotool,
+    /// e.g. `["key", "Return"]`.
+    pub fn xdotool(&self, args: &[&str]) -> Result<String> {
+        let xdotool = program("xdotool", "install the `xdotool` package")?;
+        let output = Command::new(xdotool)
+            .args(args)
+            .env("DISPLAY", format!(":{}", self._display.number))
+            .output()
+            .context("xdotool runs")?;
+        if !output.status.success() {
+            bail!("xdotool {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Waits for a native window whose title contains `title` (a save dialog).
+    pub fn wait_for_window(&self, title: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.xdotool(&["search", "--name", title]).is_err() {
+            if Instant::now() > deadline {
+                bail!("no window titled {title:?} appeared within {PATIENCE:?}");
+            }
+            thread::sleep(Duration::from_millis(200));
+        }
+        Ok(())
+    }
+
     /// Runs a script in the page.
     pub fn execute(&self, script: &str) -> Result<serde_json::Value> {
         self.session.execute(script)

@@ -37,9 +37,10 @@ const RUN_PACKAGES: &[&str] = &[
 ];
 
 /// Debian packages the test suite adds: a virtual display, the WebKit WebDriver,
-/// a D-Bus session with a keyring, and poppler to read PDFs back.
+/// a D-Bus session with a keyring, poppler to read PDFs back, and xdotool to answer
+/// native dialogs.
 const TEST_PACKAGES: &[&str] =
-    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils"];
+    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils", "xdotool"];
 
 /// The oldest Node.js that Vite 8 runs on.
 const NODE_MINIMUM: (u32, u32) = (20, 19);

@@ -94,3 +94,30 @@ fn a_backup_is_written_to_the_folder_chosen_in_settings() -> Result<()> {
     app.screenshot("settings-backups")?;
     Ok(())
 }
+
+#[test]
+fn the_recovery_sheet_is_saved_as_pdf_through_the_system_dialog() -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let out = tempfile::tempdir()?;
+    let sheet = out.path().join("sheet.pdf");
+    let mut app = App::start("sheet", data_dir.path())?;
+    app.type_into("[data-testid=create-name]", "Әлия Нұрланқызы")?;
+    app.type_into("[data-testid=create-password]", PASSWORD)?;
+    app.type_into("[data-testid=create-repeat]", PASSWORD)?;
+    app.click("[data-testid=create-submit]")?;
+    let key = app.text("[data-testid=recovery-key]")?;
+
+    app.click("[data-testid=recovery-save]")?;
+    app.wait_for_window("Save")?;
+    app.xdotool(&["key", "ctrl+a"])?;
+    app.xdotool(&["type", "--delay", "20", &sheet.display().to_string()])?;
+    app.xdotool(&["key", "Return"])?;
+    app.expect_text("[data-testid=gate] p[role=status]", &format!("Saved to {}", sheet.display()))?;
+    app.screenshot("saved")?;
+
+    let text = std::process::Command::new("pdftotext").arg(&sheet).arg("-").output()?;
+    let text = String::from_utf8(text.stdout)?;
+    assert!(text.contains("Profile: Әлия Нұрланқызы"), "{text}");
+    assert!(text.contains(&key[..19]), "the key's first line: {text}");
+    Ok(())
+}
