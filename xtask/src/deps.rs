@@ -40,7 +40,7 @@ const RUN_PACKAGES: &[&str] = &[
 /// a D-Bus session with a keyring, poppler to read PDFs back, and xdotool to answer
 /// native dialogs.
 const TEST_PACKAGES: &[&str] =
-    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils", "xdotool"];
+    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils", "xdotool", "python3"];
 
 /// The oldest Node.js that Vite 8 runs on.
 const NODE_MINIMUM: (u32, u32) = (20, 19);
