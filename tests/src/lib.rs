@@ -198,6 +198,12 @@ impl App {
         self.session.find(selector, PATIENCE)
     }
 
+    /// The element matching `selector`, waiting up to `timeout` (for what takes
+    /// longer than a screen change, such as the auto-lock).
+    pub fn find_within(&self, selector: &str, timeout: Duration) -> Result<Element> {
+        self.session.find(selector, timeout)
+    }
+
     /// Clicks the element matching `selector`.
     pub fn click(&self, selector: &str) -> Result<()> {
         let element = self.find(selector)?;
@@ -208,6 +214,12 @@ impl App {
     pub fn type_into(&self, selector: &str, text: &str) -> Result<()> {
         let element = self.find(selector)?;
         self.session.type_text(&element, text)
+    }
+
+    /// Types into whatever has the focus (keyboard-only use; `\u{E004}` is Tab,
+    /// `\u{E007}` Enter).
+    pub fn keys(&self, text: &str) -> Result<()> {
+        self.session.type_into_focus(text)
     }
 
     /// Waits until nothing matches `selector` (a dialog closed, a banner went away).

@@ -106,6 +106,15 @@ impl Session {
             .map(drop)
     }
 
+    /// Types `text` (with WebDriver key codes such as Tab `\u{E004}`) into whatever
+    /// has the keyboard focus, as a keyboard-only user would.
+    pub fn type_into_focus(&self, text: &str) -> Result<()> {
+        let value = self.get("/element/active")?;
+        let id = value[ELEMENT_KEY].as_str().ok_or_else(|| anyhow!("nothing has the focus: {value}"))?;
+        let focused = Element { id: id.to_owned(), selector: "the focused element".to_owned() };
+        self.type_text(&focused, text)
+    }
+
     /// The rendered text of `element`.
     pub fn text(&self, element: &Element) -> Result<String> {
         let value = self.get(&format!("/element/{}/text", element.id))?;

@@ -57,13 +57,18 @@ pub(crate) fn open_keyed(path: &Path, key: Option<&Secret>) -> Result<Connection
 /// Brings the schema up to [`latest_version`], one transaction per migration, so a
 /// failed migration leaves the previous schema intact.
 fn migrate(connection: &Connection, path: &Path) -> Result<()> {
+    migrate_with(connection, path, MIGRATIONS)
+}
+
+fn migrate_with(connection: &Connection, path: &Path, migrations: &[(u32, &str, &str)]) -> Result<()> {
+    let latest = migrations.last().map_or(0, |&(version, _, _)| version);
     let current: u32 = connection
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(|err| StoreError::sqlite(path, err))?;
-    if current > latest_version() {
+    if current > latest {
         return Err(StoreError::NewerFormat { path: path.to_owned() });
     }
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|&&(version, _, _)| version > current) {
+    for &(version, name, sql) in migrations.iter().filter(|&&(version, _, _)| version > current) {
         let apply = || -> rusqlite::Result<()> {
             connection.execute_batch("BEGIN IMMEDIATE")?;
             let result = connection.execute_batch(sql).and_then(|()| {
@@ -98,4 +103,54 @@ pub(crate) fn check(connection: &Connection, path: &Path) -> Result<()> {
         return Err(StoreError::Corrupted { path: path.to_owned(), detail: first });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: (u32, &str, &str) = (1, "0001_good.sql", "CREATE TABLE kept (id INTEGER);");
+    const BAD: (u32, &str, &str) =
+        (2, "0002_bad.sql", "CREATE TABLE half_done (id INTEGER); INSERT INTO no_such_table VALUES (1);");
+
+    fn tables(connection: &Connection) -> Vec<String> {
+        let mut statement =
+            connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_previous_schema_intact() {
+        let connection = Connection::open_in_memory().unwrap();
+        let err = migrate_with(&connection, Path::new("test.db"), &[GOOD, BAD]).unwrap_err();
+        assert!(matches!(err, StoreError::Migration { ref name, .. } if name == "0002_bad.sql"), "{err:?}");
+        let version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, 1);
+        assert_eq!(tables(&connection), ["kept"], "nothing of the failed migration remains");
+        // Fixed in a later release, the migration then applies on top.
+        migrate_with(
+            &connection,
+            Path::new("test.db"),
+            &[GOOD, (2, "0002_fixed.sql", "CREATE TABLE added (id INTEGER);")],
+        )
+        .unwrap();
+        assert_eq!(tables(&connection), ["added", "kept"]);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_tirek_is_refused_untouched() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch("PRAGMA user_version = 3").unwrap();
+        let err = migrate_with(&connection, Path::new("test.db"), &[GOOD]).unwrap_err();
+        assert!(matches!(err, StoreError::NewerFormat { .. }), "{err:?}");
+        assert!(tables(&connection).is_empty());
+    }
+
+    #[test]
+    fn the_shipped_migrations_are_numbered_without_gaps() {
+        for (index, &(version, name, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(version as usize, index + 1, "{name}");
+        }
+        assert_eq!(latest_version() as usize, MIGRATIONS.len());
+    }
 }
