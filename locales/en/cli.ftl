@@ -22,3 +22,7 @@ cli-audit-missing = The audit trail was tampered with: event { $id } has been re
 cli-backup-created = The backup of { $name } has been written
 cli-backup-verified = The backup of { $name } opens and passes the integrity checks
 cli-backup-restored = The profile { $name } has been restored from the backup
+cli-iin-valid = Valid IIN: born { $date }, { $sex ->
+    [male] male
+   *[female] female
+}

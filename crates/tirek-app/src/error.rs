@@ -38,6 +38,9 @@ pub enum AppError {
     /// A document could not be made.
     #[error(transparent)]
     Letters(#[from] tirek_letters::LettersError),
+    /// A typed IIN is not valid.
+    #[error("invalid IIN: {0:?}")]
+    Iin(tirek_domain::iin::IinError),
     /// Several profiles exist and the command did not say which.
     #[error("several profiles exist: choose one")]
     ProfileNotChosen,
@@ -83,6 +86,7 @@ impl AppError {
             AppError::ProfileNotChosen | AppError::BackupFolderNotChosen => ErrorKind::Validation,
             AppError::Locked => ErrorKind::Locked,
             AppError::Letters(_) => ErrorKind::Internal,
+            AppError::Iin(_) => ErrorKind::Validation,
         }
     }
 
@@ -96,6 +100,7 @@ impl AppError {
             AppError::ProfileNotChosen => Some("profile"),
             AppError::BackupFolderNotChosen => Some("backup_folder"),
             AppError::Locked | AppError::Letters(_) => None,
+            AppError::Iin(_) => Some("iin"),
             AppError::Store(_) => None,
         }
     }
@@ -111,6 +116,7 @@ impl AppError {
             AppError::ProfileNotChosen => return messages.get("error-profile-not-chosen"),
             AppError::Locked => return messages.get("error-kind-locked"),
             AppError::Letters(_) => return messages.get("error-kind-internal"),
+            AppError::Iin(error) => return iin_message(*error, messages),
             AppError::BackupFolderNotChosen => return messages.get("error-backup-folder-not-chosen"),
         };
         let id = match error {
@@ -202,6 +208,23 @@ impl AppError {
         };
         messages.format(id, Some(&args))
     }
+}
+
+fn iin_message(error: tirek_domain::iin::IinError, messages: &Messages) -> String {
+    use tirek_domain::iin::IinError as E;
+    let mut args = FluentArgs::new();
+    let id = match error {
+        E::WrongLength(count) => {
+            args.set("count", count);
+            "error-iin-length"
+        }
+        E::NotDigits => "error-iin-digits",
+        E::BadCentury => "error-iin-century",
+        E::BadDate => "error-iin-date",
+        E::WrongChecksum => "error-iin-checksum",
+        E::Unissuable => "error-iin-unissuable",
+    };
+    messages.format(id, Some(&args))
 }
 
 #[cfg(test)]

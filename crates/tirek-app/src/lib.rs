@@ -32,6 +32,11 @@ pub fn resolve_data_dir(explicit: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(default_data_dir)
 }
 
+/// Checks a typed IIN (spaces ignored): the valid number, or why it is not one.
+pub fn check_iin(typed: &str) -> Result<tirek_domain::iin::Iin> {
+    tirek_domain::iin::Iin::parse(typed).map_err(AppError::Iin)
+}
+
 /// The platform's place for Tirek's data when nothing else is configured.
 pub fn default_data_dir() -> PathBuf {
     dirs::data_local_dir().unwrap_or_else(|| PathBuf::from(".")).join("tirek")

@@ -56,9 +56,28 @@ enum Command {
     /// Back up and restore profiles
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// Check identification numbers
+    #[command(subcommand)]
+    Iin(IinCommand),
     /// Check a profile's audit trail
     #[command(subcommand)]
     Audit(profile::AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum IinCommand {
+    /// Check an IIN: length, digits, birth date, century and sex digit, check digit
+    Check {
+        /// The IIN, spaces allowed
+        iin: String,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct IinJson {
+    iin: String,
+    birth_date: String,
+    sex: &'static str,
 }
 
 /// Why a command failed: an error of the use cases, or the command line's own
@@ -108,6 +127,7 @@ fn main() -> ExitCode {
         Command::Profile(command) => profile::run(command, &cli, &app, &messages),
         Command::Db(command) => profile::run_db(command, &cli, &app, &messages),
         Command::Backup(command) => backup::run(command, &cli, &app, &messages),
+        Command::Iin(IinCommand::Check { iin }) => check_iin(&cli, iin, &messages),
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
     };
     match outcome {
@@ -160,6 +180,26 @@ fn info(cli: &Cli, app: &App, messages: &Messages, problems: Vec<AppError>) -> R
         return problems.into_iter().next().map_or(Ok(()), |problem| Err(problem.into()));
     }
     warn_all(&problems, messages);
+    Ok(())
+}
+
+/// `tirek iin check`: the decoded birth date and sex, or why the number is wrong.
+fn check_iin(cli: &Cli, typed: &str, messages: &Messages) -> Result<(), Failure> {
+    let iin = tirek_app::check_iin(typed)?;
+    let date = iin.birth_date();
+    let birth_date = format!("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+    let sex = match iin.sex() {
+        tirek_domain::iin::Sex::Male => "male",
+        tirek_domain::iin::Sex::Female => "female",
+    };
+    if cli.json {
+        print_json(&IinJson { iin: iin.to_string(), birth_date, sex });
+    } else {
+        let mut args = tirek_i18n::FluentArgs::new();
+        args.set("date", format!("{:02}.{:02}.{}", date.day, date.month, date.year));
+        args.set("sex", sex);
+        println!("{}", messages.format("cli-iin-valid", Some(&args)));
+    }
     Ok(())
 }
 

@@ -86,3 +86,33 @@ fn malformed_usage_exits_with_code_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
     }
 }
+
+#[test]
+fn iin_check_decodes_a_valid_number_and_names_what_is_wrong_with_a_bad_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let valid = tirek(folder.path(), "kk_KZ.UTF-8", &["iin", "check", "0612 1160 0012"]);
+    assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
+    assert_eq!(stdout(&valid), "ЖСН дұрыс: туған күні 11.12.2006, әйел жынысы\n");
+
+    let json = tirek(folder.path(), "en_US.UTF-8", &["--json", "iin", "check", "061211600012"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json, serde_json::json!({ "iin": "061211600012", "birth_date": "2006-12-11", "sex": "female" }));
+
+    let cases = [
+        ("06121160001", "error: An IIN has 12 digits; this one has 11.\n"),
+        ("06121160001O", "error: An IIN has digits only; check for letters (O instead of 0) or dashes.\n"),
+        (
+            "061311600012",
+            "error: The first six digits of an IIN are the birth date (YYMMDD); this is not a real date.\n",
+        ),
+        (
+            "061211600013",
+            "error: This IIN's last digit does not match the others: a digit was probably mistyped or swapped.\n",
+        ),
+    ];
+    for (typed, expected) in cases {
+        let output = tirek(folder.path(), "en_US.UTF-8", &["iin", "check", typed]);
+        assert_eq!(output.status.code(), Some(1), "{typed}");
+        assert_eq!(stderr(&output), expected, "{typed}");
+    }
+}

@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod change;
 pub mod credentials;
+pub mod iin;
 pub mod language;
 pub mod time;
 
