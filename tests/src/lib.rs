@@ -175,7 +175,7 @@ pub struct App {
     // Field order is drop order: the session ends before the driver and the display.
     session: Session,
     _driver: Driver,
-    _display: Display,
+    display: Display,
     test: String,
     shots: u32,
 }
@@ -188,7 +188,7 @@ impl App {
         let driver = Driver::start(&display)?;
         let args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
         let session = Session::start(driver.port, &application.display().to_string(), &args)?;
-        let app = App { session, _driver: driver, _display: display, test: test.to_owned(), shots: 0 };
+        let app = App { session, _driver: driver, display, test: test.to_owned(), shots: 0 };
         app.find("[data-ready=true]").context("the window never finished loading")?;
         Ok(app)
     }
@@ -288,7 +288,7 @@ impl App {
         let xdotool = program("xdotool", "install the `xdotool` package")?;
         let output = Command::new(xdotool)
             .args(args)
-            .env("DISPLAY", format!(":{}", self._display.number))
+            .env("DISPLAY", format!(":{}", self.display.number))
             .output()
             .context("xdotool runs")?;
         if !output.status.success() {
