@@ -8,10 +8,14 @@
 //! happens at the boundaries (`wire` for the server, `src-tauri` for the window).
 
 pub mod audit;
+pub mod caseload;
 pub mod change;
 pub mod credentials;
+pub mod date;
 pub mod iin;
 pub mod language;
+pub mod phone;
+pub mod text;
 pub mod time;
 
 pub use language::{Language, UnknownLanguage};

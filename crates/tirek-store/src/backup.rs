@@ -136,8 +136,12 @@ impl OpenProfile {
         let key = self.database_key.sqlcipher_literal();
         let attach = zeroize::Zeroizing::new(format!("ATTACH DATABASE ?1 AS backup KEY \"{}\"", *key));
         self.connection().execute(&attach, [target]).map_err(sqlite)?;
-        let exported =
-            self.connection().query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(())).and_then(|()| {
+        // An attached database takes SQLCipher's defaults, not the main one's settings.
+        let exported = self
+            .connection()
+            .execute_batch("PRAGMA backup.cipher_hmac_algorithm = HMAC_SHA256;")
+            .and_then(|()| self.connection().query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(())))
+            .and_then(|()| {
                 let version: u32 = self.connection().query_row("PRAGMA main.user_version", [], |row| row.get(0))?;
                 self.connection().execute_batch(&format!("PRAGMA backup.user_version = {version}"))
             });

@@ -22,16 +22,110 @@ use crate::{Result, StoreError};
 /// A clinical entity: its name in the change log, its table, and the fields that may
 /// be written. Column names in SQL come only from this list, never from input.
 #[derive(Debug)]
-struct Entity {
-    name: &'static str,
-    table: &'static str,
-    fields: &'static [&'static str],
+pub(crate) struct Entity {
+    pub(crate) name: &'static str,
+    pub(crate) table: &'static str,
+    pub(crate) fields: &'static [&'static str],
+    finality: Finality,
 }
 
-const ENTITIES: &[Entity] =
-    &[Entity { name: "client", table: "clients", fields: &["family_name", "given_name", "patronymic"] }];
+/// When a record stops accepting changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finality {
+    /// Never: it can always be changed.
+    Never,
+    /// Once this field holds a value (a signature).
+    OnceSet(&'static str),
+    /// From its creation (an addendum).
+    Always,
+}
 
-fn entity(name: &str) -> Result<&'static Entity> {
+const ENTITIES: &[Entity] = &[
+    Entity {
+        name: "client",
+        table: "clients",
+        fields: &[
+            "family_name",
+            "given_name",
+            "patronymic",
+            "latin_name",
+            "iin",
+            "birth_date",
+            "phone",
+            "address",
+            "region",
+            "district",
+            "language",
+            "archived",
+            "owner",
+            "created_at",
+        ],
+        finality: Finality::Never,
+    },
+    Entity {
+        name: "child",
+        table: "children",
+        fields: &[
+            "client_id",
+            "name",
+            "birth_date",
+            "iin",
+            "disability",
+            "special_needs",
+            "diagnosis",
+            "icd10",
+            "diagnosed_on",
+            "irp_status",
+        ],
+        finality: Finality::Never,
+    },
+    Entity {
+        name: "consent",
+        table: "consents",
+        fields: &["client_id", "scope", "given_by", "representative", "method", "witness", "given_on", "withdrawn_on"],
+        finality: Finality::Never,
+    },
+    Entity {
+        name: "consultation",
+        table: "consultations",
+        fields: &[
+            "format",
+            "held_on",
+            "duration_minutes",
+            "participants",
+            "concerns",
+            "interventions",
+            "interventions_other",
+            "notes",
+            "plan",
+            "next_step",
+            "created_at",
+            "signed_at",
+            "signed_by",
+        ],
+        finality: Finality::OnceSet("signed_at"),
+    },
+    Entity {
+        name: "attendance",
+        table: "attendances",
+        fields: &["consultation_id", "client_id"],
+        finality: Finality::Never,
+    },
+    Entity {
+        name: "addendum",
+        table: "addenda",
+        fields: &["consultation_id", "text", "written_at", "author"],
+        finality: Finality::Always,
+    },
+    Entity {
+        name: "follow_up",
+        table: "follow_ups",
+        fields: &["client_id", "kind", "due_on", "time", "note", "done_on", "consultation_id"],
+        finality: Finality::Never,
+    },
+];
+
+pub(crate) fn entity(name: &str) -> Result<&'static Entity> {
     ENTITIES
         .iter()
         .find(|e| e.name == name)
@@ -39,7 +133,7 @@ fn entity(name: &str) -> Result<&'static Entity> {
 }
 
 impl Entity {
-    fn field(&self, field: &str) -> Result<&'static str> {
+    pub(crate) fn field(&self, field: &str) -> Result<&'static str> {
         self.fields
             .iter()
             .copied()
@@ -48,6 +142,10 @@ impl Entity {
     }
 }
 
+/// The pseudo-field of a tombstone: a change record whose only field is this one says
+/// the record was erased.
+pub const ERASED: &str = "_erased";
+
 /// A record as stored: its revision and field values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -55,6 +153,24 @@ pub struct Record {
     pub revision: i64,
     /// Every field of the entity.
     pub fields: BTreeMap<String, FieldValue>,
+}
+
+impl Record {
+    /// A text field's value, if it has one.
+    pub fn text(&self, field: &str) -> Option<&str> {
+        match self.fields.get(field) {
+            Some(FieldValue::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A whole-number field's value, if it has one.
+    pub fn integer(&self, field: &str) -> Option<i64> {
+        match self.fields.get(field) {
+            Some(FieldValue::Integer(n)) => Some(*n),
+            _ => None,
+        }
+    }
 }
 
 fn to_sql(value: &FieldValue) -> Value {
@@ -129,7 +245,8 @@ impl Changes<'_> {
             .iter()
             .map(|(field, new)| FieldChange { field: (*field).to_owned(), old: FieldValue::Null, new: new.clone() })
             .collect();
-        self.record(entity, id, 0, hlc, changed)
+        self.record(entity, id, 0, hlc, changed)?;
+        crate::derived::refresh(&self.transaction, entity.name, id)
     }
 
     /// Changes `fields` of record `id`. Fields whose value does not change are left
@@ -139,6 +256,14 @@ impl Changes<'_> {
         let current = self
             .current(entity, id)?
             .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
+        let is_final = match entity.finality {
+            Finality::Never => false,
+            Finality::Always => true,
+            Finality::OnceSet(field) => current.fields.get(field).is_some_and(|value| *value != FieldValue::Null),
+        };
+        if is_final {
+            return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
+        }
         let changed: Vec<FieldChange> = fields
             .iter()
             .filter_map(|(field, new)| {
@@ -160,7 +285,61 @@ impl Changes<'_> {
         let mut values: Vec<Value> = vec![Value::Text(id.to_owned()), Value::Integer(hlc as i64)];
         values.extend(changed.iter().map(|change| to_sql(&change.new)));
         self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
-        self.record(entity, id, current.revision, hlc, changed)
+        self.record(entity, id, current.revision, hlc, changed)?;
+        crate::derived::refresh(&self.transaction, entity.name, id)
+    }
+
+    /// Erases client `id` on the client's request, with everything that is only
+    /// about them: children, consents, follow-ups, their attendance, consultations
+    /// no one else attended and those consultations' addenda. Each record leaves a
+    /// tombstone in the change log (so the erasure reaches the server) and its
+    /// earlier change records lose their values. Returns how many records went.
+    pub fn erase_client(&mut self, id: &str) -> Result<usize> {
+        let client = entity("client")?;
+        if self.current(client, id)?.is_none() {
+            return Err(StoreError::RecordNotFound { entity: client.name.to_owned(), id: id.to_owned() });
+        }
+        let ids = |sql: &str, key: &str| -> Result<Vec<String>> {
+            let mut statement = self.transaction.prepare(sql).map_err(sqlite)?;
+            let rows = statement.query_map([key], |row| row.get(0)).map_err(sqlite)?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(sqlite)
+        };
+        let only_theirs = ids(
+            "SELECT a.consultation_id FROM attendances a WHERE a.client_id = ?1 AND NOT EXISTS
+               (SELECT 1 FROM attendances o WHERE o.consultation_id = a.consultation_id AND o.client_id <> ?1)",
+            id,
+        )?;
+        let mut doomed: Vec<(&'static str, String)> = Vec::new();
+        for consultation in &only_theirs {
+            for addendum in ids("SELECT id FROM addenda WHERE consultation_id = ?1", consultation)? {
+                doomed.push(("addendum", addendum));
+            }
+            doomed.push(("consultation", consultation.clone()));
+        }
+        for (name, sql) in [
+            ("attendance", "SELECT id FROM attendances WHERE client_id = ?1"),
+            ("child", "SELECT id FROM children WHERE client_id = ?1"),
+            ("consent", "SELECT id FROM consents WHERE client_id = ?1"),
+            ("follow_up", "SELECT id FROM follow_ups WHERE client_id = ?1"),
+        ] {
+            doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
+        }
+        doomed.push(("client", id.to_owned()));
+        for (name, record) in &doomed {
+            let entity = entity(name)?;
+            let current = self.current(entity, record)?.map_or(0, |r| r.revision);
+            self.transaction
+                .execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [record])
+                .map_err(sqlite)?;
+            self.transaction
+                .execute("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [*name, record])
+                .map_err(sqlite)?;
+            let hlc = self.next_hlc();
+            let tombstone =
+                FieldChange { field: ERASED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
+            self.record(entity, record, current, hlc, vec![tombstone])?;
+        }
+        Ok(doomed.len())
     }
 
     fn next_hlc(&mut self) -> u64 {
@@ -274,6 +453,29 @@ impl OpenProfile {
     /// The record `id` of `entity`, if it exists.
     pub fn read(&self, entity: &str, id: &str) -> Result<Option<Record>> {
         read(self.connection(), self::entity(entity)?, id)
+    }
+
+    /// Every record of `entity` whose `field` is `value` (a client's children, say),
+    /// with its id, in creation order.
+    pub fn related(&self, entity: &str, field: &str, value: &str) -> Result<Vec<(String, Record)>> {
+        let entity = self::entity(entity)?;
+        let field = entity.field(field)?;
+        let sql = format!(
+            "SELECT id, revision, {} FROM {} WHERE {field} = ?1 ORDER BY rowid",
+            entity.fields.join(", "),
+            entity.table
+        );
+        let mut statement = self.connection().prepare(&sql).map_err(sqlite)?;
+        let rows = statement
+            .query_map([value], |row| {
+                let mut fields = BTreeMap::new();
+                for (index, name) in entity.fields.iter().enumerate() {
+                    fields.insert((*name).to_owned(), from_sql(row.get(index + 2)?));
+                }
+                Ok((row.get(0)?, Record { revision: row.get(1)?, fields }))
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
     }
 
     /// Every change of record `id`, oldest first: its history.

@@ -13,9 +13,11 @@
 mod atomic;
 pub mod audit;
 pub mod backup;
+pub mod caseload;
 pub mod changes;
 pub mod data_dir;
 mod db;
+mod derived;
 pub mod device_secret;
 pub mod device_settings;
 pub mod documents;
@@ -147,6 +149,14 @@ pub enum StoreError {
     /// The record to change does not exist.
     #[error("no {entity} {id}")]
     RecordNotFound {
+        /// The entity.
+        entity: String,
+        /// The record's id.
+        id: String,
+    },
+    /// The record is final (a signed consultation, an addendum): it cannot change.
+    #[error("{entity} {id} is final")]
+    RecordFinal {
         /// The entity.
         entity: String,
         /// The record's id.

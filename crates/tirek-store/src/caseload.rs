@@ -1,0 +1,244 @@
+//! The caseload's read side: the queries behind the caseload list, the agenda and a
+//! client's consultations, each answered by one indexed statement. Writes go through
+//! [`crate::changes`]; these only read.
+
+use rusqlite::types::Value;
+
+use crate::changes::Record;
+use crate::profiles::OpenProfile;
+use crate::{Result, StoreError};
+
+/// How the caseload list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseloadOrder {
+    /// Alphabetically by family name, given name, patronymic.
+    #[default]
+    Name,
+    /// Longest without contact first (never seen first of all).
+    LastContact,
+    /// Earliest open follow-up first (none last).
+    NextDue,
+}
+
+/// Which clients the caseload list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseloadFilter {
+    /// Folded search text (see `tirek_domain::text::fold`), matched anywhere in the
+    /// name, Latin name, IIN or phone.
+    pub search: Option<String>,
+    /// Only this district.
+    pub district: Option<String>,
+    /// Archived clients instead of active ones.
+    pub archived: bool,
+    /// Only clients with an open follow-up due before this date (`YYYY-MM-DD`).
+    pub overdue_before: Option<String>,
+    /// Only clients not seen since before this date, or never.
+    pub no_contact_since: Option<String>,
+    /// The order.
+    pub order: CaseloadOrder,
+    /// At most this many rows.
+    pub limit: u32,
+    /// After skipping this many.
+    pub offset: u32,
+}
+
+/// One row of the caseload list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadRow {
+    /// The client's id.
+    pub id: String,
+    /// Family name.
+    pub family_name: String,
+    /// Given name.
+    pub given_name: String,
+    /// Patronymic.
+    pub patronymic: Option<String>,
+    /// District id.
+    pub district: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// The date of the last consultation.
+    pub last_contact: Option<String>,
+    /// The earliest open follow-up's due date.
+    pub next_due: Option<String>,
+    /// Archived.
+    pub archived: bool,
+}
+
+/// A page of the caseload list and how many clients match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadPage {
+    /// Every matching client, not just this page.
+    pub total: u64,
+    /// This page.
+    pub rows: Vec<CaseloadRow>,
+}
+
+/// A follow-up with its client's name, for the agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaRow {
+    /// The follow-up's id.
+    pub id: String,
+    /// The client's id.
+    pub client_id: String,
+    /// The client's name, family name first.
+    pub client_name: String,
+    /// Kind code.
+    pub kind: String,
+    /// Due date.
+    pub due_on: String,
+    /// Time of day.
+    pub time: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// When it was done.
+    pub done_on: Option<String>,
+    /// The consultation whose next step it is.
+    pub consultation_id: Option<String>,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+impl OpenProfile {
+    /// A page of the caseload list.
+    pub fn caseload(&self, filter: &CaseloadFilter) -> Result<CaseloadPage> {
+        let mut conditions = vec!["c.archived = ?1".to_owned()];
+        let mut values: Vec<Value> = vec![Value::Integer(i64::from(filter.archived))];
+        let mut bind = |condition: &str, value: Value| {
+            values.push(value);
+            conditions.push(condition.replace('?', &format!("?{}", values.len())));
+        };
+        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            bind("c.search_key LIKE ? ESCAPE '\\'", Value::Text(like_pattern(search.trim())));
+        }
+        if let Some(district) = &filter.district {
+            bind("c.district = ?", Value::Text(district.clone()));
+        }
+        if let Some(date) = &filter.overdue_before {
+            bind(
+                "EXISTS (SELECT 1 FROM follow_ups f WHERE f.client_id = c.id AND f.done_on IS NULL AND f.due_on < ?)",
+                Value::Text(date.clone()),
+            );
+        }
+        if let Some(date) = &filter.no_contact_since {
+            bind("(c.last_contact IS NULL OR c.last_contact < ?)", Value::Text(date.clone()));
+        }
+        let conditions = conditions.join(" AND ");
+        let next_due = "(SELECT min(f.due_on) FROM follow_ups f WHERE f.client_id = c.id AND f.done_on IS NULL)";
+        let order = match filter.order {
+            CaseloadOrder::Name => "c.sort_key, c.id".to_owned(),
+            CaseloadOrder::LastContact => "c.last_contact IS NOT NULL, c.last_contact, c.sort_key, c.id".to_owned(),
+            CaseloadOrder::NextDue => format!("{next_due} IS NULL, {next_due}, c.sort_key, c.id"),
+        };
+        let connection = self.connection();
+        let total: i64 = connection
+            .query_row(
+                &format!("SELECT count(*) FROM clients c WHERE {conditions}"),
+                rusqlite::params_from_iter(values.iter()),
+                |row| row.get(0),
+            )
+            .map_err(sqlite)?;
+        let sql = format!(
+            "SELECT c.id, c.family_name, c.given_name, c.patronymic, c.district, c.phone, c.last_contact,
+                    {next_due}, c.archived
+             FROM clients c WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {}",
+            filter.limit, filter.offset
+        );
+        let mut statement = connection.prepare(&sql).map_err(sqlite)?;
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(values.iter()), |row| {
+                Ok(CaseloadRow {
+                    id: row.get(0)?,
+                    family_name: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    given_name: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    patronymic: row.get(3)?,
+                    district: row.get(4)?,
+                    phone: row.get(5)?,
+                    last_contact: row.get(6)?,
+                    next_due: row.get(7)?,
+                    archived: row.get::<_, i64>(8)? != 0,
+                })
+            })
+            .map_err(sqlite)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sqlite)?;
+        Ok(CaseloadPage { total: total as u64, rows })
+    }
+
+    /// Follow-ups due from `from` to `to` (inclusive), done or not, and — when
+    /// `overdue_before` is given — every open one due before it; by date and time.
+    pub fn agenda(&self, from: &str, to: &str, overdue_before: Option<&str>) -> Result<Vec<AgendaRow>> {
+        let sql = "SELECT f.id, f.client_id,
+                          trim(coalesce(c.family_name, '') || ' ' || coalesce(c.given_name, '') || ' ' ||
+                               coalesce(c.patronymic, '')),
+                          f.kind, f.due_on, f.time, f.note, f.done_on, f.consultation_id
+                   FROM follow_ups f JOIN clients c ON c.id = f.client_id
+                   WHERE (f.due_on BETWEEN ?1 AND ?2) OR (f.done_on IS NULL AND f.due_on < ?3)
+                   ORDER BY f.due_on, f.time IS NOT NULL, f.time, c.sort_key";
+        let mut statement = self.connection().prepare(sql).map_err(sqlite)?;
+        let rows = statement
+            .query_map(rusqlite::params![from, to, overdue_before.unwrap_or("")], |row| {
+                Ok(AgendaRow {
+                    id: row.get(0)?,
+                    client_id: row.get(1)?,
+                    client_name: row.get(2)?,
+                    kind: row.get(3)?,
+                    due_on: row.get(4)?,
+                    time: row.get(5)?,
+                    note: row.get(6)?,
+                    done_on: row.get(7)?,
+                    consultation_id: row.get(8)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// The consultations client `id` attended, newest first, with their ids.
+    pub fn consultations_of(&self, client_id: &str) -> Result<Vec<(String, Record)>> {
+        let ids: Vec<String> = {
+            let mut statement = self
+                .connection()
+                .prepare(
+                    "SELECT co.id FROM attendances a JOIN consultations co ON co.id = a.consultation_id
+                     WHERE a.client_id = ?1 ORDER BY co.held_on DESC, co.created_at DESC",
+                )
+                .map_err(sqlite)?;
+            let rows = statement.query_map([client_id], |row| row.get(0)).map_err(sqlite)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)?
+        };
+        ids.into_iter()
+            .map(|id| {
+                let record = self
+                    .read("consultation", &id)?
+                    .ok_or_else(|| StoreError::RecordNotFound { entity: "consultation".to_owned(), id: id.clone() })?;
+                Ok((id, record))
+            })
+            .collect()
+    }
+}
+
+fn sqlite(err: rusqlite::Error) -> StoreError {
+    StoreError::sqlite(std::path::Path::new("profile"), err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_text_cannot_smuggle_wildcards() {
+        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}
