@@ -49,3 +49,27 @@ error-iin-century = The seventh digit of an IIN is 1 to 6 (century and sex); che
 error-iin-date = The first six digits of an IIN are the birth date (YYMMDD); this is not a real date.
 error-iin-checksum = This IIN's last digit does not match the others: a digit was probably mistyped or swapped.
 error-iin-unissuable = No IIN is issued with these first eleven digits; check the number on the document.
+
+## Form fields (caseload).
+error-field-empty = This field is required.
+error-field-too-long = Too long: at most { $max } characters.
+error-field-control = Contains invisible control characters (pasted from elsewhere?); retype it.
+error-iin-birth-date = The IIN encodes a different date of birth; check both.
+error-phone-digits = A phone number has digits only (spaces, dashes, brackets and a leading +7 are fine).
+error-phone-length = A phone number has 10 digits after +7 or 8; this one has { $count }.
+error-date = Not a date: write it as 15.03.2019 or 2019-03-15.
+error-date-future = This date has not come yet.
+error-date-too-old = This date is more than 120 years ago.
+error-date-before-birth = This date is before the child was born.
+error-child-older-than-parent = The child would be born before the parent was ten; check both dates of birth.
+error-icd10 = Not an ICD-10 code: a letter, two digits, and optionally a dot and one or two digits (G80.1).
+error-choice = Choose one of the options offered.
+error-district-not-in-region = This district is not in the region chosen.
+error-out-of-range = Enter a whole number from { $min } to { $max }.
+error-time = Write the time as HH:MM, for example 09:30.
+error-withdrawn-before-given = A consent cannot be withdrawn before the date it was given.
+error-consent-missing-record = The client has not consented to keeping their record; record the consent first.
+error-consent-missing-server = The client has not consented to sending their record to the central server; nothing of theirs is shared.
+error-consent-missing-referral = The client has not consented to referrals; record that consent before writing a referral.
+error-record-final = This consultation is signed and cannot change; add an addendum instead.
+error-not-signed = Sign the consultation first; until then, edit it directly.

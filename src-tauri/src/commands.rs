@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crate::ipc::{AppInfoDto, BackupStatusDto, CreatedProfileDto, IpcError, LanguageCode, ProfileDto, SessionDto};
 
-fn ipc_error(app: &App, error: AppError) -> IpcError {
+pub(crate) fn ipc_error(app: &App, error: AppError) -> IpcError {
     IpcError::from_app(error, &Messages::new(app.language()))
 }
 

@@ -18,6 +18,8 @@ pub struct IpcError {
     pub message: String,
     /// For validation errors: the input field at fault.
     pub field: Option<String>,
+    /// For a form: every field's problem, translated.
+    pub problems: Vec<tirek_app::FieldMessage>,
 }
 
 /// The stable error families, as the UI knows them.
@@ -48,6 +50,7 @@ impl IpcError {
             kind: error.kind().into(),
             message: error.localized(messages),
             field: error.field().map(str::to_owned),
+            problems: error.field_messages(messages),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! the TypeScript in `ui/src/lib/bindings.ts` is generated from [`specta_builder`]
 //! and a test fails when it is stale (`cargo xtask codegen` refreshes it).
 
+mod caseload;
 mod commands;
 pub mod ipc;
 
@@ -32,6 +33,27 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::backup_now,
         commands::recover_profile,
         commands::save_recovery_sheet,
+        caseload::regions,
+        caseload::check_client,
+        caseload::create_client,
+        caseload::update_client,
+        caseload::set_client_archived,
+        caseload::caseload,
+        caseload::client_detail,
+        caseload::add_child,
+        caseload::update_child,
+        caseload::give_consent,
+        caseload::withdraw_consent,
+        caseload::start_consultation,
+        caseload::save_consultation_draft,
+        caseload::sign_consultation,
+        caseload::add_addendum,
+        caseload::consultation,
+        caseload::add_follow_up,
+        caseload::set_follow_up_done,
+        caseload::agenda,
+        caseload::erase_client,
+        caseload::export_client,
     ])
 }
 

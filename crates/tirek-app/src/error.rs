@@ -6,6 +6,9 @@ use std::path::Path;
 
 use tirek_domain::credentials::{BadProfileName, MAX_NAME_CHARS, MIN_PASSWORD_CHARS, WeakPassword};
 
+use tirek_domain::caseload::{ConsentScope, FieldError, Problem};
+use tirek_domain::phone::PhoneProblem;
+use tirek_domain::text::TextProblem;
 use tirek_i18n::{FluentArgs, Messages};
 use tirek_store::StoreError;
 
@@ -50,6 +53,91 @@ pub enum AppError {
     /// A backup was asked for before a backup folder was chosen.
     #[error("no backup folder chosen")]
     BackupFolderNotChosen,
+    /// A form broke its rules: every problem, each with its field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// The client has not given (or has withdrawn) the consent this needs.
+    #[error("no consent for {}", .0.code())]
+    ConsentMissing(ConsentScope),
+    /// An addendum was asked for on a consultation that is still a draft.
+    #[error("the consultation is not signed")]
+    NotSigned,
+}
+
+/// A field's problem in the interface language, for the window to show under it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldMessage {
+    /// The field, as the form names it.
+    pub field: String,
+    /// What is wrong, translated.
+    pub message: String,
+}
+
+/// Translates each problem.
+pub(crate) fn field_messages(problems: &[FieldError], messages: &Messages) -> Vec<FieldMessage> {
+    problems
+        .iter()
+        .map(|error| FieldMessage { field: error.field.to_owned(), message: problem_message(error.problem, messages) })
+        .collect()
+}
+
+/// One field problem in the reader's language.
+pub fn problem_message(problem: Problem, messages: &Messages) -> String {
+    let mut args = FluentArgs::new();
+    let id = match problem {
+        Problem::Text(TextProblem::Empty) => "error-field-empty",
+        Problem::Text(TextProblem::TooLong(max)) => {
+            args.set("max", max);
+            "error-field-too-long"
+        }
+        Problem::Text(TextProblem::ControlCharacters) => "error-field-control",
+        Problem::Iin(error) => return iin_message(error, messages),
+        Problem::IinBirthDateMismatch => "error-iin-birth-date",
+        Problem::Phone(PhoneProblem::NotDigits) => "error-phone-digits",
+        Problem::Phone(PhoneProblem::WrongLength(count)) => {
+            args.set("count", count);
+            "error-phone-length"
+        }
+        Problem::NotADate => "error-date",
+        Problem::DateInFuture => "error-date-future",
+        Problem::DateTooOld => "error-date-too-old",
+        Problem::BeforeBirth => "error-date-before-birth",
+        Problem::ChildOlderThanParent => "error-child-older-than-parent",
+        Problem::NotIcd10 => "error-icd10",
+        Problem::UnknownChoice => "error-choice",
+        Problem::DistrictNotInRegion => "error-district-not-in-region",
+        Problem::OutOfRange(min, max) => {
+            args.set("min", min);
+            args.set("max", max);
+            "error-out-of-range"
+        }
+        Problem::NotATime => "error-time",
+        Problem::WithdrawnBeforeGiven => "error-withdrawn-before-given",
+    };
+    messages.format(id, Some(&args))
+}
+
+impl AppError {
+    /// Each field's problem, translated: the whole list for a form, one entry for an
+    /// error tied to one field, none otherwise.
+    pub fn field_messages(&self, messages: &Messages) -> Vec<FieldMessage> {
+        match self {
+            AppError::Invalid(problems) => field_messages(problems, messages),
+            other => other
+                .field()
+                .map(|field| vec![FieldMessage { field: field.to_owned(), message: other.localized(messages) }])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The field problems of a validation error, untranslated.
+    pub(crate) fn into_field_errors(self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(problems) => problems,
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The result of a use case.
@@ -70,6 +158,7 @@ impl AppError {
                 S::ProfileNotFound { .. } | S::RecordNotFound { .. } => ErrorKind::NotFound,
                 S::ProfileInUse => ErrorKind::Conflict,
                 S::Migration { .. } | S::Sqlite { .. } | S::UnknownField { .. } => ErrorKind::Internal,
+                S::RecordFinal { .. } => ErrorKind::Validation,
                 S::DataDirUnwritable { .. }
                 | S::DataDirNotAFolder { .. }
                 | S::SettingsUnreadable { .. }
@@ -86,7 +175,9 @@ impl AppError {
             AppError::ProfileNotChosen | AppError::BackupFolderNotChosen => ErrorKind::Validation,
             AppError::Locked => ErrorKind::Locked,
             AppError::Letters(_) => ErrorKind::Internal,
-            AppError::Iin(_) => ErrorKind::Validation,
+            AppError::Iin(_) | AppError::Invalid(_) | AppError::ConsentMissing(_) | AppError::NotSigned => {
+                ErrorKind::Validation
+            }
         }
     }
 
@@ -101,6 +192,9 @@ impl AppError {
             AppError::BackupFolderNotChosen => Some("backup_folder"),
             AppError::Locked | AppError::Letters(_) => None,
             AppError::Iin(_) => Some("iin"),
+            AppError::Invalid(problems) => problems.first().map(|p| p.field),
+            AppError::ConsentMissing(_) => Some("consent"),
+            AppError::NotSigned => None,
             AppError::Store(_) => None,
         }
     }
@@ -118,6 +212,13 @@ impl AppError {
             AppError::Letters(_) => return messages.get("error-kind-internal"),
             AppError::Iin(error) => return iin_message(*error, messages),
             AppError::BackupFolderNotChosen => return messages.get("error-backup-folder-not-chosen"),
+            AppError::Invalid(problems) => {
+                return field_messages(problems, messages).into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ");
+            }
+            AppError::ConsentMissing(scope) => {
+                return messages.get(&format!("error-consent-missing-{}", scope.code().replace('_', "-")));
+            }
+            AppError::NotSigned => return messages.get("error-not-signed"),
         };
         let id = match error {
             S::DataDirUnwritable { path: p, .. } => {
@@ -186,6 +287,7 @@ impl AppError {
                 "error-unknown-field"
             }
             S::RecordNotFound { .. } => "error-kind-not-found",
+            S::RecordFinal { .. } => "error-record-final",
             S::WrongPassword => "error-wrong-password",
             S::WrongRecoveryKey => "error-wrong-recovery-key",
             S::MalformedRecoveryKey => "error-malformed-recovery-key",

@@ -7,13 +7,28 @@
 //! and no PDF code of its own; it knows nothing of Tauri or of the terminal.
 
 mod backups;
+mod caseload;
+mod consultations;
+mod demo;
 mod error;
 mod profiles;
+pub mod regions;
+mod rights;
 mod session;
 
 pub use backups::BackupStatus;
-pub use error::{AppError, ErrorKind, Result};
+pub use caseload::{
+    CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,
+    ConsentInput, ConsentState, ConsentView, TimelineEntry,
+};
+pub use consultations::{
+    AddendumView, Agenda, Attendee, ConsultationInput, ConsultationSummary, ConsultationView, DraftSaved,
+    FollowUpInput, FollowUpView,
+};
+pub use demo::SeedSummary;
+pub use error::{AppError, ErrorKind, FieldMessage, Result, problem_message};
 pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
+pub use rights::EXPORT_FORMAT;
 pub use session::{App, AppInfo};
 
 use std::path::PathBuf;

@@ -119,6 +119,11 @@ impl App {
         self.state().settings.language.unwrap_or_else(crate::system_language)
     }
 
+    /// The interface's messages, in its language.
+    pub fn messages(&self) -> tirek_i18n::Messages {
+        tirek_i18n::Messages::new(self.language())
+    }
+
     /// Minutes of inactivity after which an unlocked profile locks itself.
     pub fn auto_lock_minutes(&self) -> u32 {
         self.state().settings.auto_lock_minutes.unwrap_or(tirek_store::device_settings::DEFAULT_AUTO_LOCK_MINUTES)

@@ -23,6 +23,8 @@ pub enum AuditEvent {
     RecordViewed,
     /// A record was changed.
     RecordChanged,
+    /// A client's record was erased at their request (the trail keeps the id only).
+    RecordErased,
     /// A document was printed.
     Print,
     /// Data left the profile in a file.
@@ -35,7 +37,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every kind, for parsing and tests.
-    pub const ALL: [AuditEvent; 12] = [
+    pub const ALL: [AuditEvent; 13] = [
         AuditEvent::ProfileCreated,
         AuditEvent::Unlock,
         AuditEvent::FailedUnlock,
@@ -44,6 +46,7 @@ impl AuditEvent {
         AuditEvent::RecordCreated,
         AuditEvent::RecordViewed,
         AuditEvent::RecordChanged,
+        AuditEvent::RecordErased,
         AuditEvent::Print,
         AuditEvent::Export,
         AuditEvent::Backup,
@@ -60,6 +63,7 @@ impl AuditEvent {
             AuditEvent::PasswordChanged => "password_changed",
             AuditEvent::RecordCreated => "record_created",
             AuditEvent::RecordViewed => "record_viewed",
+            AuditEvent::RecordErased => "record_erased",
             AuditEvent::RecordChanged => "record_changed",
             AuditEvent::Print => "print",
             AuditEvent::Export => "export",

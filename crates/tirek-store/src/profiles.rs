@@ -69,6 +69,14 @@ impl OpenProfile {
         &self.summary
     }
 
+    /// Moves everything from the write-ahead log into the database and empties the
+    /// log, so that pages an erasure overwrote leave no copy behind in it.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
     /// Runs SQLite's and SQLCipher's integrity checks.
     pub fn check_integrity(&self) -> Result<()> {
         db::check(&self.connection, &self.path)

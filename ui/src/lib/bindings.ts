@@ -44,9 +44,93 @@ export const commands = {
 	 *  dialog was cancelled. Async: the dialog must not block the window's thread.
 	 */
 	saveRecoverySheet: (profileId: string, recoveryKey: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("save_recovery_sheet", { profileId, recoveryKey })),
+	/**  Kazakhstan's regions and districts, named in the interface language. */
+	regions: () => __TAURI_INVOKE<Region[]>("regions"),
+	/**  Checks the client form as the user types; nothing is saved. */
+	checkClient: (input: ClientInput_Deserialize) => __TAURI_INVOKE<FieldMessage[]>("check_client", { input }),
+	/**  Creates a client; returns the id. */
+	createClient: (input: ClientInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("create_client", { input })),
+	/**  Saves an edited client. */
+	updateClient: (id: string, input: ClientInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("update_client", { id, input })),
+	/**  Archives a client, or brings them back. */
+	setClientArchived: (id: string, archived: boolean) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("set_client_archived", { id, archived })),
+	/**  A page of the caseload list. */
+	caseload: (query: CaseloadQuery_Deserialize) => typedError<CaseloadPage_Serialize, IpcError_Serialize>(__TAURI_INVOKE("caseload", { query })),
+	/**  Everything on a client's page. */
+	clientDetail: (id: string) => typedError<ClientDetail_Serialize, IpcError_Serialize>(__TAURI_INVOKE("client_detail", { id })),
+	/**  Adds a child; returns the id. */
+	addChild: (clientId: string, input: ChildInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_child", { clientId, input })),
+	/**  Saves an edited child. */
+	updateChild: (childId: string, input: ChildInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("update_child", { childId, input })),
+	/**  Records a consent; returns the id. */
+	giveConsent: (clientId: string, input: ConsentInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("give_consent", { clientId, input })),
+	/**  Withdraws a consent as of a date. */
+	withdrawConsent: (consentId: string, withdrawnOn: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("withdraw_consent", { consentId, withdrawnOn })),
+	/**  Starts a consultation (a draft dated today) with one or several clients. */
+	startConsultation: (clientIds: string[], format: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("start_consultation", { clientIds, format })),
+	/**  Saves a consultation draft as typed. */
+	saveConsultationDraft: (id: string, input: ConsultationInput_Deserialize) => typedError<DraftSaved, IpcError_Serialize>(__TAURI_INVOKE("save_consultation_draft", { id, input })),
+	/**  Signs a consultation. */
+	signConsultation: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_consultation", { id })),
+	/**  Adds an addendum to a signed consultation. */
+	addAddendum: (consultationId: string, text: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_addendum", { consultationId, text })),
+	/**  A consultation, whole. */
+	consultation: (id: string) => typedError<ConsultationView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("consultation", { id })),
+	/**  Adds a follow-up or appointment. */
+	addFollowUp: (clientId: string, input: FollowUpInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_follow_up", { clientId, input })),
+	/**  Marks a follow-up done, or open again. */
+	setFollowUpDone: (id: string, done: boolean) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("set_follow_up_done", { id, done })),
+	/**  The agenda from a day for a number of days, with everything overdue. */
+	agenda: (from: string, days: number) => typedError<Agenda_Serialize, IpcError_Serialize>(__TAURI_INVOKE("agenda", { from, days })),
+	/**  Erases a client at their request. */
+	eraseClient: (id: string) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("erase_client", { id })),
+	/**
+	 *  Exports a client's complete record as JSON to a file the user picks; `None`
+	 *  when the dialog was cancelled. The suggested name carries no client name.
+	 */
+	exportClient: (id: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_client", { id })),
 };
 
 /* Types */
+/**  An addendum to a signed consultation. */
+export type AddendumView = {
+	id: string,
+	text: string,
+	/**  Unix ms. */
+	written_at: number | null,
+};
+
+/**  The agenda for a span of days. */
+export type Agenda = Agenda_Serialize | Agenda_Deserialize;
+
+/**  The agenda for a span of days. */
+export type Agenda_Deserialize = {
+	/**  The first day shown. */
+	from: string,
+	/**  The last day shown. */
+	to: string,
+	/**  Today, in the clinic. */
+	today: string,
+	/**  Open items due before today. */
+	overdue: FollowUpView_Deserialize[],
+	/**  Items due within the span, done or not. */
+	days: FollowUpView_Deserialize[],
+};
+
+/**  The agenda for a span of days. */
+export type Agenda_Serialize = {
+	/**  The first day shown. */
+	from: string,
+	/**  The last day shown. */
+	to: string,
+	/**  Today, in the clinic. */
+	today: string,
+	/**  Open items due before today. */
+	overdue: FollowUpView_Serialize[],
+	/**  Items due within the span, done or not. */
+	days: FollowUpView_Serialize[],
+};
+
 /**  Facts about this copy of Tirek, and the language to start in. */
 export type AppInfoDto = {
 	/**  The semantic version. */
@@ -59,6 +143,12 @@ export type AppInfoDto = {
 	dataDirWritable: boolean,
 	/**  The interface language to use. */
 	language: LanguageCode,
+};
+
+/**  A client who attended a consultation. */
+export type Attendee = {
+	id: string,
+	name: string,
 };
 
 /**  The backup settings and the newest backup of the open profile. */
@@ -84,6 +174,404 @@ export type BackupStatusDto_Serialize = {
 	latest: string | null,
 };
 
+/**  A page of the caseload list. */
+export type CaseloadPage = CaseloadPage_Serialize | CaseloadPage_Deserialize;
+
+/**  A page of the caseload list. */
+export type CaseloadPage_Deserialize = {
+	/**  How many clients match in all. */
+	total: number,
+	/**  This page. */
+	rows: CaseloadRow_Deserialize[],
+};
+
+/**  A page of the caseload list. */
+export type CaseloadPage_Serialize = {
+	/**  How many clients match in all. */
+	total: number,
+	/**  This page. */
+	rows: CaseloadRow_Serialize[],
+};
+
+/**  What the caseload list should show. */
+export type CaseloadQuery = CaseloadQuery_Serialize | CaseloadQuery_Deserialize;
+
+/**  What the caseload list should show. */
+export type CaseloadQuery_Deserialize = {
+	/**  Name, IIN or phone, as typed. */
+	search?: string,
+	/**  A district id. */
+	district?: string | null,
+	/**  Archived clients instead of active ones. */
+	archived?: boolean,
+	/**  Only clients with an overdue follow-up. */
+	overdue?: boolean,
+	/**  Only clients not seen for this many days (or never). */
+	no_contact_days?: number | null,
+	/**  `name` (default), `last_contact` or `next_due`. */
+	order?: string,
+	/**  At most this many rows (default 200). */
+	limit?: number | null,
+	/**  Skip this many. */
+	offset?: number,
+};
+
+/**  What the caseload list should show. */
+export type CaseloadQuery_Serialize = {
+	/**  Name, IIN or phone, as typed. */
+	search: string,
+	/**  A district id. */
+	district: string | null,
+	/**  Archived clients instead of active ones. */
+	archived: boolean,
+	/**  Only clients with an overdue follow-up. */
+	overdue: boolean,
+	/**  Only clients not seen for this many days (or never). */
+	no_contact_days: number | null,
+	/**  `name` (default), `last_contact` or `next_due`. */
+	order: string,
+	/**  At most this many rows (default 200). */
+	limit: number | null,
+	/**  Skip this many. */
+	offset: number,
+};
+
+/**  One row of the caseload list. */
+export type CaseloadRow = CaseloadRow_Serialize | CaseloadRow_Deserialize;
+
+/**  One row of the caseload list. */
+export type CaseloadRow_Deserialize = {
+	id: string,
+	/**  Family name, given name and patronymic. */
+	name: string,
+	place?: string | null,
+	phone?: string | null,
+	last_contact?: string | null,
+	next_due?: string | null,
+	/**  The next follow-up is past due. */
+	overdue: boolean,
+	archived: boolean,
+};
+
+/**  One row of the caseload list. */
+export type CaseloadRow_Serialize = {
+	id: string,
+	/**  Family name, given name and patronymic. */
+	name: string,
+	place: string | null,
+	phone: string | null,
+	last_contact: string | null,
+	next_due: string | null,
+	/**  The next follow-up is past due. */
+	overdue: boolean,
+	archived: boolean,
+};
+
+/**  The child form, as typed. */
+export type ChildInput = ChildInput_Serialize | ChildInput_Deserialize;
+
+/**  The child form, as typed. */
+export type ChildInput_Deserialize = {
+	name?: string,
+	birth_date?: string,
+	iin?: string,
+	disability?: string,
+	special_needs?: boolean,
+	diagnosis?: string,
+	icd10?: string,
+	diagnosed_on?: string,
+	irp_status?: string,
+};
+
+/**  The child form, as typed. */
+export type ChildInput_Serialize = {
+	name: string,
+	birth_date: string,
+	iin: string,
+	disability: string,
+	special_needs: boolean,
+	diagnosis: string,
+	icd10: string,
+	diagnosed_on: string,
+	irp_status: string,
+};
+
+/**  A stored child. */
+export type ChildView = ChildView_Serialize | ChildView_Deserialize;
+
+/**  A stored child. */
+export type ChildView_Deserialize = {
+	id: string,
+	name: string,
+	birth_date?: string | null,
+	iin?: string | null,
+	disability: string,
+	special_needs: boolean,
+	diagnosis?: string | null,
+	icd10?: string | null,
+	diagnosed_on?: string | null,
+	irp_status: string,
+};
+
+/**  A stored child. */
+export type ChildView_Serialize = {
+	id: string,
+	name: string,
+	birth_date: string | null,
+	iin: string | null,
+	disability: string,
+	special_needs: boolean,
+	diagnosis: string | null,
+	icd10: string | null,
+	diagnosed_on: string | null,
+	irp_status: string,
+};
+
+/**  Everything on a client's page. */
+export type ClientDetail = ClientDetail_Serialize | ClientDetail_Deserialize;
+
+/**  Everything on a client's page. */
+export type ClientDetail_Deserialize = {
+	client: ClientView_Deserialize,
+	children: ChildView_Deserialize[],
+	consents: ConsentView_Deserialize[],
+	consent: ConsentState,
+	consultations: ConsultationSummary_Deserialize[],
+	follow_ups: FollowUpView_Deserialize[],
+	timeline: TimelineEntry[],
+	last_contact?: string | null,
+};
+
+/**  Everything on a client's page. */
+export type ClientDetail_Serialize = {
+	client: ClientView_Serialize,
+	children: ChildView_Serialize[],
+	consents: ConsentView_Serialize[],
+	consent: ConsentState,
+	consultations: ConsultationSummary_Serialize[],
+	follow_ups: FollowUpView_Serialize[],
+	timeline: TimelineEntry[],
+	last_contact: string | null,
+};
+
+/**  The client form, as typed. */
+export type ClientInput = ClientInput_Serialize | ClientInput_Deserialize;
+
+/**  The client form, as typed. */
+export type ClientInput_Deserialize = {
+	family_name?: string,
+	given_name?: string,
+	patronymic?: string,
+	latin_name?: string,
+	iin?: string,
+	birth_date?: string,
+	phone?: string,
+	address?: string,
+	region?: string,
+	district?: string,
+	/**  `kk`, `ru` or `en`. */
+	language?: string,
+};
+
+/**  The client form, as typed. */
+export type ClientInput_Serialize = {
+	family_name: string,
+	given_name: string,
+	patronymic: string,
+	latin_name: string,
+	iin: string,
+	birth_date: string,
+	phone: string,
+	address: string,
+	region: string,
+	district: string,
+	/**  `kk`, `ru` or `en`. */
+	language: string,
+};
+
+/**  A stored client. */
+export type ClientView = ClientView_Serialize | ClientView_Deserialize;
+
+/**  A stored client. */
+export type ClientView_Deserialize = {
+	id: string,
+	family_name: string,
+	given_name: string,
+	patronymic?: string | null,
+	latin_name?: string | null,
+	iin?: string | null,
+	birth_date?: string | null,
+	phone?: string | null,
+	address?: string | null,
+	region?: string | null,
+	district?: string | null,
+	/**  The district's (else the region's) name in the reader's language. */
+	place?: string | null,
+	language: string,
+	archived: boolean,
+};
+
+/**  A stored client. */
+export type ClientView_Serialize = {
+	id: string,
+	family_name: string,
+	given_name: string,
+	patronymic: string | null,
+	latin_name: string | null,
+	iin: string | null,
+	birth_date: string | null,
+	phone: string | null,
+	address: string | null,
+	region: string | null,
+	district: string | null,
+	/**  The district's (else the region's) name in the reader's language. */
+	place: string | null,
+	language: string,
+	archived: boolean,
+};
+
+/**  The consent form, as typed. */
+export type ConsentInput = ConsentInput_Serialize | ConsentInput_Deserialize;
+
+/**  The consent form, as typed. */
+export type ConsentInput_Deserialize = {
+	scope?: string,
+	given_by?: string,
+	representative?: string,
+	method?: string,
+	witness?: string,
+	given_on?: string,
+};
+
+/**  The consent form, as typed. */
+export type ConsentInput_Serialize = {
+	scope: string,
+	given_by: string,
+	representative: string,
+	method: string,
+	witness: string,
+	given_on: string,
+};
+
+/**  Which consents are in force for a client. */
+export type ConsentState = {
+	record: boolean,
+	server: boolean,
+	referral: boolean,
+};
+
+/**  A stored consent. */
+export type ConsentView = ConsentView_Serialize | ConsentView_Deserialize;
+
+/**  A stored consent. */
+export type ConsentView_Deserialize = {
+	id: string,
+	scope: string,
+	given_by: string,
+	representative?: string | null,
+	method: string,
+	witness?: string | null,
+	given_on: string,
+	withdrawn_on?: string | null,
+};
+
+/**  A stored consent. */
+export type ConsentView_Serialize = {
+	id: string,
+	scope: string,
+	given_by: string,
+	representative: string | null,
+	method: string,
+	witness: string | null,
+	given_on: string,
+	withdrawn_on: string | null,
+};
+
+/**  The consultation form, as typed. */
+export type ConsultationInput = ConsultationInput_Serialize | ConsultationInput_Deserialize;
+
+/**  The consultation form, as typed. */
+export type ConsultationInput_Deserialize = {
+	format?: string,
+	held_on?: string,
+	duration_minutes?: string,
+	participants?: string,
+	concerns?: string,
+	interventions?: string[],
+	interventions_other?: string,
+	notes?: string,
+	plan?: string,
+	next_step?: string,
+};
+
+/**  The consultation form, as typed. */
+export type ConsultationInput_Serialize = {
+	format: string,
+	held_on: string,
+	duration_minutes: string,
+	participants: string,
+	concerns: string,
+	interventions: string[],
+	interventions_other: string,
+	notes: string,
+	plan: string,
+	next_step: string,
+};
+
+/**  A consultation on a client's timeline. */
+export type ConsultationSummary = ConsultationSummary_Serialize | ConsultationSummary_Deserialize;
+
+/**  A consultation on a client's timeline. */
+export type ConsultationSummary_Deserialize = {
+	id: string,
+	format?: string | null,
+	held_on?: string | null,
+	duration_minutes?: number | null,
+	/**  The first line of the concerns (or notes). */
+	headline?: string | null,
+	/**  Unix ms (a float so that TypeScript reads it exactly). */
+	signed_at?: number | null,
+	addenda: number,
+};
+
+/**  A consultation on a client's timeline. */
+export type ConsultationSummary_Serialize = {
+	id: string,
+	format: string | null,
+	held_on: string | null,
+	duration_minutes: number | null,
+	/**  The first line of the concerns (or notes). */
+	headline: string | null,
+	/**  Unix ms (a float so that TypeScript reads it exactly). */
+	signed_at: number | null,
+	addenda: number,
+};
+
+/**  A consultation, whole. */
+export type ConsultationView = ConsultationView_Serialize | ConsultationView_Deserialize;
+
+/**  A consultation, whole. */
+export type ConsultationView_Deserialize = {
+	id: string,
+	/**  The stored fields, as the form shows them. */
+	form: ConsultationInput_Deserialize,
+	attendees: Attendee[],
+	/**  Unix ms. */
+	signed_at?: number | null,
+	addenda: AddendumView[],
+};
+
+/**  A consultation, whole. */
+export type ConsultationView_Serialize = {
+	id: string,
+	/**  The stored fields, as the form shows them. */
+	form: ConsultationInput_Serialize,
+	attendees: Attendee[],
+	/**  Unix ms. */
+	signed_at: number | null,
+	addenda: AddendumView[],
+};
+
 /**  A profile just created, with its recovery key to show once. */
 export type CreatedProfileDto = {
 	/**  The new profile. */
@@ -92,6 +580,76 @@ export type CreatedProfileDto = {
 	recoveryKey: string,
 	/**  True when no keyring was reachable and the password alone protects the profile. */
 	keyringUnavailable: boolean,
+};
+
+/**  What a draft save kept and what it could not. */
+export type DraftSaved = {
+	/**  Fields not saved, with why, in the interface language. */
+	problems: FieldMessage[],
+	/**  What signing still needs. */
+	missing_for_signing: FieldMessage[],
+};
+
+/**  A field's problem in the interface language, for the window to show under it. */
+export type FieldMessage = {
+	/**  The field, as the form names it. */
+	field: string,
+	/**  What is wrong, translated. */
+	message: string,
+};
+
+/**  The follow-up form, as typed. */
+export type FollowUpInput = FollowUpInput_Serialize | FollowUpInput_Deserialize;
+
+/**  The follow-up form, as typed. */
+export type FollowUpInput_Deserialize = {
+	kind?: string,
+	due_on?: string,
+	time?: string,
+	note?: string,
+	/**  The consultation whose next step this is. */
+	consultation_id?: string | null,
+};
+
+/**  The follow-up form, as typed. */
+export type FollowUpInput_Serialize = {
+	kind: string,
+	due_on: string,
+	time: string,
+	note: string,
+	/**  The consultation whose next step this is. */
+	consultation_id: string | null,
+};
+
+/**  A follow-up or appointment. */
+export type FollowUpView = FollowUpView_Serialize | FollowUpView_Deserialize;
+
+/**  A follow-up or appointment. */
+export type FollowUpView_Deserialize = {
+	id: string,
+	client_id: string,
+	client_name: string,
+	kind: string,
+	due_on: string,
+	time?: string | null,
+	note?: string | null,
+	done_on?: string | null,
+	consultation_id?: string | null,
+	overdue: boolean,
+};
+
+/**  A follow-up or appointment. */
+export type FollowUpView_Serialize = {
+	id: string,
+	client_id: string,
+	client_name: string,
+	kind: string,
+	due_on: string,
+	time: string | null,
+	note: string | null,
+	done_on: string | null,
+	consultation_id: string | null,
+	overdue: boolean,
 };
 
 /**
@@ -130,6 +688,8 @@ export type IpcError_Deserialize = {
 	message: string,
 	/**  For validation errors: the input field at fault. */
 	field?: string | null,
+	/**  For a form: every field's problem, translated. */
+	problems: FieldMessage[],
 };
 
 /**
@@ -144,6 +704,8 @@ export type IpcError_Serialize = {
 	message: string,
 	/**  For validation errors: the input field at fault. */
 	field: string | null,
+	/**  For a form: every field's problem, translated. */
+	problems: FieldMessage[],
 };
 
 /**  An interface language, by its code. */
@@ -155,12 +717,30 @@ export type LanguageCode =
 /**  English. */
 "en";
 
+/**  A region or district with its name in one language. */
+export type PlaceName = {
+	/**  The stable id. */
+	id: string,
+	/**  The name. */
+	name: string,
+};
+
 /**  A profile as the picker shows it. */
 export type ProfileDto = {
 	/**  The profile's id. */
 	id: string,
 	/**  The psychologist's name. */
 	name: string,
+};
+
+/**  A region with its districts, named in one language. */
+export type Region = {
+	/**  The stable id. */
+	id: string,
+	/**  The name. */
+	name: string,
+	/**  Its districts and cities, by name. */
+	districts: PlaceName[],
 };
 
 /**  The lock state the window shows. */
@@ -184,6 +764,23 @@ export type SessionDto_Serialize = {
 	profiles: ProfileDto[],
 	/**  Minutes of inactivity before the profile locks itself. */
 	autoLockMinutes: number,
+};
+
+/**  One event on a client's timeline, newest first. */
+export type TimelineEntry = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	/**  `consultation`, `consent_given`, `consent_withdrawn`, `follow_up`, `follow_up_done`. */
+	kind: string,
+	/**  The record it is about. */
+	record_id: string,
+	/**
+	 *  A code to show with it: the consultation's format, the consent's scope, the
+	 *  follow-up's kind.
+	 */
+	detail: string,
+	/**  For a consultation: signed. */
+	signed: boolean,
 };
 
 /* Tauri Specta runtime */

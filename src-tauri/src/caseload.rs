@@ -1,0 +1,181 @@
+//! The caseload's commands: clients, children, consent, consultations, follow-ups,
+//! the agenda, export and erasure. Each calls one `tirek-app` function.
+
+use tauri::State;
+use tirek_app::regions::Region;
+use tirek_app::{
+    Agenda, App, CaseloadPage, CaseloadQuery, ChildInput, ClientDetail, ClientInput, ConsentInput, ConsultationInput,
+    ConsultationView, DraftSaved, FieldMessage, FollowUpInput,
+};
+
+use crate::commands::ipc_error;
+use crate::ipc::IpcError;
+
+type Answer<T> = Result<T, IpcError>;
+
+macro_rules! call {
+    ($app:ident, $expr:expr) => {
+        $expr.map_err(|error| ipc_error(&$app, error))
+    };
+}
+
+/// Kazakhstan's regions and districts, named in the interface language.
+#[tauri::command]
+#[specta::specta]
+pub fn regions(app: State<'_, App>) -> Vec<Region> {
+    app.regions()
+}
+
+/// Checks the client form as the user types; nothing is saved.
+#[tauri::command]
+#[specta::specta]
+pub fn check_client(app: State<'_, App>, input: ClientInput) -> Vec<FieldMessage> {
+    let problems = app.check_client(&input);
+    tirek_app::AppError::Invalid(problems).field_messages(&app.messages())
+}
+
+/// Creates a client; returns the id.
+#[tauri::command]
+#[specta::specta]
+pub fn create_client(app: State<'_, App>, input: ClientInput) -> Answer<String> {
+    call!(app, app.create_client(&input))
+}
+
+/// Saves an edited client.
+#[tauri::command]
+#[specta::specta]
+pub fn update_client(app: State<'_, App>, id: String, input: ClientInput) -> Answer<()> {
+    call!(app, app.update_client(&id, &input))
+}
+
+/// Archives a client, or brings them back.
+#[tauri::command]
+#[specta::specta]
+pub fn set_client_archived(app: State<'_, App>, id: String, archived: bool) -> Answer<()> {
+    call!(app, app.set_client_archived(&id, archived))
+}
+
+/// A page of the caseload list.
+#[tauri::command]
+#[specta::specta]
+pub fn caseload(app: State<'_, App>, query: CaseloadQuery) -> Answer<CaseloadPage> {
+    call!(app, app.caseload(&query))
+}
+
+/// Everything on a client's page.
+#[tauri::command]
+#[specta::specta]
+pub fn client_detail(app: State<'_, App>, id: String) -> Answer<ClientDetail> {
+    call!(app, app.client(&id))
+}
+
+/// Adds a child; returns the id.
+#[tauri::command]
+#[specta::specta]
+pub fn add_child(app: State<'_, App>, client_id: String, input: ChildInput) -> Answer<String> {
+    call!(app, app.add_child(&client_id, &input))
+}
+
+/// Saves an edited child.
+#[tauri::command]
+#[specta::specta]
+pub fn update_child(app: State<'_, App>, child_id: String, input: ChildInput) -> Answer<()> {
+    call!(app, app.update_child(&child_id, &input))
+}
+
+/// Records a consent; returns the id.
+#[tauri::command]
+#[specta::specta]
+pub fn give_consent(app: State<'_, App>, client_id: String, input: ConsentInput) -> Answer<String> {
+    call!(app, app.give_consent(&client_id, &input))
+}
+
+/// Withdraws a consent as of a date.
+#[tauri::command]
+#[specta::specta]
+pub fn withdraw_consent(app: State<'_, App>, consent_id: String, withdrawn_on: String) -> Answer<()> {
+    call!(app, app.withdraw_consent(&consent_id, &withdrawn_on))
+}
+
+/// Starts a consultation (a draft dated today) with one or several clients.
+#[tauri::command]
+#[specta::specta]
+pub fn start_consultation(app: State<'_, App>, client_ids: Vec<String>, format: String) -> Answer<String> {
+    call!(app, app.start_consultation(&client_ids, &format))
+}
+
+/// Saves a consultation draft as typed.
+#[tauri::command]
+#[specta::specta]
+pub fn save_consultation_draft(app: State<'_, App>, id: String, input: ConsultationInput) -> Answer<DraftSaved> {
+    call!(app, app.save_consultation_draft(&id, &input))
+}
+
+/// Signs a consultation.
+#[tauri::command]
+#[specta::specta]
+pub fn sign_consultation(app: State<'_, App>, id: String) -> Answer<()> {
+    call!(app, app.sign_consultation(&id))
+}
+
+/// Adds an addendum to a signed consultation.
+#[tauri::command]
+#[specta::specta]
+pub fn add_addendum(app: State<'_, App>, consultation_id: String, text: String) -> Answer<String> {
+    call!(app, app.add_addendum(&consultation_id, &text))
+}
+
+/// A consultation, whole.
+#[tauri::command]
+#[specta::specta]
+pub fn consultation(app: State<'_, App>, id: String) -> Answer<ConsultationView> {
+    call!(app, app.consultation(&id))
+}
+
+/// Adds a follow-up or appointment.
+#[tauri::command]
+#[specta::specta]
+pub fn add_follow_up(app: State<'_, App>, client_id: String, input: FollowUpInput) -> Answer<String> {
+    call!(app, app.add_follow_up(&client_id, &input))
+}
+
+/// Marks a follow-up done, or open again.
+#[tauri::command]
+#[specta::specta]
+pub fn set_follow_up_done(app: State<'_, App>, id: String, done: bool) -> Answer<()> {
+    call!(app, app.set_follow_up_done(&id, done))
+}
+
+/// The agenda from a day for a number of days, with everything overdue.
+#[tauri::command]
+#[specta::specta]
+pub fn agenda(app: State<'_, App>, from: String, days: u32) -> Answer<Agenda> {
+    call!(app, app.agenda(&from, days))
+}
+
+/// Erases a client at their request.
+#[tauri::command]
+#[specta::specta]
+pub fn erase_client(app: State<'_, App>, id: String) -> Answer<u32> {
+    call!(app, app.erase_client(&id).map(|n| n as u32))
+}
+
+/// Exports a client's complete record as JSON to a file the user picks; `None`
+/// when the dialog was cancelled. The suggested name carries no client name.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_client(handle: tauri::AppHandle, app: State<'_, App>, id: String) -> Answer<Option<String>> {
+    use tauri_plugin_dialog::DialogExt as _;
+    let record = call!(app, app.export_client(&id))?;
+    let bytes = serde_json::to_vec_pretty(&record).unwrap_or_default();
+    let chosen = handle
+        .dialog()
+        .file()
+        .add_filter("JSON", &["json"])
+        .set_file_name("tirek-client-record.json")
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok());
+    let Some(path) = chosen else { return Ok(None) };
+    call!(app, app.save_document(&path, &bytes))?;
+    Ok(Some(path.display().to_string()))
+}
