@@ -30,15 +30,10 @@ pub fn normalize(typed: &str) -> Result<String, PhoneProblem> {
     Ok(format!("+7{national}"))
 }
 
-/// The digits of a partly typed number, as search matches them: the national part
-/// when a leading `8`, `7` or `+7` was typed with at least two more digits.
+/// The digits of a partly typed number, as search matches them against a stored
+/// number's digits (which the store keeps after both a 7 and an 8).
 pub fn search_digits(typed: &str) -> String {
-    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() == 11 && (digits.starts_with('8') || digits.starts_with('7')) {
-        digits[1..].to_owned()
-    } else {
-        digits
-    }
+    typed.chars().filter(char::is_ascii_digit).collect()
 }
 
 #[cfg(test)]
@@ -58,7 +53,6 @@ mod tests {
         assert_eq!(normalize("97012345678"), Err(PhoneProblem::WrongLength(11)));
         assert_eq!(normalize("8 701 234 56 7x"), Err(PhoneProblem::NotDigits));
         assert_eq!(normalize("+49 170 1234567"), Err(PhoneProblem::NotDigits));
-        assert_eq!(search_digits("8 701"), "8701");
-        assert_eq!(search_digits("8 701 234 56 78"), "7012345678");
+        assert_eq!(search_digits("+7 (701) 234"), "7701234");
     }
 }

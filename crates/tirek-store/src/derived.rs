@@ -38,10 +38,14 @@ fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {
     let Some([family, given, patronymic, latin, iin, phone]) = row else { return Ok(()) };
     let name: Vec<&str> = [&family, &given, &patronymic].into_iter().flatten().map(String::as_str).collect();
     let name = name.join(" ");
-    // The phone without "+7", so "8 701…", "701…" and "+7 701…" all find it.
-    let national = phone.as_deref().map(|phone| phone.trim_start_matches("+7"));
+    // The phone's digits after 7 and after 8, so "8 701…", "701…" and "+7 701…" all
+    // find it as a substring.
+    let national = phone.as_deref().map(|phone| {
+        let digits = phone.trim_start_matches("+7");
+        format!("7{digits} 8{digits}")
+    });
     let searchable: Vec<&str> =
-        [Some(name.as_str()), latin.as_deref(), iin.as_deref(), national].into_iter().flatten().collect();
+        [Some(name.as_str()), latin.as_deref(), iin.as_deref(), national.as_deref()].into_iter().flatten().collect();
     connection
         .execute(
             "UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1",
