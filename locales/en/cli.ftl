@@ -26,3 +26,15 @@ cli-iin-valid = Valid IIN: born { $date }, { $sex ->
     [male] male
    *[female] female
 }
+cli-client-added = Client added: { $id }
+cli-client-total = { $shown } shown of { $total }
+cli-client-erased = The client's record has been erased ({ $count } records); the audit trail keeps that it happened
+cli-consult-added = Consultation recorded: { $id }
+cli-consult-signed = The consultation is signed; corrections are now addenda
+cli-demo-seeded = Demo caseload added: { $clients } clients, { $consultations } consultations
+cli-field-birth-date = Date of birth
+cli-field-iin = IIN
+cli-field-phone = Phone
+cli-field-place = District
+cli-field-last-contact = Last contact
+cli-field-child = Child

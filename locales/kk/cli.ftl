@@ -26,3 +26,15 @@ cli-iin-valid = ЖСН дұрыс: туған күні { $date }, { $sex ->
     [male] ер жынысы
    *[female] әйел жынысы
 }
+cli-client-added = Клиент қосылды: { $id }
+cli-client-total = { $total } ішінен { $shown } көрсетілді
+cli-client-erased = Клиенттің жазбасы жойылды ({ $count } жазба); аудит журналында тек жою фактісі қалды
+cli-consult-added = Консультация жазылды: { $id }
+cli-consult-signed = Консультацияға қол қойылды; түзетулер енді толықтыру ретінде енгізіледі
+cli-demo-seeded = Демо жүктеме қосылды: { $clients } клиент, { $consultations } консультация
+cli-field-birth-date = Туған күні
+cli-field-iin = ЖСН
+cli-field-phone = Телефон
+cli-field-place = Аудан
+cli-field-last-contact = Соңғы байланыс
+cli-field-child = Бала

@@ -26,3 +26,15 @@ cli-iin-valid = ИИН верен: дата рождения { $date }, { $sex -
     [male] мужской пол
    *[female] женский пол
 }
+cli-client-added = Клиент добавлен: { $id }
+cli-client-total = Показано { $shown } из { $total }
+cli-client-erased = Запись клиента удалена ({ $count } записей); в журнале аудита остался только факт удаления
+cli-consult-added = Консультация записана: { $id }
+cli-consult-signed = Консультация подписана; исправления теперь вносятся дополнениями
+cli-demo-seeded = Добавлена демонстрационная нагрузка: { $clients } клиентов, { $consultations } консультаций
+cli-field-birth-date = Дата рождения
+cli-field-iin = ИИН
+cli-field-phone = Телефон
+cli-field-place = Район
+cli-field-last-contact = Последний контакт
+cli-field-child = Ребёнок

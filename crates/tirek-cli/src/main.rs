@@ -9,6 +9,7 @@
 //! 2 the command line itself is malformed (clap's usage error).
 
 mod backup;
+mod caseload;
 mod profile;
 mod secrets;
 
@@ -62,6 +63,27 @@ enum Command {
     /// Check a profile's audit trail
     #[command(subcommand)]
     Audit(profile::AuditCommand),
+    /// Clients (parents and guardians): add, list, search, show, export, erase
+    Client {
+        #[command(subcommand)]
+        command: caseload::ClientCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
+    /// Consultations: record and sign
+    Consult {
+        #[command(subcommand)]
+        command: caseload::ConsultCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
+    /// A fictional caseload for trying Tirek and for benchmarks
+    Demo {
+        #[command(subcommand)]
+        command: caseload::DemoCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +151,9 @@ fn main() -> ExitCode {
         Command::Backup(command) => backup::run(command, &cli, &app, &messages),
         Command::Iin(IinCommand::Check { iin }) => check_iin(&cli, iin, &messages),
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
+        Command::Client { command, which } => caseload::run_client(command, which, &cli, &app, &messages),
+        Command::Consult { command, which } => caseload::run_consult(command, which, &cli, &app, &messages),
+        Command::Demo { command, which } => caseload::run_demo(command, which, &cli, &app, &messages),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -139,7 +164,16 @@ fn main() -> ExitCode {
                     if std::env::var_os("TIREK_LOG").is_some() {
                         eprintln!("{err:?}");
                     }
-                    err.localized(&messages)
+                    // A form's problems, one line per field, so a script can tell which.
+                    if let AppError::Invalid(_) = err {
+                        err.field_messages(&messages)
+                            .into_iter()
+                            .map(|problem| format!("{}: {}", problem.field, problem.message))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    } else {
+                        err.localized(&messages)
+                    }
                 }
                 Failure::Message(text) => text,
             };

@@ -23,8 +23,8 @@ pub enum CaseloadOrder {
 /// Which clients the caseload list shows.
 #[derive(Debug, Clone, Default)]
 pub struct CaseloadFilter {
-    /// Folded search text (see `tirek_domain::text::fold`), matched anywhere in the
-    /// name, Latin name, IIN or phone.
+    /// Folded search text (see `tirek_domain::text::fold`): each word must appear
+    /// somewhere in the name, Latin name, IIN or phone.
     pub search: Option<String>,
     /// Only this district.
     pub district: Option<String>,
@@ -119,8 +119,9 @@ impl OpenProfile {
             values.push(value);
             conditions.push(condition.replace('?', &format!("?{}", values.len())));
         };
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            bind("c.search_key LIKE ? ESCAPE '\\'", Value::Text(like_pattern(search.trim())));
+        // Every word typed must appear, in any order: "Әлия Нұр" finds "Нұрланова Әлия".
+        for word in filter.search.as_deref().unwrap_or("").split_whitespace() {
+            bind("c.search_key LIKE ? ESCAPE '\\'", Value::Text(like_pattern(word)));
         }
         if let Some(district) = &filter.district {
             bind("c.district = ?", Value::Text(district.clone()));
