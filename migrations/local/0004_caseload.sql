@@ -3,7 +3,7 @@
 -- and follow-ups. Dates are ISO `YYYY-MM-DD` text (the clinic's calendar date);
 -- instants are Unix milliseconds. Every table carries the change-log columns.
 --
--- `search_key`, `sort_key` and `last_contact` are derived by the store from the
+-- `search_key`, `sort_key`, `last_contact` and `next_due` are derived by the store from the
 -- other columns in the same transaction; they are never written by a change record.
 
 ALTER TABLE clients ADD COLUMN latin_name TEXT;
@@ -20,8 +20,11 @@ ALTER TABLE clients ADD COLUMN created_at INTEGER;
 ALTER TABLE clients ADD COLUMN search_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN last_contact TEXT;
+ALTER TABLE clients ADD COLUMN next_due TEXT;
 
 CREATE INDEX clients_by_name ON clients (archived, sort_key, id);
+CREATE INDEX clients_by_last_contact ON clients (archived, last_contact);
+CREATE INDEX clients_by_next_due ON clients (archived, next_due);
 CREATE INDEX clients_by_district ON clients (district, archived, sort_key);
 
 CREATE TABLE children (

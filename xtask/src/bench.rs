@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store]`: the performance figures of DESIGN.md §7, each beside
+//! `cargo xtask bench [store|caseload]`: the performance figures of DESIGN.md §7, each beside
 //! its baseline from the same run, printed as medians. Optimised builds without LTO
 //! (`[profile.bench]`), so a bench run costs minutes, not a release build.
 
@@ -8,7 +8,7 @@ use crate::process;
 
 /// Runs the named benchmarks, or all of them.
 pub(crate) fn bench(names: &[String]) -> Result<()> {
-    let all = ["store"];
+    let all = ["store", "caseload"];
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names.iter().map(String::as_str).collect() };
     for name in chosen {
         match name {
@@ -27,6 +27,13 @@ pub(crate) fn bench(names: &[String]) -> Result<()> {
                         "--example",
                         "bench_store",
                     ],
+                    &crate::root(),
+                ))
+            })?,
+            "caseload" => process::step("bench caseload", || {
+                process::run(&mut process::command(
+                    "cargo",
+                    &["run", "--locked", "--profile", "bench", "-p", "tirek-app", "--example", "bench_caseload"],
                     &crate::root(),
                 ))
             })?,

@@ -93,6 +93,7 @@ pub fn problem_message(problem: Problem, messages: &Messages) -> String {
         }
         Problem::Text(TextProblem::ControlCharacters) => "error-field-control",
         Problem::Iin(error) => return iin_message(error, messages),
+        Problem::Bin(error) => return bin_message(error, messages),
         Problem::IinBirthDateMismatch => "error-iin-birth-date",
         Problem::Phone(PhoneProblem::NotDigits) => "error-phone-digits",
         Problem::Phone(PhoneProblem::WrongLength(count)) => {
@@ -310,6 +311,22 @@ impl AppError {
         };
         messages.format(id, Some(&args))
     }
+}
+
+fn bin_message(error: tirek_domain::iin::IinError, messages: &Messages) -> String {
+    use tirek_domain::iin::IinError as E;
+    let mut args = FluentArgs::new();
+    let id = match error {
+        E::WrongLength(count) => {
+            args.set("count", count);
+            "error-bin-length"
+        }
+        E::NotDigits => "error-bin-digits",
+        E::BadDate => "error-bin-month",
+        E::BadCentury => "error-bin-type",
+        E::WrongChecksum | E::Unissuable => "error-bin-checksum",
+    };
+    messages.format(id, Some(&args))
 }
 
 fn iin_message(error: tirek_domain::iin::IinError, messages: &Messages) -> String {

@@ -8,6 +8,7 @@
 
 mod backups;
 mod caseload;
+mod clinic;
 mod consultations;
 mod demo;
 mod error;
@@ -21,6 +22,7 @@ pub use caseload::{
     CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,
     ConsentInput, ConsentState, ConsentView, TimelineEntry,
 };
+pub use clinic::ClinicInput;
 pub use consultations::{
     AddendumView, Agenda, Attendee, ConsultationInput, ConsultationSummary, ConsultationView, DraftSaved,
     FollowUpInput, FollowUpView,

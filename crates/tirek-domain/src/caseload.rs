@@ -28,6 +28,8 @@ pub enum Problem {
     Text(TextProblem),
     /// Not a valid IIN.
     Iin(IinError),
+    /// Not a valid BIN (the same reasons, read for an organisation's number).
+    Bin(IinError),
     /// The IIN encodes a different date of birth from the one entered.
     IinBirthDateMismatch,
     /// Not a usable phone number.
@@ -748,6 +750,63 @@ impl FollowUpForm {
     }
 }
 
+/// The clinic's details as typed in Settings.
+#[derive(Debug, Clone, Default)]
+pub struct ClinicForm {
+    /// The organisation's name (required).
+    pub name: String,
+    /// BIN.
+    pub bin: String,
+    /// Address.
+    pub address: String,
+    /// Phone.
+    pub phone: String,
+}
+
+/// The clinic's details after the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicDetails {
+    /// Name.
+    pub name: String,
+    /// BIN, twelve digits.
+    pub bin: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Phone, `+7XXXXXXXXXX`.
+    pub phone: Option<String>,
+}
+
+impl ClinicForm {
+    /// The clean details, or every problem.
+    pub fn validate(&self) -> Result<ClinicDetails, Vec<FieldError>> {
+        let mut check = Check::default();
+        let name = check.field("name", required(&self.name, LINE_MAX));
+        let bin = check.field(
+            "bin",
+            if self.bin.trim().is_empty() {
+                Ok(None)
+            } else {
+                crate::iin::check_bin(&self.bin).map(Some).map_err(Problem::Bin)
+            },
+        );
+        let address = check.field("address", line(&self.address, LINE_MAX));
+        let phone = check.field(
+            "phone",
+            if self.phone.trim().is_empty() {
+                Ok(None)
+            } else {
+                phone::normalize(&self.phone).map(Some).map_err(Problem::Phone)
+            },
+        );
+        check.finish(|| ClinicDetails {
+            name: name.unwrap_or_default(),
+            bin: bin.flatten(),
+            address: address.flatten(),
+            phone: phone.flatten(),
+        })
+    }
+}
+
 /// Checks an addendum's text (required, multi-line).
 pub fn check_addendum(typed: &str) -> Result<String, FieldError> {
     free_text(typed)
@@ -904,6 +963,17 @@ mod tests {
         assert_eq!(missing, ["format", "held_on"]);
         let long = ConsultationForm { duration_minutes: "600".into(), ..ConsultationForm::default() };
         assert_eq!(long.clean(today()).1[0].problem, Problem::OutOfRange(5, 480));
+    }
+
+    #[test]
+    fn a_clinic_needs_a_name_and_a_valid_bin_if_one_is_given() {
+        let form =
+            ClinicForm {
+                name: "Сайрам аудандық емханасы".into(), bin: "040140001237".into(), ..ClinicForm::default()
+            };
+        assert_eq!(problems(form.validate()), [("bin", Problem::Bin(IinError::WrongChecksum))]);
+        let valid = ClinicForm { bin: "0401 4000 1236".into(), phone: "8 7252 12 34 56".into(), ..form }.validate();
+        assert_eq!(valid.unwrap().bin.as_deref(), Some("040140001236"));
     }
 
     #[test]

@@ -64,6 +64,46 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// Checks the twelfth digit against the first eleven: weights 1–11, and when that
+/// sum leaves 10, the second weights; 10 again means no number is issued so.
+fn check_digit(digits: &[u32]) -> Result<(), IinError> {
+    let first: u32 = digits[..11].iter().zip(1..).map(|(d, i)| d * i).sum::<u32>() % 11;
+    let check = if first == 10 {
+        let second = digits[..11].iter().zip(SECOND_WEIGHTS).map(|(d, w)| d * w).sum::<u32>() % 11;
+        if second == 10 {
+            return Err(IinError::Unissuable);
+        }
+        second
+    } else {
+        first
+    };
+    if check == digits[11] { Ok(()) } else { Err(IinError::WrongChecksum) }
+}
+
+/// Checks a typed BIN, an organisation's 12-digit business identification number:
+/// digits, length, a real month in digits 3–4, a known entity type in digit 5 (4
+/// resident, 5 non-resident, 6 joint venture or branch), and the IIN's check digit
+/// rule. Returns the twelve digits. A wrong month or type is reported as a bad date
+/// or century, the IIN's nearest reasons.
+pub fn check_bin(typed: &str) -> Result<String, IinError> {
+    let compact: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.chars().all(|c| c.is_ascii_digit()) {
+        return Err(IinError::NotDigits);
+    }
+    if compact.len() != 12 {
+        return Err(IinError::WrongLength(compact.len()));
+    }
+    let digits: Vec<u32> = compact.bytes().map(|b| u32::from(b - b'0')).collect();
+    if !(1..=12).contains(&(digits[2] * 10 + digits[3])) {
+        return Err(IinError::BadDate);
+    }
+    if !(4..=6).contains(&digits[4]) {
+        return Err(IinError::BadCentury);
+    }
+    check_digit(&digits)?;
+    Ok(compact)
+}
+
 impl Iin {
     /// Checks a typed IIN; spaces are ignored.
     pub fn parse(typed: &str) -> Result<Iin, IinError> {
@@ -87,19 +127,7 @@ impl Iin {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(IinError::BadDate);
         }
-        let first: u32 = digits[..11].iter().zip(1..).map(|(d, i)| d * i).sum::<u32>() % 11;
-        let check = if first == 10 {
-            let second = digits[..11].iter().zip(SECOND_WEIGHTS).map(|(d, w)| d * w).sum::<u32>() % 11;
-            if second == 10 {
-                return Err(IinError::Unissuable);
-            }
-            second
-        } else {
-            first
-        };
-        if check != digits[11] {
-            return Err(IinError::WrongChecksum);
-        }
+        check_digit(&digits)?;
         Ok(Iin(compact))
     }
 
@@ -207,5 +235,19 @@ mod tests {
         for check in 0..10 {
             assert_eq!(Iin::parse(&format!("23022950000{check}")), Err(IinError::BadDate));
         }
+    }
+}
+
+#[cfg(test)]
+mod bin_tests {
+    use super::*;
+
+    #[test]
+    fn a_bin_has_a_month_an_entity_type_and_the_iin_check_digit() {
+        assert_eq!(check_bin("0401 4000 1236"), Ok("040140001236".to_owned()));
+        assert_eq!(check_bin("040140001237"), Err(IinError::WrongChecksum));
+        assert_eq!(check_bin("041340001236"), Err(IinError::BadDate));
+        assert_eq!(check_bin("040110001236"), Err(IinError::BadCentury));
+        assert_eq!(check_bin("04014000123"), Err(IinError::WrongLength(11)));
     }
 }

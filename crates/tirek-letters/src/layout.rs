@@ -1,7 +1,7 @@
 //! The small layout kit the documents share: the bundled fonts, A4 pages with
 //! margins, and paragraphs broken into lines that fit the text column.
 
-use printpdf::{FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, TextItem};
+use printpdf::{FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, Point, Pt, TextItem};
 
 use crate::{LettersError, Result};
 
@@ -36,36 +36,93 @@ impl Fonts {
     }
 }
 
-/// Writes lines of text downwards from `top` (mm from the page's bottom edge),
-/// returning the position below the last line.
-pub(crate) struct Column<'a> {
-    pub(crate) ops: &'a mut Vec<Op>,
-    pub(crate) y: f32,
+/// Text flowing down A4 pages: each line below the last, a new page when the
+/// bottom margin is reached, and groups of lines that must stay together.
+pub(crate) struct Flow {
+    pages: Vec<Vec<Op>>,
+    y: f32,
 }
 
-impl Column<'_> {
-    /// One line in `font` at `size` points.
-    pub(crate) fn line(&mut self, font: &FontId, size: f32, text: &str) {
-        self.y -= size * 0.3528 * 1.35;
-        self.ops.extend([
+/// The line height of `size`-point type, in millimetres.
+fn line_height(size: f32) -> f32 {
+    size * 0.3528 * 1.35
+}
+
+impl Flow {
+    /// An empty first page.
+    pub(crate) fn new() -> Flow {
+        Flow { pages: vec![Vec::new()], y: PAGE_HEIGHT - MARGIN }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a flow always has a page")
+    }
+
+    /// Starts a new page when less than `mm` is left above the bottom margin.
+    pub(crate) fn keep(&mut self, mm: f32) {
+        if self.y - mm < MARGIN {
+            self.pages.push(Vec::new());
+            self.y = PAGE_HEIGHT - MARGIN;
+        }
+    }
+
+    /// One line in `font` at `size` points, `indent` mm from the margin.
+    pub(crate) fn line_at(&mut self, font: &FontId, size: f32, indent: f32, text: &str) {
+        self.keep(line_height(size));
+        self.y -= line_height(size);
+        let position = Point { x: Mm(MARGIN + indent).into(), y: Mm(self.y).into() };
+        let font = PdfFontHandle::External(font.clone());
+        self.ops().extend([
             Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(size) },
-            Op::SetTextCursor { pos: Point { x: Mm(MARGIN).into(), y: Mm(self.y).into() } },
+            Op::SetFont { font, size: Pt(size) },
+            Op::SetTextCursor { pos: position },
             Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
             Op::EndTextSection,
         ]);
     }
 
-    /// A paragraph, broken into lines of at most `chars` characters at spaces.
+    /// One line at the margin.
+    pub(crate) fn line(&mut self, font: &FontId, size: f32, text: &str) {
+        self.line_at(font, size, 0.0, text);
+    }
+
+    /// A paragraph, broken into lines of at most `chars` characters at spaces; line
+    /// breaks in the text are kept.
     pub(crate) fn paragraph(&mut self, font: &FontId, size: f32, chars: usize, text: &str) {
-        for line in wrap(text, chars) {
+        for line in text.lines().flat_map(|line| wrap(line, chars)) {
             self.line(font, size, &line);
         }
+    }
+
+    /// The height `lines` lines of `size`-point type take.
+    pub(crate) fn height_of(lines: usize, size: f32) -> f32 {
+        lines as f32 * line_height(size)
     }
 
     /// Vertical space in millimetres.
     pub(crate) fn space(&mut self, mm: f32) {
         self.y -= mm;
+    }
+
+    /// The pages, each numbered "n / total" at the foot in `font`.
+    pub(crate) fn into_pages(self, font: &FontId) -> Vec<PdfPage> {
+        let total = self.pages.len();
+        self.pages
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut ops)| {
+                if total > 1 {
+                    ops.extend([
+                        Op::StartTextSection,
+                        Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(9.0) },
+                        Op::SetTextCursor { pos: Point { x: Mm(PAGE_WIDTH / 2.0 - 5.0).into(), y: Mm(12.0).into() } },
+                        Op::ShowText { items: vec![TextItem::Text(format!("{} / {total}", index + 1))] },
+                        Op::EndTextSection,
+                    ]);
+                }
+                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
+            })
+            .collect()
     }
 }
 

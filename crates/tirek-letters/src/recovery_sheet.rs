@@ -2,12 +2,12 @@
 //! recovery key in large monospaced type, and what to do with it — in the language
 //! the psychologist chose.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{PdfDocument, PdfSaveOptions};
 use tirek_domain::Language;
 use tirek_i18n::{FluentArgs, Messages};
 
 use crate::Result;
-use crate::layout::{Column, Fonts, MARGIN, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::layout::{Flow, Fonts};
 
 /// What the sheet says.
 #[derive(Debug, Clone)]
@@ -28,8 +28,7 @@ pub fn recovery_sheet(sheet: &RecoverySheet<'_>) -> Result<Vec<u8>> {
     let title = messages.get("recovery-sheet-title");
     let mut document = PdfDocument::new(&title);
     let fonts = Fonts::add_to(&mut document)?;
-    let mut ops = Vec::new();
-    let mut column = Column { ops: &mut ops, y: PAGE_HEIGHT - MARGIN };
+    let mut column = Flow::new();
 
     column.line(&fonts.bold, 20.0, &title);
     column.space(4.0);
@@ -52,6 +51,6 @@ pub fn recovery_sheet(sheet: &RecoverySheet<'_>) -> Result<Vec<u8>> {
         column.space(3.0);
     }
 
-    let page = PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops);
-    Ok(document.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new()))
+    let pages = column.into_pages(&fonts.serif);
+    Ok(document.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
 }

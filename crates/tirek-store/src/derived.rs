@@ -1,6 +1,6 @@
 //! Columns the store derives from others in the same transaction as the write that
-//! changes them, for the caseload list's speed: a client's search and sort keys, and
-//! the date of their last consultation. They are never change-logged: any device
+//! changes them, for the caseload list's speed: a client's search and sort keys, the
+//! date of their last consultation and the due date of their next open follow-up. They are never change-logged: any device
 //! computes the same values from the same records.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -18,6 +18,22 @@ pub(crate) fn refresh(connection: &Connection, entity: &str, id: &str) -> Result
                 .optional()
                 .map_err(sqlite)?;
             client.map_or(Ok(()), |client| refresh_last_contact(connection, "id = ?1", &client))
+        }
+        "follow_up" => {
+            let client: Option<String> = connection
+                .query_row("SELECT client_id FROM follow_ups WHERE id = ?1", [id], |row| row.get(0))
+                .optional()
+                .map_err(sqlite)?;
+            let Some(client) = client else { return Ok(()) };
+            connection
+                .execute(
+                    "UPDATE clients SET next_due = (SELECT min(f.due_on) FROM follow_ups f
+                        WHERE f.client_id = clients.id AND f.done_on IS NULL)
+                     WHERE id = ?1",
+                    [client],
+                )
+                .map_err(sqlite)?;
+            Ok(())
         }
         "consultation" => {
             refresh_last_contact(connection, "id IN (SELECT client_id FROM attendances WHERE consultation_id = ?1)", id)

@@ -31,6 +31,25 @@ pub struct DeviceSettings {
     pub backup_folder: Option<PathBuf>,
     /// How many daily backups to keep per profile, if the user chose.
     pub backups_kept: Option<u32>,
+    /// The clinic this computer belongs to, as its printed documents name it.
+    pub clinic: Option<Clinic>,
+}
+
+/// The clinic's details for the head of its documents (consent forms, letters).
+/// Public facts about an organisation, not clinical data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clinic {
+    /// The organisation's name.
+    pub name: String,
+    /// Its business identification number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
+    /// Its address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Its phone, `+7XXXXXXXXXX`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// Settings read from disk, with the reason they had to fall back to defaults.
@@ -54,6 +73,8 @@ struct SettingsFile {
     backup_folder: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     backups_kept: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clinic: Option<Clinic>,
 }
 
 impl DeviceSettings {
@@ -80,6 +101,7 @@ impl DeviceSettings {
                     auto_lock_minutes: file.auto_lock_minutes,
                     backup_folder: file.backup_folder,
                     backups_kept: file.backups_kept,
+                    clinic: file.clinic,
                 },
                 warning: None,
             },
@@ -98,6 +120,7 @@ impl DeviceSettings {
             auto_lock_minutes: self.auto_lock_minutes,
             backup_folder: self.backup_folder.clone(),
             backups_kept: self.backups_kept,
+            clinic: self.clinic.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&file).expect("a struct of strings always serialises");
         bytes.push(b'\n');

@@ -51,7 +51,7 @@ pub mod bench {
 pub use data_dir::DataDir;
 pub use db::latest_version as latest_schema_version;
 pub use device_secret::{DeviceSecrets, KeyringUnavailable, MemoryKeyring, NoKeyring, OsKeyring};
-pub use device_settings::{DeviceSettings, LoadedSettings};
+pub use device_settings::{Clinic, DeviceSettings, LoadedSettings};
 pub use profiles::{Created, OpenProfile, ProfileSummary, Profiles};
 
 use std::io;

@@ -81,6 +81,10 @@ fn the_list_sorts_in_kazakh_order_and_search_ignores_case_and_script_details() {
 
     let page = profile.caseload(&CaseloadFilter { limit: 2, offset: 2, ..all.clone() }).unwrap();
     assert_eq!(page.total, 5);
+    let past_the_end = profile.caseload(&CaseloadFilter { limit: 2, offset: 10, ..all.clone() }).unwrap();
+    assert_eq!((past_the_end.total, past_the_end.rows.len()), (5, 0));
+    let one_match = profile.caseload(&search("ясин")).unwrap();
+    assert_eq!(one_match.total, 1);
     assert_eq!(page.rows.iter().map(|r| r.given_name.as_str()).collect::<Vec<_>>(), ["Әлия", "Дана"]);
 
     // A rename moves the client and changes what finds them.
