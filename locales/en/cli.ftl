@@ -38,3 +38,5 @@ cli-field-phone = Phone
 cli-field-place = District
 cli-field-last-contact = Last contact
 cli-field-child = Child
+cli-unknown-language = Unknown language: use kk, ru or en
+cli-clinic-not-set = The clinic's details are not set yet: tirek clinic set --name "…"

@@ -38,3 +38,5 @@ cli-field-phone = Телефон
 cli-field-place = Аудан
 cli-field-last-contact = Соңғы байланыс
 cli-field-child = Бала
+cli-unknown-language = Белгісіз тіл: kk, ru немесе en көрсетіңіз
+cli-clinic-not-set = Емхананың деректемелері әлі енгізілмеген: tirek clinic set --name "…"

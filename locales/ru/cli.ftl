@@ -38,3 +38,5 @@ cli-field-phone = Телефон
 cli-field-place = Район
 cli-field-last-contact = Последний контакт
 cli-field-child = Ребёнок
+cli-unknown-language = Неизвестный язык: укажите kk, ru или en
+cli-clinic-not-set = Реквизиты поликлиники ещё не заданы: tirek clinic set --name "…"

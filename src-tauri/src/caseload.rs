@@ -4,8 +4,8 @@
 use tauri::State;
 use tirek_app::regions::Region;
 use tirek_app::{
-    Agenda, App, CaseloadPage, CaseloadQuery, ChildInput, ClientDetail, ClientInput, ConsentInput, ConsultationInput,
-    ConsultationView, DraftSaved, FieldMessage, FollowUpInput,
+    Agenda, App, CaseloadPage, CaseloadQuery, ChildInput, ClientDetail, ClientInput, ClinicInput, ConsentInput,
+    ConsultationInput, ConsultationView, DraftSaved, FieldMessage, FollowUpInput,
 };
 
 use crate::commands::ipc_error;
@@ -165,17 +165,65 @@ pub fn erase_client(app: State<'_, App>, id: String) -> Answer<u32> {
 #[tauri::command]
 #[specta::specta]
 pub async fn export_client(handle: tauri::AppHandle, app: State<'_, App>, id: String) -> Answer<Option<String>> {
-    use tauri_plugin_dialog::DialogExt as _;
     let record = call!(app, app.export_client(&id))?;
     let bytes = serde_json::to_vec_pretty(&record).unwrap_or_default();
-    let chosen = handle
-        .dialog()
-        .file()
-        .add_filter("JSON", &["json"])
-        .set_file_name("tirek-client-record.json")
-        .blocking_save_file()
-        .and_then(|path| path.into_path().ok());
-    let Some(path) = chosen else { return Ok(None) };
+    let Some(path) = choose_path(&handle, ("JSON", "json"), "tirek-client-record.json") else { return Ok(None) };
     call!(app, app.save_document(&path, &bytes))?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save a document; `None` when the dialog was cancelled.
+fn choose_path(handle: &tauri::AppHandle, filter: (&str, &str), file_name: &str) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt as _;
+    handle
+        .dialog()
+        .file()
+        .add_filter(filter.0, &[filter.1])
+        .set_file_name(file_name)
+        .blocking_save_file()
+        .and_then(|path| path.into_path().ok())
+}
+
+/// Saves the consent form for a client, in `language`, where the user picks.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_consent_form(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    id: String,
+    language: crate::ipc::LanguageCode,
+) -> Answer<Option<String>> {
+    let pdf = call!(app, app.consent_form(&id, language.into()))?;
+    let Some(path) = choose_path(&handle, ("PDF", "pdf"), "tirek-consent-form.pdf") else { return Ok(None) };
+    call!(app, app.save_document(&path, &pdf))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Saves a client's complete record as a PDF for the person, in `language`.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_client_record_pdf(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    id: String,
+    language: crate::ipc::LanguageCode,
+) -> Answer<Option<String>> {
+    let pdf = call!(app, app.client_record_pdf(&id, language.into()))?;
+    let Some(path) = choose_path(&handle, ("PDF", "pdf"), "tirek-client-record.pdf") else { return Ok(None) };
+    call!(app, app.save_document(&path, &pdf))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The clinic's details, if set on this computer.
+#[tauri::command]
+#[specta::specta]
+pub fn clinic(app: State<'_, App>) -> Option<ClinicInput> {
+    app.clinic()
+}
+
+/// Checks and saves the clinic's details.
+#[tauri::command]
+#[specta::specta]
+pub fn set_clinic(app: State<'_, App>, input: ClinicInput) -> Answer<ClinicInput> {
+    call!(app, app.set_clinic(&input))
 }

@@ -54,6 +54,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::agenda,
         caseload::erase_client,
         caseload::export_client,
+        caseload::save_consent_form,
+        caseload::save_client_record_pdf,
+        caseload::clinic,
+        caseload::set_clinic,
     ])
 }
 

@@ -2,6 +2,7 @@
 //! kazakhstan.md`): a copy of everything held about them, and erasure on request.
 
 use serde_json::json;
+use tirek_domain::Language;
 use tirek_domain::audit::AuditEvent;
 
 use crate::profiles::now_ms;
@@ -44,5 +45,149 @@ impl App {
             open.checkpoint()?;
             Ok(erased)
         })
+    }
+}
+
+/// An ISO date as people read it (`DD.MM.YYYY`); anything else as it is.
+fn dotted(iso: &str) -> String {
+    tirek_domain::date::Date::parse(iso).map_or_else(|_| iso.to_owned(), |date| date.dotted())
+}
+
+impl App {
+    fn clinic_block(&self) -> Option<tirek_letters::ClinicBlock> {
+        self.clinic().map(|clinic| tirek_letters::ClinicBlock {
+            name: clinic.name,
+            bin: Some(clinic.bin).filter(|b| !b.is_empty()),
+            address: Some(clinic.address).filter(|a| !a.is_empty()),
+            phone: Some(clinic.phone).filter(|p| !p.is_empty()),
+        })
+    }
+
+    /// The consent form for client `id`, ready to print and sign, in `language`
+    /// (the client's, not necessarily the interface's). Audited as a print.
+    pub fn consent_form(&self, id: &str, language: Language) -> Result<Vec<u8>> {
+        let detail = self.client(id)?;
+        let psychologist = self.unlocked_profile().map(|p| p.name).unwrap_or_default();
+        let client = detail.client;
+        let name = [Some(client.family_name), Some(client.given_name), client.patronymic]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let pdf = tirek_letters::consent_form(&tirek_letters::ConsentFormDoc {
+            language,
+            clinic: self.clinic_block(),
+            client_name: name,
+            iin: client.iin,
+            birth_date: client.birth_date.as_deref().map(dotted),
+            psychologist,
+        })?;
+        self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Print, Some(id)).map(drop)?))?;
+        Ok(pdf)
+    }
+
+    /// Client `id`'s complete record as a PDF for the client, in `language`. Audited
+    /// as an export.
+    pub fn client_record_pdf(&self, id: &str, language: Language) -> Result<Vec<u8>> {
+        use tirek_letters::{RecordChild, RecordConsent, RecordConsultation, RecordFollowUp};
+        let detail = self.client(id)?;
+        let consultations =
+            detail.consultations.iter().map(|summary| self.consultation(&summary.id)).collect::<Result<Vec<_>>>()?;
+        let client = &detail.client;
+        let name = [Some(client.family_name.clone()), Some(client.given_name.clone()), client.patronymic.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let place = client
+            .district
+            .as_deref()
+            .or(client.region.as_deref())
+            .and_then(|place| crate::regions::place_name(place, language))
+            .map(str::to_owned);
+        let spoken = client.language.parse::<Language>().map(|l| l.endonym().to_owned()).ok();
+        let details: Vec<(&'static str, String)> = [
+            ("record-birth-date", client.birth_date.as_deref().map(dotted)),
+            ("record-iin", client.iin.clone()),
+            ("record-phone", client.phone.clone()),
+            ("record-address", client.address.clone()),
+            ("record-place", place),
+            ("record-language", spoken),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|value| (label, value)))
+        .collect();
+        let doc = tirek_letters::ClientRecordDoc {
+            language,
+            clinic: self.clinic_block(),
+            printed_on: crate::caseload::today().dotted(),
+            name,
+            details,
+            children: detail
+                .children
+                .iter()
+                .map(|child| RecordChild {
+                    name: child.name.clone(),
+                    birth_date: child.birth_date.as_deref().map(dotted),
+                    iin: child.iin.clone(),
+                    disability: child.disability.clone(),
+                    special_needs: child.special_needs,
+                    diagnosis: child.diagnosis.clone(),
+                    icd10: child.icd10.clone(),
+                    diagnosed_on: child.diagnosed_on.as_deref().map(dotted),
+                    irp_status: child.irp_status.clone(),
+                })
+                .collect(),
+            consents: detail
+                .consents
+                .iter()
+                .map(|consent| RecordConsent {
+                    scope: consent.scope.clone(),
+                    given_by: consent.given_by.clone(),
+                    given_on: dotted(&consent.given_on),
+                    withdrawn_on: consent.withdrawn_on.as_deref().map(dotted),
+                })
+                .collect(),
+            consultations: consultations
+                .iter()
+                .map(|view| {
+                    let form = &view.form;
+                    let text = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
+                    RecordConsultation {
+                        held_on: text(&form.held_on).map(|d| dotted(&d)),
+                        format: text(&form.format),
+                        duration_minutes: text(&form.duration_minutes),
+                        signed: view.signed_at.is_some(),
+                        participants: text(&form.participants),
+                        concerns: text(&form.concerns),
+                        interventions: form.interventions.clone(),
+                        interventions_other: text(&form.interventions_other),
+                        notes: text(&form.notes),
+                        plan: text(&form.plan),
+                        next_step: text(&form.next_step),
+                        addenda: view
+                            .addenda
+                            .iter()
+                            .map(|a| {
+                                (tirek_domain::date::Date::in_kazakhstan(a.written_at as i64).dotted(), a.text.clone())
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            follow_ups: detail
+                .follow_ups
+                .iter()
+                .map(|f| RecordFollowUp {
+                    kind: f.kind.clone(),
+                    due_on: dotted(&f.due_on),
+                    note: f.note.clone(),
+                    done_on: f.done_on.as_deref().map(dotted),
+                })
+                .collect(),
+        };
+        let pdf = tirek_letters::client_record(&doc)?;
+        self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Export, Some(id)).map(drop)?))?;
+        Ok(pdf)
     }
 }

@@ -219,6 +219,16 @@ fn export_has_the_whole_record_and_erasure_leaves_no_trace_but_the_fact() {
     assert_eq!(export["children"][0]["name"], "Ерасыл");
     assert_eq!(export["consultations"][0]["form"]["notes"], "Жанар шаршаған");
 
+    for (pdf, words) in [
+        (app.consent_form(&id, Language::Kazakh).unwrap(), ["Өтегенова Жанар", "келісім"]),
+        (app.client_record_pdf(&id, Language::Russian).unwrap(), ["Ерасыл", "Жанар шаршаған"]),
+    ] {
+        let text = pdf_text(&pdf);
+        for word in words {
+            assert!(text.contains(word), "{word} missing from\n{text}");
+        }
+    }
+
     assert_eq!(app.erase_client(&id).unwrap(), 4, "client, child, consultation, attendance");
     assert!(matches!(app.client(&id), Err(e) if e.kind() == tirek_app::ErrorKind::NotFound));
     assert_eq!(app.caseload(&CaseloadQuery::default()).unwrap().total, 0);
@@ -236,9 +246,18 @@ fn export_has_the_whole_record_and_erasure_leaves_no_trace_but_the_fact() {
         .map(|entry| entry.event)
         .collect();
     assert!(events.contains(&AuditEvent::Export));
+    assert!(events.contains(&AuditEvent::Print), "the consent form was printed");
     assert_eq!(events.last(), Some(&AuditEvent::RecordErased));
     let dump = format!("{:?}", open.table_dump().unwrap());
     for word in ["Өтегенова", "Жанар", "Ерасыл"] {
         assert!(!dump.contains(word), "{word} survived the erasure");
     }
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext runs");
+    String::from_utf8(output.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use tirek_app::{App, CaseloadQuery, ClientInput};
+use tirek_app::{App, CaseloadQuery, ClientInput, ClinicInput};
+use tirek_domain::Language;
 use tirek_i18n::{FluentArgs, Messages};
 
 use crate::secrets::Secrets;
@@ -38,13 +39,30 @@ pub(crate) enum ClientCommand {
         #[command(flatten)]
         list: ListArgs,
     },
-    /// Write one client's complete record as JSON (to stdout, or a file)
+    /// Write one client's complete record: JSON (to stdout, or a file), or a PDF
     Export {
         /// The client's id
         id: String,
         /// Write here instead of stdout
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// A PDF for the person instead of JSON (needs --out)
+        #[arg(long, requires = "out")]
+        pdf: bool,
+        /// The PDF's language: kk, ru or en (the client's preferred one when left out)
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Write the consent form for a client, ready to print and sign, as a PDF
+    ConsentForm {
+        /// The client's id
+        id: String,
+        /// Where to write it
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// kk, ru or en (the client's preferred language when left out)
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Erase a client at their request: the record is gone for good
     Erase {
@@ -181,6 +199,14 @@ fn say(messages: &Messages, id: &str, args: &[(&str, String)]) {
     println!("{}", messages.format(id, Some(&fluent)));
 }
 
+/// The language a document is printed in: the one asked for, else the client's.
+fn document_language(app: &App, id: &str, asked: Option<&str>, messages: &Messages) -> Result<Language, Failure> {
+    match asked {
+        Some(code) => code.parse().map_err(|_| Failure::message(messages, "cli-unknown-language")),
+        None => Ok(app.client(id)?.client.language.parse().unwrap_or(Language::Russian)),
+    }
+}
+
 fn query(list: &ListArgs, search: &str) -> CaseloadQuery {
     CaseloadQuery {
         search: search.to_owned(),
@@ -287,13 +313,23 @@ fn client(command: &ClientCommand, cli: &Cli, app: &App, messages: &Messages) ->
                 }
             }
         }
-        ClientCommand::Export { id, out } => {
+        ClientCommand::Export { id, out, pdf: true, language } => {
+            let language = document_language(app, id, language.as_deref(), messages)?;
+            let pdf = app.client_record_pdf(id, language)?;
+            app.save_document(out.as_deref().expect("clap requires --out with --pdf"), &pdf)?;
+        }
+        ClientCommand::Export { id, out, pdf: false, .. } => {
             let record = app.export_client(id)?;
             let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
             match out {
                 Some(path) => app.save_document(path, text.as_bytes())?,
                 None => print!("{text}"),
             }
+        }
+        ClientCommand::ConsentForm { id, out, language } => {
+            let language = document_language(app, id, language.as_deref(), messages)?;
+            let pdf = app.consent_form(id, language)?;
+            app.save_document(out, &pdf)?;
         }
         ClientCommand::Erase { id, yes: _ } => {
             let count = app.erase_client(id)?;
@@ -397,6 +433,50 @@ pub(crate) fn run_demo(
             "cli-demo-seeded",
             &[("clients", summary.clients.to_string()), ("consultations", summary.consultations.to_string())],
         );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ClinicCommand {
+    /// Set the clinic's details printed at the head of documents
+    Set {
+        /// The organisation's name
+        #[arg(long)]
+        name: String,
+        /// Its business identification number
+        #[arg(long, default_value = "")]
+        bin: String,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+    },
+    /// Show the clinic's details
+    Show,
+}
+
+/// `tirek clinic`: no profile needed, the details belong to the computer.
+pub(crate) fn run_clinic(command: &ClinicCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+    let clinic = match command {
+        ClinicCommand::Set { name, bin, address, phone } => Some(app.set_clinic(&ClinicInput {
+            name: name.clone(),
+            bin: bin.clone(),
+            address: address.clone(),
+            phone: phone.clone(),
+        })?),
+        ClinicCommand::Show => app.clinic(),
+    };
+    if cli.json {
+        print_json(&clinic);
+    } else if let Some(clinic) = clinic {
+        for value in [&clinic.name, &clinic.bin, &clinic.address, &clinic.phone] {
+            if !value.is_empty() {
+                println!("{value}");
+            }
+        }
+    } else {
+        println!("{}", messages.get("cli-clinic-not-set"));
     }
     Ok(())
 }

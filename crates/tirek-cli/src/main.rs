@@ -77,6 +77,9 @@ enum Command {
         #[command(flatten)]
         which: caseload::Which,
     },
+    /// The clinic's details for printed documents
+    #[command(subcommand)]
+    Clinic(caseload::ClinicCommand),
     /// A fictional caseload for trying Tirek and for benchmarks
     Demo {
         #[command(subcommand)]
@@ -153,6 +156,7 @@ fn main() -> ExitCode {
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
         Command::Client { command, which } => caseload::run_client(command, which, &cli, &app, &messages),
         Command::Consult { command, which } => caseload::run_consult(command, which, &cli, &app, &messages),
+        Command::Clinic(command) => caseload::run_clinic(command, &cli, &app, &messages),
         Command::Demo { command, which } => caseload::run_demo(command, which, &cli, &app, &messages),
     };
     match outcome {

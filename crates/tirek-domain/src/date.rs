@@ -103,6 +103,11 @@ impl Date {
         years
     }
 
+    /// `DD.MM.YYYY`, as dates are written in Kazakhstan.
+    pub fn dotted(self) -> String {
+        format!("{:02}.{:02}.{:04}", self.day, self.month, self.year)
+    }
+
     /// Monday of this date's week.
     pub fn week_start(self) -> Date {
         // 1 January 1970 was a Thursday: day 0 is weekday 3 counting Monday as 0.

@@ -5,11 +5,18 @@
 //! its content to PDF bytes — no disk, no clock (dates come in as text); every
 //! document embeds the freely licensed fonts in `fonts/`, so Kazakh letters print
 //! the same on every computer; the words come from the Fluent files, never from
-//! code. Today it prints the recovery sheet; letters arrive with issue 6.
+//! code. Today it prints the recovery sheet, the consent form and a client's record;
+//! letters arrive with issue 6.
 
+mod client_record;
+mod consent_form;
 mod layout;
 mod recovery_sheet;
 
+pub use client_record::{
+    ClientRecordDoc, RecordChild, RecordConsent, RecordConsultation, RecordFollowUp, client_record,
+};
+pub use consent_form::{ClinicBlock, ConsentFormDoc, consent_form};
 pub use recovery_sheet::{RecoverySheet, recovery_sheet};
 
 /// What can go wrong while making a document.

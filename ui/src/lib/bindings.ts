@@ -89,6 +89,14 @@ export const commands = {
 	 *  when the dialog was cancelled. The suggested name carries no client name.
 	 */
 	exportClient: (id: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_client", { id })),
+	/**  Saves the consent form for a client, in `language`, where the user picks. */
+	saveConsentForm: (id: string, language: LanguageCode) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("save_consent_form", { id, language })),
+	/**  Saves a client's complete record as a PDF for the person, in `language`. */
+	saveClientRecordPdf: (id: string, language: LanguageCode) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("save_client_record_pdf", { id, language })),
+	/**  The clinic's details, if set on this computer. */
+	clinic: () => __TAURI_INVOKE<ClinicInput_Serialize | null>("clinic"),
+	/**  Checks and saves the clinic's details. */
+	setClinic: (input: ClinicInput_Deserialize) => typedError<ClinicInput_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_clinic", { input })),
 };
 
 /* Types */
@@ -428,6 +436,25 @@ export type ClientView_Serialize = {
 	place: string | null,
 	language: string,
 	archived: boolean,
+};
+
+/**  The clinic's details, as typed or as stored. */
+export type ClinicInput = ClinicInput_Serialize | ClinicInput_Deserialize;
+
+/**  The clinic's details, as typed or as stored. */
+export type ClinicInput_Deserialize = {
+	name?: string,
+	bin?: string,
+	address?: string,
+	phone?: string,
+};
+
+/**  The clinic's details, as typed or as stored. */
+export type ClinicInput_Serialize = {
+	name: string,
+	bin: string,
+	address: string,
+	phone: string,
 };
 
 /**  The consent form, as typed. */
