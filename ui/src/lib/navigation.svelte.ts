@@ -1,0 +1,24 @@
+// Which screen the window shows, and a client another screen asked to open: the
+// agenda opens a client by switching to the caseload, which picks the request up.
+
+export type ScreenId = "caseload" | "agenda" | "questionnaires" | "letters" | "settings";
+
+export const navigation = $state<{ screen: ScreenId; openClient: string | null; visits: number }>({
+  screen: "caseload",
+  openClient: null,
+  // Counts clicks in the navigation: clicking the current screen again returns it
+  // to its start (the caseload's list).
+  visits: 0,
+});
+
+/** Shows `screen` from its start. */
+export function go(screen: ScreenId): void {
+  navigation.screen = screen;
+  navigation.visits += 1;
+}
+
+/** Shows client `id` on the caseload screen. */
+export function openClient(id: string): void {
+  navigation.openClient = id;
+  navigation.screen = "caseload";
+}
