@@ -1,0 +1,228 @@
+# The caseload screens: the list, the client form and page, consultations and the agenda.
+
+## Shared words.
+back = Back
+back-to-caseload = Back to the caseload
+back-to-client = Back to the client
+cancel = Cancel
+save = Save
+saving = Saving…
+edit = Edit
+date-placeholder = DD.MM.YYYY
+time-placeholder = HH:MM
+form-fix-fields = Nothing was saved yet: correct the fields marked below. What you typed is kept.
+age-years = { $years ->
+    [one] { $years } year
+   *[other] { $years } years
+}
+minutes = { $minutes } min
+
+## Names the window alone shows (the stored choices are in choices.ftl).
+timeline-kind-consultation = Consultation
+timeline-kind-consent_given = Consent given
+timeline-kind-consent_withdrawn = Consent withdrawn
+timeline-kind-follow_up = Follow-up planned
+timeline-kind-follow_up_done = Follow-up done
+language-name-kk = Kazakh
+language-name-ru = Russian
+language-name-en = English
+
+weekday-0 = Sunday
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+
+## The caseload list.
+caseload-empty-start = Register the first parent or guardian you counsel. Their children, consents, consultations and follow-ups will be kept together on their page.
+caseload-search-label = Search
+caseload-search-placeholder = Name, IIN or phone
+caseload-new-client = New client
+caseload-filter-district = District
+caseload-filter-district-any = All districts
+caseload-filter-no-contact = No contact for
+caseload-filter-no-contact-any = Any time
+caseload-filter-no-contact-days = { $days } days or more
+caseload-filter-overdue = Overdue follow-up
+caseload-filter-archived = Archived clients
+caseload-sort = Sort by
+caseload-sort-name = Name
+caseload-sort-last-contact = Last contact
+caseload-sort-next-due = Next follow-up
+caseload-total = { $count ->
+    [one] { $count } client
+   *[other] { $count } clients
+}
+caseload-showing-archived = Archive
+caseload-shown = { $shown } of { $total } shown
+caseload-show-more = Show more
+caseload-no-match = No client matches. Check the spelling, or clear a filter.
+caseload-list-label = Clients
+caseload-col-name = Name
+caseload-col-place = District
+caseload-col-phone = Phone
+caseload-col-last-contact = Last contact
+caseload-col-next-due = Next follow-up
+caseload-never = Not yet
+caseload-overdue = Overdue
+
+## The client form.
+client-form-new-heading = New client
+client-form-edit-heading = Edit client
+client-form-hint = The parent or guardian you counsel. Only the family and given names are required; the rest can be added later.
+client-form-names = Name
+client-form-identity = Identity and contact
+client-form-place = Where they live
+client-family-name = Family name
+client-given-name = Given name
+client-patronymic = Patronymic
+client-latin-name = Name in Latin letters
+client-latin-name-hint = As in the passport, if known.
+client-iin = IIN
+client-birth-date = Date of birth
+client-phone = Phone
+client-language = Preferred language
+client-region = Region
+client-region-none = Not chosen
+client-district = District or city
+client-district-none = Not chosen
+client-district-region-first = Choose the region first
+client-address = Address
+client-save-new = Register client
+client-save = Save changes
+
+## The client page.
+client-place = Place
+client-children = Children
+client-last-contact = Last contact
+client-next-follow-up = Next follow-up
+client-archived-tag = Archived
+client-edit = Edit details
+client-archive = Archive
+client-unarchive = Bring back from archive
+client-archived = The client has been archived. Find them with the "Archived clients" filter.
+client-unarchived = The client is back in the caseload.
+client-export = Export record
+client-exported = The record was saved to { $path }
+client-erase = Erase…
+consultation-new = New consultation
+
+children-heading = Children
+children-none = No children recorded yet.
+child-add = Add child
+child-add-heading = Add a child
+child-edit-heading = Edit the child's details
+child-name = Name
+child-birth-date = Date of birth
+child-iin = IIN
+child-disability = Disability
+child-special-needs = Special educational needs
+child-special-needs-short = special educational needs
+child-diagnosis = Diagnosis
+child-icd10 = ICD-10 code
+child-diagnosed-on = Date of diagnosis
+child-irp-status = Individual rehabilitation programme
+child-irp-short = IRP
+
+consent-heading = Consent
+consent-chip-given = { $scope }: given
+consent-chip-missing = { $scope }: not given
+consent-none-recorded = No consent recorded yet. Record the client's consent to keeping their record first.
+consent-add = Record consent
+consent-add-heading = Record a consent
+consent-scope = What it covers
+consent-scope-hint-record = Consent to keeping the client's record in Tirek on this computer.
+consent-scope-hint-server = Consent to sending the record to the central server, where the supervisor can see it.
+consent-scope-hint-referral = Consent to sharing what a referral letter needs with the service referred to.
+consent-given-by = Given by
+consent-representative = Representative's name
+consent-method = How
+consent-witness = Witness
+consent-given-on = Date given
+consent-given-on-date = given { $date }
+consent-by-representative = by representative { $name }
+consent-save = Save consent
+consent-withdraw = Withdraw
+consent-withdrawn-on = Withdrawn { $date }
+consent-withdraw-heading = Withdraw this consent
+consent-withdraw-body = From this date on, the consent no longer applies. What was recorded before stays in the record.
+consent-withdraw-date = Date of withdrawal
+
+followups-heading = Follow-ups
+followups-none = No follow-ups planned.
+followup-add = Plan follow-up
+followup-add-heading = Plan a follow-up
+followup-from-next-step = Create follow-up from next step
+followup-from-next-step-heading = Follow-up from this consultation's next step
+followup-kind = Kind
+followup-due-on = Due date
+followup-time = Time
+followup-note = Note
+followup-save = Save follow-up
+followup-added = The follow-up has been added to the agenda.
+followup-done-on = done { $date }
+
+timeline-heading = Timeline
+timeline-none = Nothing has happened yet.
+consultation-signed-tag = Signed
+consultation-draft-tag = Draft
+
+erase-heading = Erase this client?
+erase-body = Erasure is permanent: the client, their children, consents, consultations and follow-ups are deleted from this computer and cannot be restored. Only a note that an erasure happened stays in the audit trail.
+erase-export-first = If the client asked to see their data, export the record before erasing it.
+erase-type-name = To confirm, type the family name: { $name }
+erase-button = Erase for good
+
+## The consultation editor.
+consultation-heading = Consultation of { $date }
+consult-format = Format
+consult-held-on = Date
+consult-duration = Duration, minutes
+consult-duration-placeholder = 50
+consult-participants = Participants
+consult-participants-placeholder = Mother, father, grandmother…
+consult-concerns = Presenting concerns
+consult-interventions = Interventions
+consult-interventions-other = Other interventions
+consult-notes = Notes
+consult-plan = Plan
+consult-next-step = Next step
+consult-concerns-or-notes = Presenting concerns or notes
+consult-attendee = Client:
+consult-attendees-group = Attendees:
+consult-autosave = Draft — saved as you type
+consult-saving = Saving…
+consult-saved-at = Saved at { $time }
+consult-saved-with-problems = Saved at { $time }, except the fields marked
+consult-save-failed = Not saved
+consult-missing = Before signing, fill in: { $fields }
+consult-ready-to-sign = Everything needed for signing is filled in.
+consult-sign = Sign
+consult-sign-heading = Sign this consultation?
+consult-sign-body = A signed consultation cannot be changed; corrections are added as addenda.
+consult-signed-at = Signed { $moment }
+addenda-heading = Addenda
+addenda-hint = The consultation is signed and final. Add corrections and later notes here; each is dated.
+addendum-label = New addendum
+addendum-add = Add addendum
+
+## The agenda.
+agenda-day = Day
+agenda-week = Week
+agenda-span-label = Show
+agenda-prev-day = Previous day
+agenda-next-day = Next day
+agenda-prev-week = Previous week
+agenda-next-week = Next week
+agenda-today = Today
+agenda-today-tag = Today
+agenda-overdue = Overdue ({ $count })
+agenda-overdue-hint = Past their date and not yet done. Tick them off when done, or plan them again.
+agenda-nothing-heading = Nothing due
+agenda-nothing-body = No follow-ups, appointments or calls fall due here, and nothing is overdue. Plan them from a client's page.
+agenda-nothing-this-day = Nothing planned for this day.
+agenda-nothing-this-week = Nothing planned for this week.
+agenda-done-label = Done: { $name }
+agenda-done-tag = Done

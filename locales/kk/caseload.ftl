@@ -1,0 +1,222 @@
+# Клиенттер экрандары: тізім, клиент сауалнамасы мен парағы, консультациялар және күнтізбе.
+
+## Ортақ сөздер.
+back = Артқа
+back-to-caseload = Клиенттер тізіміне
+back-to-client = Клиент парағына
+cancel = Бас тарту
+save = Сақтау
+saving = Сақталуда…
+edit = Өзгерту
+date-placeholder = КК.АА.ЖЖЖЖ
+time-placeholder = СС:ММ
+form-fix-fields = Әзірге ештеңе сақталған жоқ: белгіленген өрістерді түзетіңіз. Енгізгеніңіз жоғалмайды.
+age-years = { $years } жас
+minutes = { $minutes } мин
+
+## Тек терезе көрсететін атаулар (сақталатын нұсқалар choices.ftl файлында).
+timeline-kind-consultation = Консультация
+timeline-kind-consent_given = Келісім берілді
+timeline-kind-consent_withdrawn = Келісім кері қайтарылды
+timeline-kind-follow_up = Қайта байланыс жоспарланды
+timeline-kind-follow_up_done = Қайта байланыс орындалды
+language-name-kk = Қазақ тілі
+language-name-ru = Орыс тілі
+language-name-en = Ағылшын тілі
+
+weekday-0 = Жексенбі
+weekday-1 = Дүйсенбі
+weekday-2 = Сейсенбі
+weekday-3 = Сәрсенбі
+weekday-4 = Бейсенбі
+weekday-5 = Жұма
+weekday-6 = Сенбі
+
+## Клиенттер тізімі.
+caseload-empty-start = Өзіңіз кеңес беретін алғашқы ата-ананы немесе қамқоршыны тіркеңіз. Оның балалары, келісімдері, консультациялары мен қайта байланыстары бір парақта жиналады.
+caseload-search-label = Іздеу
+caseload-search-placeholder = Аты-жөні, ЖСН немесе телефон
+caseload-new-client = Жаңа клиент
+caseload-filter-district = Аудан
+caseload-filter-district-any = Барлық аудандар
+caseload-filter-no-contact = Байланыс болмағанына
+caseload-filter-no-contact-any = Маңызды емес
+caseload-filter-no-contact-days = { $days } күн және одан көп
+caseload-filter-overdue = Мерзімі өткен байланыс
+caseload-filter-archived = Мұрағаттағы клиенттер
+caseload-sort = Сұрыптау
+caseload-sort-name = Аты-жөні бойынша
+caseload-sort-last-contact = Соңғы байланыс бойынша
+caseload-sort-next-due = Келесі байланыс бойынша
+caseload-total = { $count } клиент
+caseload-showing-archived = Мұрағат
+caseload-shown = { $total } ішінен { $shown } көрсетілді
+caseload-show-more = Тағы көрсету
+caseload-no-match = Ешкім табылмады. Жазылуын тексеріңіз немесе сүзгіні алып тастаңыз.
+caseload-list-label = Клиенттер
+caseload-col-name = Аты-жөні
+caseload-col-place = Аудан
+caseload-col-phone = Телефон
+caseload-col-last-contact = Соңғы байланыс
+caseload-col-next-due = Келесі байланыс
+caseload-never = Әлі болған жоқ
+caseload-overdue = Мерзімі өткен
+
+## Клиент сауалнамасы.
+client-form-new-heading = Жаңа клиент
+client-form-edit-heading = Клиенттің деректері
+client-form-hint = Сіз кеңес беретін ата-ана немесе қамқоршы. Тек тегі мен аты міндетті; қалғанын кейін қосуға болады.
+client-form-names = Аты-жөні
+client-form-identity = Құжаттар және байланыс
+client-form-place = Тұрғылықты жері
+client-family-name = Тегі
+client-given-name = Аты
+client-patronymic = Әкесінің аты
+client-latin-name = Латын әрпімен аты-жөні
+client-latin-name-hint = Жеке куәліктегідей, белгілі болса.
+client-iin = ЖСН
+client-birth-date = Туған күні
+client-phone = Телефон
+client-language = Қалаған тілі
+client-region = Облыс
+client-region-none = Таңдалмаған
+client-district = Аудан немесе қала
+client-district-none = Таңдалмаған
+client-district-region-first = Алдымен облысты таңдаңыз
+client-address = Мекенжайы
+client-save-new = Тіркеу
+client-save = Өзгерістерді сақтау
+
+## Клиент парағы.
+client-place = Орны
+client-children = Балалары
+client-last-contact = Соңғы байланыс
+client-next-follow-up = Келесі байланыс
+client-archived-tag = Мұрағатта
+client-edit = Деректерді өзгерту
+client-archive = Мұрағатқа жіберу
+client-unarchive = Мұрағаттан қайтару
+client-archived = Клиент мұрағатқа жіберілді. Оны «Мұрағаттағы клиенттер» сүзгісімен табуға болады.
+client-unarchived = Клиент тізімге қайтарылды.
+client-export = Жазбаны экспорттау
+client-exported = Жазба сақталды: { $path }
+client-erase = Өшіру…
+consultation-new = Жаңа консультация
+
+children-heading = Балалары
+children-none = Балалар әлі енгізілмеген.
+child-add = Бала қосу
+child-add-heading = Жаңа бала
+child-edit-heading = Баланың деректері
+child-name = Аты
+child-birth-date = Туған күні
+child-iin = ЖСН
+child-disability = Мүгедектік
+child-special-needs = Ерекше білім беру қажеттіліктері
+child-special-needs-short = ерекше білім беру қажеттіліктері
+child-diagnosis = Диагнозы
+child-icd10 = АХЖ-10 коды
+child-diagnosed-on = Диагноз қойылған күн
+child-irp-status = Жеке оңалту бағдарламасы
+child-irp-short = ЖОБ
+
+consent-heading = Келісім
+consent-chip-given = { $scope }: бар
+consent-chip-missing = { $scope }: жоқ
+consent-none-recorded = Келісімдер әлі жоқ. Алдымен клиенттің жазба жүргізуге келісімін рәсімдеңіз.
+consent-add = Келісімді рәсімдеу
+consent-add-heading = Жаңа келісім
+consent-scope = Неге берілді
+consent-scope-hint-record = Tirek бағдарламасында осы компьютерде клиент туралы жазба жүргізуге келісім.
+consent-scope-hint-server = Жазбаны супервизор көре алатын орталық серверге жіберуге келісім.
+consent-scope-hint-referral = Жолдамаға қажет мәліметтерді жолдама берілетін қызметке беруге келісім.
+consent-given-by = Кім берді
+consent-representative = Өкілдің аты-жөні
+consent-method = Қалай берілді
+consent-witness = Куәгер
+consent-given-on = Келісім күні
+consent-given-on-date = { $date } берілген
+consent-by-representative = өкіл: { $name }
+consent-save = Келісімді сақтау
+consent-withdraw = Кері қайтару
+consent-withdrawn-on = { $date } кері қайтарылған
+consent-withdraw-heading = Осы келісімді кері қайтару
+consent-withdraw-body = Осы күннен бастап келісім күшін жояды. Бұрын жазылғандар жазбада қалады.
+consent-withdraw-date = Кері қайтару күні
+
+followups-heading = Қайта байланыстар
+followups-none = Ештеңе жоспарланбаған.
+followup-add = Жоспарлау
+followup-add-heading = Байланысты жоспарлау
+followup-from-next-step = Келесі қадамды жоспарлау
+followup-from-next-step-heading = Осы консультацияның келесі қадамы бойынша байланыс
+followup-kind = Түрі
+followup-due-on = Күні
+followup-time = Уақыты
+followup-note = Ескертпе
+followup-save = Сақтау
+followup-added = Байланыс күнтізбеге қосылды.
+followup-done-on = { $date } орындалды
+
+timeline-heading = Тарихы
+timeline-none = Әзірге ештеңе болған жоқ.
+consultation-signed-tag = Қол қойылған
+consultation-draft-tag = Жоба
+
+erase-heading = Клиентті өшіру керек пе?
+erase-body = Өшіру қайтымсыз: клиент, оның балалары, келісімдері, консультациялары мен байланыстары осы компьютерден біржола жойылады, оларды қалпына келтіру мүмкін емес. Аудит журналында тек өшіру болғаны туралы белгі қалады.
+erase-export-first = Егер клиент өз деректерін көрсетуді сұраса, өшірмес бұрын жазбаны экспорттаңыз.
+erase-type-name = Растау үшін тегін теріңіз: { $name }
+erase-button = Біржола өшіру
+
+## Консультация.
+consultation-heading = { $date } күнгі консультация
+consult-format = Өткізу түрі
+consult-held-on = Күні
+consult-duration = Ұзақтығы, минут
+consult-duration-placeholder = 50
+consult-participants = Қатысушылар
+consult-participants-placeholder = Анасы, әкесі, әжесі…
+consult-concerns = Жүгіну себебі
+consult-interventions = Араласулар
+consult-interventions-other = Басқа араласулар
+consult-notes = Ескертпелер
+consult-plan = Жоспар
+consult-next-step = Келесі қадам
+consult-concerns-or-notes = Жүгіну себебі немесе ескертпелер
+consult-attendee = Клиент:
+consult-attendees-group = Қатысушылар:
+consult-autosave = Жоба — теру барысында сақталады
+consult-saving = Сақталуда…
+consult-saved-at = { $time } сақталды
+consult-saved-with-problems = { $time } сақталды, белгіленген өрістерден басқасы
+consult-save-failed = Сақталмады
+consult-missing = Қол қою үшін толтырыңыз: { $fields }
+consult-ready-to-sign = Қол қоюға қажеттінің бәрі толтырылған.
+consult-sign = Қол қою
+consult-sign-heading = Консультацияға қол қою керек пе?
+consult-sign-body = Қол қойылған консультацияны өзгертуге болмайды; түзетулер толықтыру ретінде қосылады.
+consult-signed-at = { $moment } қол қойылған
+addenda-heading = Толықтырулар
+addenda-hint = Консультацияға қол қойылған, ол түпкілікті. Түзетулер мен кейінгі жазбаларды осында қосыңыз; әрқайсысының күні сақталады.
+addendum-label = Жаңа толықтыру
+addendum-add = Толықтыру қосу
+
+## Күнтізбе.
+agenda-day = Күн
+agenda-week = Апта
+agenda-span-label = Көрсету
+agenda-prev-day = Алдыңғы күн
+agenda-next-day = Келесі күн
+agenda-prev-week = Алдыңғы апта
+agenda-next-week = Келесі апта
+agenda-today = Бүгін
+agenda-today-tag = Бүгін
+agenda-overdue = Мерзімі өткен ({ $count })
+agenda-overdue-hint = Мерзімі өтті, бірақ орындалды деп белгіленбеген. Орындалғанын белгілеңіз немесе қайта жоспарлаңыз.
+agenda-nothing-heading = Ештеңе жоспарланбаған
+agenda-nothing-body = Бұл күндерге байланыс, қабылдау немесе қоңырау жоқ, мерзімі өткені де жоқ. Оларды клиенттің парағынан жоспарлаңыз.
+agenda-nothing-this-day = Бұл күнге ештеңе жоспарланбаған.
+agenda-nothing-this-week = Бұл аптаға ештеңе жоспарланбаған.
+agenda-done-label = Орындалды: { $name }
+agenda-done-tag = Орындалды

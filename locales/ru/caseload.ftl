@@ -1,0 +1,230 @@
+# Экраны клиентов: список, анкета и карточка клиента, консультации и ежедневник.
+
+## Общие слова.
+back = Назад
+back-to-caseload = К списку клиентов
+back-to-client = К карточке клиента
+cancel = Отмена
+save = Сохранить
+saving = Сохранение…
+edit = Изменить
+date-placeholder = ДД.ММ.ГГГГ
+time-placeholder = ЧЧ:ММ
+form-fix-fields = Пока ничего не сохранено: исправьте отмеченные поля. Введённое не потеряется.
+age-years = { $years ->
+    [one] { $years } год
+    [few] { $years } года
+   *[many] { $years } лет
+}
+minutes = { $minutes } мин
+
+## Названия, которые показывает только окно (сохраняемые варианты — в choices.ftl).
+timeline-kind-consultation = Консультация
+timeline-kind-consent_given = Дано согласие
+timeline-kind-consent_withdrawn = Согласие отозвано
+timeline-kind-follow_up = Запланирован контакт
+timeline-kind-follow_up_done = Контакт выполнен
+language-name-kk = Казахский
+language-name-ru = Русский
+language-name-en = Английский
+
+weekday-0 = Воскресенье
+weekday-1 = Понедельник
+weekday-2 = Вторник
+weekday-3 = Среда
+weekday-4 = Четверг
+weekday-5 = Пятница
+weekday-6 = Суббота
+
+## Список клиентов.
+caseload-empty-start = Зарегистрируйте первого родителя или опекуна, которого вы консультируете. Его дети, согласия, консультации и повторные контакты будут собраны на его карточке.
+caseload-search-label = Поиск
+caseload-search-placeholder = ФИО, ИИН или телефон
+caseload-new-client = Новый клиент
+caseload-filter-district = Район
+caseload-filter-district-any = Все районы
+caseload-filter-no-contact = Нет контакта
+caseload-filter-no-contact-any = Неважно
+caseload-filter-no-contact-days = { $days } дней и дольше
+caseload-filter-overdue = Просрочен контакт
+caseload-filter-archived = Клиенты в архиве
+caseload-sort = Сортировка
+caseload-sort-name = По ФИО
+caseload-sort-last-contact = По последнему контакту
+caseload-sort-next-due = По следующему контакту
+caseload-total = { $count ->
+    [one] { $count } клиент
+    [few] { $count } клиента
+   *[many] { $count } клиентов
+}
+caseload-showing-archived = Архив
+caseload-shown = Показано { $shown } из { $total }
+caseload-show-more = Показать ещё
+caseload-no-match = Никто не найден. Проверьте написание или снимите фильтр.
+caseload-list-label = Клиенты
+caseload-col-name = ФИО
+caseload-col-place = Район
+caseload-col-phone = Телефон
+caseload-col-last-contact = Последний контакт
+caseload-col-next-due = Следующий контакт
+caseload-never = Ещё не было
+caseload-overdue = Просрочено
+
+## Анкета клиента.
+client-form-new-heading = Новый клиент
+client-form-edit-heading = Данные клиента
+client-form-hint = Родитель или опекун, которого вы консультируете. Обязательны только фамилия и имя; остальное можно добавить позже.
+client-form-names = ФИО
+client-form-identity = Документы и связь
+client-form-place = Место жительства
+client-family-name = Фамилия
+client-given-name = Имя
+client-patronymic = Отчество
+client-latin-name = ФИО латиницей
+client-latin-name-hint = Как в удостоверении личности, если известно.
+client-iin = ИИН
+client-birth-date = Дата рождения
+client-phone = Телефон
+client-language = Предпочитаемый язык
+client-region = Область
+client-region-none = Не выбрана
+client-district = Район или город
+client-district-none = Не выбран
+client-district-region-first = Сначала выберите область
+client-address = Адрес
+client-save-new = Зарегистрировать
+client-save = Сохранить изменения
+
+## Карточка клиента.
+client-place = Место
+client-children = Дети
+client-last-contact = Последний контакт
+client-next-follow-up = Следующий контакт
+client-archived-tag = В архиве
+client-edit = Изменить данные
+client-archive = В архив
+client-unarchive = Вернуть из архива
+client-archived = Клиент перенесён в архив. Его можно найти с фильтром «Клиенты в архиве».
+client-unarchived = Клиент снова в списке.
+client-export = Выгрузить запись
+client-exported = Запись сохранена в { $path }
+client-erase = Удалить…
+consultation-new = Новая консультация
+
+children-heading = Дети
+children-none = Дети пока не указаны.
+child-add = Добавить ребёнка
+child-add-heading = Новый ребёнок
+child-edit-heading = Данные ребёнка
+child-name = Имя
+child-birth-date = Дата рождения
+child-iin = ИИН
+child-disability = Инвалидность
+child-special-needs = Особые образовательные потребности
+child-special-needs-short = ООП
+child-diagnosis = Диагноз
+child-icd10 = Код МКБ-10
+child-diagnosed-on = Дата постановки диагноза
+child-irp-status = Индивидуальная программа реабилитации
+child-irp-short = ИПР
+
+consent-heading = Согласие
+consent-chip-given = { $scope }: есть
+consent-chip-missing = { $scope }: нет
+consent-none-recorded = Согласий пока нет. Сначала оформите согласие клиента на ведение записи.
+consent-add = Оформить согласие
+consent-add-heading = Новое согласие
+consent-scope = На что
+consent-scope-hint-record = Согласие на ведение записи о клиенте в Tirek на этом компьютере.
+consent-scope-hint-server = Согласие на передачу записи на центральный сервер, где её может видеть супервизор.
+consent-scope-hint-referral = Согласие на передачу службе, куда направляют, того, что нужно для направления.
+consent-given-by = Кто дал
+consent-representative = ФИО представителя
+consent-method = Как
+consent-witness = Свидетель
+consent-given-on = Дата согласия
+consent-given-on-date = дано { $date }
+consent-by-representative = представителем { $name }
+consent-save = Сохранить согласие
+consent-withdraw = Отозвать
+consent-withdrawn-on = Отозвано { $date }
+consent-withdraw-heading = Отозвать это согласие
+consent-withdraw-body = С этой даты согласие больше не действует. Записанное раньше остаётся в записи.
+consent-withdraw-date = Дата отзыва
+
+followups-heading = Повторные контакты
+followups-none = Ничего не запланировано.
+followup-add = Запланировать
+followup-add-heading = Запланировать контакт
+followup-from-next-step = Запланировать следующий шаг
+followup-from-next-step-heading = Контакт по следующему шагу этой консультации
+followup-kind = Вид
+followup-due-on = Дата
+followup-time = Время
+followup-note = Заметка
+followup-save = Сохранить
+followup-added = Контакт добавлен в ежедневник.
+followup-done-on = выполнено { $date }
+
+timeline-heading = История
+timeline-none = Пока ничего не было.
+consultation-signed-tag = Подписана
+consultation-draft-tag = Черновик
+
+erase-heading = Удалить клиента?
+erase-body = Удаление необратимо: клиент, его дети, согласия, консультации и контакты будут стёрты с этого компьютера без возможности восстановления. В журнале аудита останется лишь отметка о том, что удаление было.
+erase-export-first = Если клиент просил показать его данные, выгрузите запись до удаления.
+erase-type-name = Для подтверждения введите фамилию: { $name }
+erase-button = Удалить навсегда
+
+## Консультация.
+consultation-heading = Консультация от { $date }
+consult-format = Формат
+consult-held-on = Дата
+consult-duration = Длительность, минут
+consult-duration-placeholder = 50
+consult-participants = Участники
+consult-participants-placeholder = Мать, отец, бабушка…
+consult-concerns = Запрос
+consult-interventions = Вмешательства
+consult-interventions-other = Другие вмешательства
+consult-notes = Заметки
+consult-plan = План
+consult-next-step = Следующий шаг
+consult-concerns-or-notes = Запрос или заметки
+consult-attendee = Клиент:
+consult-attendees-group = Участники:
+consult-autosave = Черновик — сохраняется по мере ввода
+consult-saving = Сохранение…
+consult-saved-at = Сохранено в { $time }
+consult-saved-with-problems = Сохранено в { $time }, кроме отмеченных полей
+consult-save-failed = Не сохранено
+consult-missing = Для подписи заполните: { $fields }
+consult-ready-to-sign = Всё нужное для подписи заполнено.
+consult-sign = Подписать
+consult-sign-heading = Подписать консультацию?
+consult-sign-body = Подписанную консультацию нельзя изменить; исправления добавляются дополнениями.
+consult-signed-at = Подписана { $moment }
+addenda-heading = Дополнения
+addenda-hint = Консультация подписана и окончательна. Исправления и поздние заметки добавляйте сюда; у каждого есть дата.
+addendum-label = Новое дополнение
+addendum-add = Добавить дополнение
+
+## Ежедневник.
+agenda-day = День
+agenda-week = Неделя
+agenda-span-label = Показать
+agenda-prev-day = Предыдущий день
+agenda-next-day = Следующий день
+agenda-prev-week = Предыдущая неделя
+agenda-next-week = Следующая неделя
+agenda-today = Сегодня
+agenda-today-tag = Сегодня
+agenda-overdue = Просрочено ({ $count })
+agenda-overdue-hint = Срок прошёл, но не отмечено как выполненное. Отметьте выполненное или перенесите.
+agenda-nothing-heading = Ничего не запланировано
+agenda-nothing-body = На эти дни нет ни контактов, ни приёмов, ни звонков, и ничего не просрочено. Планируйте их на карточке клиента.
+agenda-nothing-this-day = На этот день ничего не запланировано.
+agenda-nothing-this-week = На эту неделю ничего не запланировано.
+agenda-done-label = Выполнено: { $name }
+agenda-done-tag = Выполнено
