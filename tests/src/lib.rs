@@ -216,6 +216,38 @@ impl App {
         self.session.type_text(&element, text)
     }
 
+    /// Chooses the option with `value` in the `<select>` matching `selector`, as a
+    /// user's pick does (the change event included).
+    pub fn select(&self, selector: &str, value: &str) -> Result<()> {
+        self.find(selector)?;
+        let script = format!(
+            "const select = document.querySelector({selector:?}); select.value = {value:?}; \
+             select.dispatchEvent(new Event('input', {{bubbles: true}})); \
+             select.dispatchEvent(new Event('change', {{bubbles: true}})); return select.value;"
+        );
+        let chosen = self.execute(&script)?;
+        if chosen.as_str() != Some(value) {
+            bail!("`{selector}` has no option {value:?} (it shows {chosen})");
+        }
+        Ok(())
+    }
+
+    /// Waits until the element matching `selector` contains `expected`, and fails
+    /// with what it showed instead.
+    pub fn expect_text_containing(&self, selector: &str, expected: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let shown = self.text(selector)?;
+            if shown.contains(expected) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("`{selector}` shows {shown:?}, expected it to contain {expected:?}");
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Types into whatever has the focus (keyboard-only use; `\u{E004}` is Tab,
     /// `\u{E007}` Enter).
     pub fn keys(&self, text: &str) -> Result<()> {

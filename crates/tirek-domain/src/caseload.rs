@@ -443,10 +443,10 @@ impl ChildForm {
             "birth_date",
             birth_date(&self.birth_date, today).and_then(|date| date.ok_or(Problem::Text(TextProblem::Empty))),
         );
-        if let (Some(child), Some(parent)) = (birth, parent_birth) {
-            if parent.years_until(child) < 10 {
-                check.fail("birth_date", Problem::ChildOlderThanParent);
-            }
+        if let (Some(child), Some(parent)) = (birth, parent_birth)
+            && parent.years_until(child) < 10
+        {
+            check.fail("birth_date", Problem::ChildOlderThanParent);
         }
         let iin = iin_and_birth(&mut check, &self.iin, birth, "birth_date");
         let disability = check.field("disability", Disability::check(or_default(&self.disability, "none")));
@@ -462,10 +462,10 @@ impl ChildForm {
             }
         });
         let diagnosed_on = check.field("diagnosed_on", past_date(&self.diagnosed_on, today));
-        if let (Some(Some(diagnosed)), Some(born)) = (diagnosed_on, birth) {
-            if diagnosed < born {
-                check.fail("diagnosed_on", Problem::BeforeBirth);
-            }
+        if let (Some(Some(diagnosed)), Some(born)) = (diagnosed_on, birth)
+            && diagnosed < born
+        {
+            check.fail("diagnosed_on", Problem::BeforeBirth);
         }
         let irp_status = check.field("irp_status", IrpStatus::check(or_default(&self.irp_status, "none")));
         check.finish(|| Child {
@@ -645,10 +645,10 @@ impl ConsultationForm {
         let concerns = check.field("concerns", free_text(&self.concerns)).flatten();
         let mut interventions = Vec::new();
         for code in &self.interventions {
-            if let Some(intervention) = check.field("interventions", Intervention::check(code)) {
-                if !interventions.contains(&intervention) {
-                    interventions.push(intervention);
-                }
+            if let Some(intervention) = check.field("interventions", Intervention::check(code))
+                && !interventions.contains(&intervention)
+            {
+                interventions.push(intervention);
             }
         }
         let interventions_other =

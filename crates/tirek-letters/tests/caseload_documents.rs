@@ -87,7 +87,7 @@ fn a_long_record_breaks_across_numbered_pages_and_keeps_every_word() {
         held_on: Some(format!("{:02}.03.2026", i % 28 + 1)),
         format: Some("individual".into()),
         duration_minutes: Some("45".into()),
-        signed: i % 2 == 0,
+        signed: i.is_multiple_of(2),
         concerns: Some(format!("Шаршау және ұйқысыздық, кездесу {i}")),
         interventions: vec!["psychoeducation".into(), "self_care".into()],
         notes: Some("Ана өзін жалғыз сезінеді; күйеуі вахтада. ".repeat(6)),
