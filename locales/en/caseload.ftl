@@ -106,6 +106,7 @@ client-archived = The client has been archived. Find them with the "Archived cli
 client-unarchived = The client is back in the caseload.
 client-export = Export record
 client-exported = The record was saved to { $path }
+client-record-pdf = Record as PDF
 client-erase = Erase…
 consultation-new = New consultation
 
@@ -124,7 +125,6 @@ child-diagnosis = Diagnosis
 child-icd10 = ICD-10 code
 child-diagnosed-on = Date of diagnosis
 child-irp-status = Individual rehabilitation programme
-child-irp-short = IRP
 
 consent-heading = Consent
 consent-chip-given = { $scope }: given
@@ -143,6 +143,7 @@ consent-witness = Witness
 consent-given-on = Date given
 consent-given-on-date = given { $date }
 consent-by-representative = by representative { $name }
+consent-print = Consent form (PDF)
 consent-save = Save consent
 consent-withdraw = Withdraw
 consent-withdrawn-on = Withdrawn { $date }

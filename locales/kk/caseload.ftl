@@ -100,6 +100,7 @@ client-archived = Клиент мұрағатқа жіберілді. Оны «�
 client-unarchived = Клиент тізімге қайтарылды.
 client-export = Жазбаны экспорттау
 client-exported = Жазба сақталды: { $path }
+client-record-pdf = Жазба PDF түрінде
 client-erase = Өшіру…
 consultation-new = Жаңа консультация
 
@@ -118,7 +119,6 @@ child-diagnosis = Диагнозы
 child-icd10 = АХЖ-10 коды
 child-diagnosed-on = Диагноз қойылған күн
 child-irp-status = Жеке оңалту бағдарламасы
-child-irp-short = ЖОБ
 
 consent-heading = Келісім
 consent-chip-given = { $scope }: бар
@@ -137,6 +137,7 @@ consent-witness = Куәгер
 consent-given-on = Келісім күні
 consent-given-on-date = { $date } берілген
 consent-by-representative = өкіл: { $name }
+consent-print = Келісім бланкісі (PDF)
 consent-save = Келісімді сақтау
 consent-withdraw = Кері қайтару
 consent-withdrawn-on = { $date } кері қайтарылған

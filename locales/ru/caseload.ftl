@@ -108,6 +108,7 @@ client-archived = Клиент перенесён в архив. Его можн
 client-unarchived = Клиент снова в списке.
 client-export = Выгрузить запись
 client-exported = Запись сохранена в { $path }
+client-record-pdf = Запись в PDF
 client-erase = Удалить…
 consultation-new = Новая консультация
 
@@ -126,7 +127,6 @@ child-diagnosis = Диагноз
 child-icd10 = Код МКБ-10
 child-diagnosed-on = Дата постановки диагноза
 child-irp-status = Индивидуальная программа реабилитации
-child-irp-short = ИПР
 
 consent-heading = Согласие
 consent-chip-given = { $scope }: есть
@@ -145,6 +145,7 @@ consent-witness = Свидетель
 consent-given-on = Дата согласия
 consent-given-on-date = дано { $date }
 consent-by-representative = представителем { $name }
+consent-print = Бланк согласия (PDF)
 consent-save = Сохранить согласие
 consent-withdraw = Отозвать
 consent-withdrawn-on = Отозвано { $date }
