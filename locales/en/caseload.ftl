@@ -9,6 +9,7 @@ save = Save
 saving = Saving…
 edit = Edit
 date-placeholder = DD.MM.YYYY
+today = Today
 time-placeholder = HH:MM
 form-fix-fields = Nothing was saved yet: correct the fields marked below. What you typed is kept.
 age-years = { $years ->

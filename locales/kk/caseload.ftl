@@ -9,6 +9,7 @@ save = Сақтау
 saving = Сақталуда…
 edit = Өзгерту
 date-placeholder = КК.АА.ЖЖЖЖ
+today = Бүгін
 time-placeholder = СС:ММ
 form-fix-fields = Әзірге ештеңе сақталған жоқ: белгіленген өрістерді түзетіңіз. Енгізгеніңіз жоғалмайды.
 age-years = { $years } жас

@@ -9,6 +9,7 @@ save = Сохранить
 saving = Сохранение…
 edit = Изменить
 date-placeholder = ДД.ММ.ГГГГ
+today = Сегодня
 time-placeholder = ЧЧ:ММ
 form-fix-fields = Пока ничего не сохранено: исправьте отмеченные поля. Введённое не потеряется.
 age-years = { $years ->
