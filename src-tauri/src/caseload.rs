@@ -104,6 +104,20 @@ pub fn start_consultation(app: State<'_, App>, client_ids: Vec<String>, format: 
     call!(app, app.start_consultation(&client_ids, &format))
 }
 
+/// Adds a client to a draft consultation (a group session).
+#[tauri::command]
+#[specta::specta]
+pub fn add_attendee(app: State<'_, App>, id: String, client_id: String) -> Answer<()> {
+    call!(app, app.add_attendee(&id, &client_id))
+}
+
+/// Takes a client off a draft consultation.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_attendee(app: State<'_, App>, id: String, client_id: String) -> Answer<()> {
+    call!(app, app.remove_attendee(&id, &client_id))
+}
+
 /// Saves a consultation draft as typed.
 #[tauri::command]
 #[specta::specta]

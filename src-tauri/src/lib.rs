@@ -46,6 +46,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::withdraw_consent,
         caseload::start_consultation,
         caseload::save_consultation_draft,
+        caseload::add_attendee,
+        caseload::remove_attendee,
         caseload::sign_consultation,
         caseload::add_addendum,
         caseload::consultation,

@@ -148,6 +148,15 @@ fn consultation_record(open: &OpenProfile, id: &str) -> Result<Record> {
     open.read("consultation", id)?.ok_or_else(|| not_found("consultation", id))
 }
 
+/// Reads consultation `id` and refuses when it is signed.
+fn draft_record(open: &OpenProfile, id: &str) -> Result<Record> {
+    let record = consultation_record(open, id)?;
+    if record.integer("signed_at").is_some() {
+        return Err(tirek_store::StoreError::RecordFinal { entity: "consultation".into(), id: id.into() }.into());
+    }
+    Ok(record)
+}
+
 fn form_of(record: &Record) -> ConsultationInput {
     ConsultationInput {
         format: owned(record, "format").unwrap_or_default(),
@@ -287,6 +296,55 @@ impl App {
                 open.audit(now_ms(), AuditEvent::RecordChanged, Some(client))?;
             }
             Ok(id)
+        })
+    }
+
+    /// Adds client `client_id` to draft consultation `id`: a group session is one
+    /// consultation attended by several clients. An individual session becomes a
+    /// group one when a second client joins.
+    pub fn add_attendee(&self, id: &str, client_id: &str) -> Result<()> {
+        self.with_profile(|open, author| {
+            let record = draft_record(open, id)?;
+            client_record(open, client_id)?;
+            let attendances = open.related("attendance", "consultation_id", id)?;
+            if attendances.iter().any(|(_, a)| a.text("client_id") == Some(client_id)) {
+                return Ok(());
+            }
+            open.write(author, now_ms(), |changes| {
+                changes.insert(
+                    "attendance",
+                    &new_id(),
+                    &[
+                        ("consultation_id", FieldValue::Text(id.to_owned())),
+                        ("client_id", FieldValue::Text(client_id.to_owned())),
+                    ],
+                )?;
+                if record.text("format") == Some(ConsultationFormat::Individual.code()) {
+                    let group = FieldValue::Text(ConsultationFormat::Group.code().to_owned());
+                    changes.update("consultation", id, &[("format", group)])?;
+                }
+                Ok(())
+            })?;
+            open.audit(now_ms(), AuditEvent::RecordChanged, Some(client_id))?;
+            Ok(())
+        })
+    }
+
+    /// Takes client `client_id` off draft consultation `id`; the last client stays.
+    pub fn remove_attendee(&self, id: &str, client_id: &str) -> Result<()> {
+        self.with_profile(|open, author| {
+            draft_record(open, id)?;
+            let attendances = open.related("attendance", "consultation_id", id)?;
+            let Some((attendance, _)) = attendances.iter().find(|(_, a)| a.text("client_id") == Some(client_id)) else {
+                return Ok(());
+            };
+            if attendances.len() == 1 {
+                let empty = Problem::Text(TextProblem::Empty);
+                return Err(AppError::Invalid(vec![FieldError { field: "clients", problem: empty }]));
+            }
+            open.write(author, now_ms(), |changes| changes.delete("attendance", attendance))?;
+            open.audit(now_ms(), AuditEvent::RecordChanged, Some(client_id))?;
+            Ok(())
         })
     }
 

@@ -158,6 +158,19 @@ fn a_group_session_is_recorded_once_for_every_client() {
         assert_eq!(detail.consultations.len(), 1);
         assert_eq!(detail.consultations[0].id, group);
     }
+
+    // A third parent joins an individual session: it becomes a group one; one leaves.
+    let third = app.create_client(&client("Ким", "Анна")).unwrap();
+    let session = app.start_consultation(std::slice::from_ref(&third), "").unwrap();
+    assert_eq!(app.consultation(&session).unwrap().form.format, "individual");
+    app.add_attendee(&session, &first).unwrap();
+    app.add_attendee(&session, &first).unwrap();
+    let view = app.consultation(&session).unwrap();
+    assert_eq!((view.form.format.as_str(), view.attendees.len()), ("group", 2));
+    app.remove_attendee(&session, &third).unwrap();
+    assert!(app.client(&third).unwrap().consultations.is_empty());
+    assert!(matches!(app.remove_attendee(&session, &first), Err(AppError::Invalid(_))), "the last one stays");
+    assert_eq!(app.client(&first).unwrap().consultations.len(), 2);
 }
 
 #[test]

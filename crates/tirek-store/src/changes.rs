@@ -146,6 +146,10 @@ impl Entity {
 /// the record was erased.
 pub const ERASED: &str = "_erased";
 
+/// The pseudo-field of a deletion that keeps the record's history (a client taken
+/// off a group session, say): the change record's only field.
+pub const DELETED: &str = "_deleted";
+
 /// A record as stored: its revision and field values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -287,6 +291,24 @@ impl Changes<'_> {
         self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
         self.record(entity, id, current.revision, hlc, changed)?;
         crate::derived::refresh(&self.transaction, entity.name, id)
+    }
+
+    /// Deletes record `id`; its history stays, and a change record with the single
+    /// field [`DELETED`] says it went. A final record cannot be deleted this way.
+    pub fn delete(&mut self, entity: &str, id: &str) -> Result<()> {
+        let entity = self::entity(entity)?;
+        let current = self
+            .current(entity, id)?
+            .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
+        if entity.finality != Finality::Never {
+            return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
+        }
+        let affected = crate::derived::before_delete(&self.transaction, entity.name, id)?;
+        self.transaction.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
+        let hlc = self.next_hlc();
+        let change = FieldChange { field: DELETED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
+        self.record(entity, id, current.revision, hlc, vec![change])?;
+        crate::derived::after_delete(&self.transaction, affected)
     }
 
     /// Erases client `id` on the client's request, with everything that is only

@@ -24,22 +24,45 @@ pub(crate) fn refresh(connection: &Connection, entity: &str, id: &str) -> Result
                 .query_row("SELECT client_id FROM follow_ups WHERE id = ?1", [id], |row| row.get(0))
                 .optional()
                 .map_err(sqlite)?;
-            let Some(client) = client else { return Ok(()) };
-            connection
-                .execute(
-                    "UPDATE clients SET next_due = (SELECT min(f.due_on) FROM follow_ups f
-                        WHERE f.client_id = clients.id AND f.done_on IS NULL)
-                     WHERE id = ?1",
-                    [client],
-                )
-                .map_err(sqlite)?;
-            Ok(())
+            client.map_or(Ok(()), |client| refresh_next_due(connection, &client))
         }
         "consultation" => {
             refresh_last_contact(connection, "id IN (SELECT client_id FROM attendances WHERE consultation_id = ?1)", id)
         }
         _ => Ok(()),
     }
+}
+
+/// The client whose derived columns a deletion of record `id` will change.
+pub(crate) fn before_delete(connection: &Connection, entity: &str, id: &str) -> Result<Option<(&'static str, String)>> {
+    let sql = match entity {
+        "attendance" => "SELECT client_id FROM attendances WHERE id = ?1",
+        "follow_up" => "SELECT client_id FROM follow_ups WHERE id = ?1",
+        _ => return Ok(None),
+    };
+    let client: Option<String> = connection.query_row(sql, [id], |row| row.get(0)).optional().map_err(sqlite)?;
+    Ok(client.map(|client| (if entity == "attendance" { "last_contact" } else { "next_due" }, client)))
+}
+
+/// Brings the derived column named by [`before_delete`] up to date.
+pub(crate) fn after_delete(connection: &Connection, affected: Option<(&'static str, String)>) -> Result<()> {
+    match affected {
+        Some(("last_contact", client)) => refresh_last_contact(connection, "id = ?1", &client),
+        Some((_, client)) => refresh_next_due(connection, &client),
+        None => Ok(()),
+    }
+}
+
+fn refresh_next_due(connection: &Connection, client: &str) -> Result<()> {
+    connection
+        .execute(
+            "UPDATE clients SET next_due = (SELECT min(f.due_on) FROM follow_ups f
+                WHERE f.client_id = clients.id AND f.done_on IS NULL)
+             WHERE id = ?1",
+            [client],
+        )
+        .map_err(sqlite)?;
+    Ok(())
 }
 
 fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {

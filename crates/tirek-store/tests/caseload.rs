@@ -214,3 +214,23 @@ fn erasing_a_client_leaves_tombstones_and_no_data_but_keeps_others_group_session
     }
     assert!(dump.contains("Иванова"));
 }
+
+#[test]
+fn the_store_refuses_what_a_form_missed_and_keeps_nothing_of_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut profile = open_profile(&folder);
+    let bad: [(&str, Vec<(&str, FieldValue)>); 6] = [
+        ("client", vec![("family_name", text(&"Ә".repeat(101)))]),
+        ("client", vec![("family_name", text("Ким")), ("phone", text("8 701 234 56 78"))]),
+        ("client", vec![("family_name", text("Ким")), ("birth_date", text("12.05.1987"))]),
+        ("child", vec![("client_id", text("x")), ("disability", text("severe"))]),
+        ("consultation", vec![("duration_minutes", FieldValue::Integer(4500))]),
+        ("consent", vec![("client_id", text("x")), ("scope", text("everything"))]),
+    ];
+    for (entity, fields) in bad {
+        let refused = profile.write("aigul", NOW_MS, |changes| changes.insert(entity, "bad", &fields));
+        assert!(refused.is_err(), "{entity} {fields:?} was stored");
+        assert!(profile.read(entity, "bad").unwrap().is_none());
+        assert!(profile.history(entity, "bad").unwrap().is_empty(), "no change record without its row");
+    }
+}

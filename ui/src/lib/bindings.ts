@@ -70,6 +70,10 @@ export const commands = {
 	startConsultation: (clientIds: string[], format: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("start_consultation", { clientIds, format })),
 	/**  Saves a consultation draft as typed. */
 	saveConsultationDraft: (id: string, input: ConsultationInput_Deserialize) => typedError<DraftSaved, IpcError_Serialize>(__TAURI_INVOKE("save_consultation_draft", { id, input })),
+	/**  Adds a client to a draft consultation (a group session). */
+	addAttendee: (id: string, clientId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("add_attendee", { id, clientId })),
+	/**  Takes a client off a draft consultation. */
+	removeAttendee: (id: string, clientId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("remove_attendee", { id, clientId })),
 	/**  Signs a consultation. */
 	signConsultation: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_consultation", { id })),
 	/**  Adds an addendum to a signed consultation. */
