@@ -28,7 +28,7 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
 }
 
-/// The writer: records `w<n>` one transaction at a time, each with a payload large
+/// The writer: records consultation `w<n>` one transaction at a time, each with a payload large
 /// enough to span pages, and reports each commit on stdout.
 #[test]
 #[ignore = "started by writes_survive_sigkill_at_random_moments"]
@@ -41,7 +41,7 @@ fn writer_process() {
         let payload = format!("{n}:").repeat(200 + (n as usize % 7) * 300);
         profile
             .write("writer", now_ms(), |changes| {
-                changes.insert("client", &format!("w{n}"), &[("family_name", FieldValue::Text(payload.clone()))])?;
+                changes.insert("consultation", &format!("w{n}"), &[("notes", FieldValue::Text(payload.clone()))])?;
                 changes.update("client", "counter", &[("given_name", FieldValue::Text(n.to_string()))])
             })
             .unwrap();
@@ -126,15 +126,18 @@ fn writes_survive_sigkill_at_random_moments() {
         }
         let last = on_disk.map_or(next, |n| n + 1);
         for n in 0..last {
-            let row = profile.read("client", &format!("w{n}")).unwrap();
+            let row = profile.read("consultation", &format!("w{n}")).unwrap();
             assert!(row.is_some(), "kill {kill}: write {n} lost");
             assert_eq!(
-                profile.history("client", &format!("w{n}")).unwrap().len(),
+                profile.history("consultation", &format!("w{n}")).unwrap().len(),
                 1,
                 "kill {kill}: w{n} lacks its change"
             );
         }
-        assert!(profile.read("client", &format!("w{last}")).unwrap().is_none(), "kill {kill}: w{last} half-written");
+        assert!(
+            profile.read("consultation", &format!("w{last}")).unwrap().is_none(),
+            "kill {kill}: w{last} half-written"
+        );
         next = last;
     }
     assert!(next > KILLS as u64, "the writer made progress: {next} writes in {KILLS} runs");

@@ -47,29 +47,29 @@ fn a_full_disk_fails_the_write_cleanly_and_loses_nothing() {
     let id = profiles.create("Aigul", PASSWORD, 1_764_000_000).unwrap().profile.id;
     let mut profile = profiles.unlock(&id, PASSWORD, 1_764_000_000_000).unwrap();
 
-    let payload = "Сәрсенова Әлия ".repeat(4_000); // about 100 KB a record
+    let payload = "Сәрсенова Әлия ".repeat(1_300); // a long note: about 36 KB a record
     let mut committed = 0;
     let error = loop {
         let result = profile.write("aigul", 1_764_000_000_000, |changes| {
-            changes.insert("client", &format!("c{committed}"), &[("family_name", FieldValue::Text(payload.clone()))])
+            changes.insert("consultation", &format!("c{committed}"), &[("notes", FieldValue::Text(payload.clone()))])
         });
         match result {
             Ok(_) => committed += 1,
             Err(error) => break error,
         }
-        assert!(committed < 100, "a 2 MiB disk cannot hold 10 MB");
+        assert!(committed < 200, "a 2 MiB disk cannot hold 7 MB");
     };
     assert!(matches!(error, StoreError::DiskFull { .. }), "{error:?}");
     assert!(committed > 0);
 
     // The failed record is not there; every earlier one is, with its change.
-    assert_eq!(profile.read("client", &format!("c{committed}")).unwrap(), None);
+    assert_eq!(profile.read("consultation", &format!("c{committed}")).unwrap(), None);
     for n in 0..committed {
-        assert!(profile.read("client", &format!("c{n}")).unwrap().is_some(), "c{n} lost");
+        assert!(profile.read("consultation", &format!("c{n}")).unwrap().is_some(), "c{n} lost");
     }
     // Small writes may still fit; either way the profile is consistent.
     drop(profile);
     let profile = profiles.unlock(&id, PASSWORD, 1_764_000_001_000).unwrap_or_else(|e| panic!("reopen: {e:?}"));
     profile.check_integrity().unwrap();
-    assert_eq!(profile.history("client", "c0").unwrap().len(), 1);
+    assert_eq!(profile.history("consultation", "c0").unwrap().len(), 1);
 }

@@ -232,7 +232,7 @@ fn a_damaged_page_is_found_by_the_integrity_check() {
                 changes.insert(
                     "client",
                     &format!("c{n}"),
-                    &[("family_name", FieldValue::Text("Сәрсенова ".repeat(20)))],
+                    &[("family_name", FieldValue::Text("Сәрсенова ".repeat(9)))],
                 )?;
             }
             Ok(())
