@@ -91,3 +91,14 @@ gate-new-password-label = New password
 gate-recover-button = Set the new password and open
 gate-recovery-save = Save as PDF
 gate-recovery-saved = Saved to { $path }
+
+## Settings → Clinic.
+settings-clinic-heading = Clinic
+settings-clinic-body = Printed at the head of consent forms, records and letters. The same for everyone who uses this computer.
+settings-clinic-name = Name of the organisation
+settings-clinic-bin = BIN
+settings-clinic-bin-hint = 12 digits; checked like an IIN
+settings-clinic-address = Address
+settings-clinic-phone = Phone
+settings-clinic-save = Save the clinic's details
+settings-clinic-saved = The clinic's details are saved.

@@ -231,3 +231,4 @@ agenda-nothing-this-day = Nothing planned for this day.
 agenda-nothing-this-week = Nothing planned for this week.
 agenda-done-label = Done: { $name }
 agenda-done-tag = Done
+agenda-start-consultation = Record a consultation

@@ -91,3 +91,14 @@ gate-new-password-label = Жаңа құпиясөз
 gate-recover-button = Жаңа құпиясөзді орнатып, ашу
 gate-recovery-save = PDF ретінде сақтау
 gate-recovery-saved = Сақталды: { $path }
+
+## Settings → Clinic.
+settings-clinic-heading = Емхана
+settings-clinic-body = Келісім нысандарының, жазбалар мен хаттардың басында басылады. Осы компьютерде жұмыс істейтіндердің бәріне бірдей.
+settings-clinic-name = Ұйымның атауы
+settings-clinic-bin = БСН
+settings-clinic-bin-hint = 12 цифр; ЖСН сияқты тексеріледі
+settings-clinic-address = Мекенжай
+settings-clinic-phone = Телефон
+settings-clinic-save = Деректемелерді сақтау
+settings-clinic-saved = Емхананың деректемелері сақталды.

@@ -225,3 +225,4 @@ agenda-nothing-this-day = Бұл күнге ештеңе жоспарланба�
 agenda-nothing-this-week = Бұл аптаға ештеңе жоспарланбаған.
 agenda-done-label = Орындалды: { $name }
 agenda-done-tag = Орындалды
+agenda-start-consultation = Консультацияны жазу

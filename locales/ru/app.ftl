@@ -91,3 +91,14 @@ gate-new-password-label = Новый пароль
 gate-recover-button = Задать новый пароль и открыть
 gate-recovery-save = Сохранить в PDF
 gate-recovery-saved = Сохранено: { $path }
+
+## Settings → Clinic.
+settings-clinic-heading = Поликлиника
+settings-clinic-body = Печатается в шапке форм согласия, записей и писем. Одинаково для всех, кто работает на этом компьютере.
+settings-clinic-name = Название организации
+settings-clinic-bin = БИН
+settings-clinic-bin-hint = 12 цифр; проверяется как ИИН
+settings-clinic-address = Адрес
+settings-clinic-phone = Телефон
+settings-clinic-save = Сохранить реквизиты
+settings-clinic-saved = Реквизиты поликлиники сохранены.

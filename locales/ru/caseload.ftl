@@ -233,3 +233,4 @@ agenda-nothing-this-day = На этот день ничего не заплан�
 agenda-nothing-this-week = На эту неделю ничего не запланировано.
 agenda-done-label = Выполнено: { $name }
 agenda-done-tag = Выполнено
+agenda-start-consultation = Записать консультацию

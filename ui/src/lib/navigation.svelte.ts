@@ -1,11 +1,18 @@
 // Which screen the window shows, and a client another screen asked to open: the
-// agenda opens a client by switching to the caseload, which picks the request up.
+// agenda opens a client, or a consultation it starts, by switching to the caseload,
+// which picks the request up.
 
 export type ScreenId = "caseload" | "agenda" | "questionnaires" | "letters" | "settings";
 
-export const navigation = $state<{ screen: ScreenId; openClient: string | null; visits: number }>({
+export const navigation = $state<{
+  screen: ScreenId;
+  openClient: string | null;
+  openConsultation: { id: string; clientId: string } | null;
+  visits: number;
+}>({
   screen: "caseload",
   openClient: null,
+  openConsultation: null,
   // Counts clicks in the navigation: clicking the current screen again returns it
   // to its start (the caseload's list).
   visits: 0,
@@ -20,5 +27,11 @@ export function go(screen: ScreenId): void {
 /** Shows client `id` on the caseload screen. */
 export function openClient(id: string): void {
   navigation.openClient = id;
+  navigation.screen = "caseload";
+}
+
+/** Shows consultation `id` (of client `clientId`) in the caseload's editor. */
+export function openConsultation(id: string, clientId: string): void {
+  navigation.openConsultation = { id, clientId };
   navigation.screen = "caseload";
 }
