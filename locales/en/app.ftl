@@ -19,11 +19,8 @@ status-loading = Starting…
 
 caseload-title = Caseload
 caseload-empty-heading = No families yet
-caseload-empty-body = Here you will see the parents and guardians you counsel, with their children, open risk flags, overdue follow-ups and the date of your last contact. You will be able to sort, filter by district and search by name, IIN or phone.
 
 agenda-title = Agenda
-agenda-empty-heading = Nothing planned yet
-agenda-empty-body = Follow-ups, appointments and questionnaires that fall due will appear here, by day and by week, with overdue ones on top.
 
 questionnaires-title = Questionnaires
 questionnaires-empty-heading = No questionnaires given yet

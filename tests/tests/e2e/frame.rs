@@ -66,7 +66,7 @@ fn every_section_says_what_will_be_there() -> Result<()> {
     app.click("[data-testid=language-kk]")?;
     let headings = [
         ("caseload", "Клиенттер", "Әзірге отбасылар жоқ"),
-        ("agenda", "Күнтізбе", "Әзірге ештеңе жоспарланбаған"),
+        ("agenda", "Күнтізбе", "Ештеңе жоспарланбаған"),
         ("questionnaires", "Сауалнамалар", "Сауалнамалар әлі жүргізілмеген"),
         ("letters", "Хаттар", "Әзірге хаттар жоқ"),
     ];
