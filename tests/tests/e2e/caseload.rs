@@ -1,7 +1,7 @@
 //! A psychologist's first family in the real window: a client with a child and a
 //! consent, a consultation drafted, signed and corrected with an addendum, a
 //! follow-up from its next step, the client found again by typing Kazakh letters,
-//! and the follow-up waiting in the agenda. A screenshot after each step.
+//! and the follow-up waiting in the agenda; a lock mid-sentence loses nothing. A screenshot after each step.
 
 use anyhow::Result;
 use tirek_domain::date::Date;
@@ -20,6 +20,7 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     let mut app = App::start("caseload", data_dir.path())?;
     app.create_profile("Айгүл Серікова", PASSWORD)?;
     app.click("[data-testid=nav-caseload]")?;
+    app.expect_text("[data-testid=empty-state] h2", "No families yet")?;
     app.screenshot("empty-caseload")?;
 
     // The client form checks as she types: a mistyped IIN is explained at its field.
@@ -71,10 +72,17 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.type_into("[data-testid=consult-next_step]", "Екі аптадан кейін қоңырау шалу")?;
     app.expect_text_containing("[data-testid=consult-save-status]", "Saved")?;
     app.screenshot("draft-saved")?;
+    // Locked mid-sentence: what was typed is saved, and she is back in the editor.
+    app.type_into("[data-testid=consult-notes]", " Күйеуі вахтада")?;
+    app.click("[data-testid=lock-now]")?;
+    app.unlock(PASSWORD)?;
+    app.expect_gone("[data-testid=gate]")?;
+    app.find("[data-testid=consultation-editor]")?;
     app.click("[data-testid=consult-sign]")?;
     app.screenshot("sign-confirm")?;
     app.click("[data-testid=consult-sign-confirm]")?;
     app.find("[data-testid=consult-signed]")?;
+    app.expect_text_containing("[data-testid=consultation-editor]", "Ана өзін жалғыз сезінеді. Күйеуі вахтада")?;
     app.type_into("[data-testid=addendum-text]", "Түзету: кездесу 50 минутқа созылды.")?;
     app.click("[data-testid=addendum-add]")?;
     app.expect_text_containing("[data-testid=addendum]", "Түзету: кездесу 50 минутқа созылды.")?;

@@ -35,3 +35,10 @@ export function openConsultation(id: string, clientId: string): void {
   navigation.openConsultation = { id, clientId };
   navigation.screen = "caseload";
 }
+
+/**
+ * Counts unlocks in this run. A screen mounted while the profile was locked (the
+ * first start, a lock and unlock) reads it in an effect to load again once the
+ * profile is open, and keeps what the user was looking at.
+ */
+export const access = $state<{ unlocks: number }>({ unlocks: 0 });
