@@ -28,10 +28,10 @@ cli-iin-valid = Valid IIN: born { $date }, { $sex ->
 }
 cli-client-added = Client added: { $id }
 cli-client-total = { $shown } shown of { $total }
-cli-client-erased = The client's record has been erased ({ $count } records); the audit trail keeps that it happened
+cli-client-erased = The client's record has been erased (records removed: { $count }); the audit trail keeps that it happened
 cli-consult-added = Consultation recorded: { $id }
 cli-consult-signed = The consultation is signed; corrections are now addenda
-cli-demo-seeded = Demo caseload added: { $clients } clients, { $consultations } consultations
+cli-demo-seeded = Demo caseload added. Clients: { $clients }, consultations: { $consultations }
 cli-field-birth-date = Date of birth
 cli-field-iin = IIN
 cli-field-phone = Phone

@@ -68,6 +68,7 @@ error-district-not-in-region = This district is not in the region chosen.
 error-out-of-range = Enter a whole number from { $min } to { $max }.
 error-time = Write the time as HH:MM, for example 09:30.
 error-withdrawn-before-given = A consent cannot be withdrawn before the date it was given.
+error-already-withdrawn = This consent was withdrawn already; if the client consents again, record a new consent.
 error-consent-missing-record = The client has not consented to keeping their record; record the consent first.
 error-consent-missing-server = The client has not consented to sending their record to the central server; nothing of theirs is shared.
 error-consent-missing-referral = The client has not consented to referrals; record that consent before writing a referral.

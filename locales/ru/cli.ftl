@@ -28,10 +28,10 @@ cli-iin-valid = ИИН верен: дата рождения { $date }, { $sex -
 }
 cli-client-added = Клиент добавлен: { $id }
 cli-client-total = Показано { $shown } из { $total }
-cli-client-erased = Запись клиента удалена ({ $count } записей); в журнале аудита остался только факт удаления
+cli-client-erased = Запись клиента удалена (удалено записей: { $count }); в журнале аудита остался только факт удаления
 cli-consult-added = Консультация записана: { $id }
 cli-consult-signed = Консультация подписана; исправления теперь вносятся дополнениями
-cli-demo-seeded = Добавлена демонстрационная нагрузка: { $clients } клиентов, { $consultations } консультаций
+cli-demo-seeded = Добавлена демонстрационная нагрузка. Клиентов: { $clients }, консультаций: { $consultations }
 cli-field-birth-date = Дата рождения
 cli-field-iin = ИИН
 cli-field-phone = Телефон

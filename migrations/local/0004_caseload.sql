@@ -112,6 +112,13 @@ CREATE TABLE attendances (
 ) STRICT;
 CREATE INDEX attendances_by_client ON attendances (client_id);
 
+-- Who attended a signed consultation is as final as what it says.
+CREATE TRIGGER attendances_of_signed_are_final BEFORE INSERT ON attendances
+WHEN (SELECT signed_at FROM consultations WHERE id = NEW.consultation_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a signed consultation cannot change');
+END;
+
 CREATE TABLE addenda (
     id              TEXT PRIMARY KEY,
     revision        INTEGER NOT NULL,

@@ -111,6 +111,13 @@ pub fn add_attendee(app: State<'_, App>, id: String, client_id: String) -> Answe
     call!(app, app.add_attendee(&id, &client_id))
 }
 
+/// Discards a draft consultation started by mistake.
+#[tauri::command]
+#[specta::specta]
+pub fn discard_consultation(app: State<'_, App>, id: String) -> Answer<()> {
+    call!(app, app.discard_consultation(&id))
+}
+
 /// Takes a client off a draft consultation.
 #[tauri::command]
 #[specta::specta]
@@ -175,13 +182,14 @@ pub fn erase_client(app: State<'_, App>, id: String) -> Answer<u32> {
 }
 
 /// Exports a client's complete record as JSON to a file the user picks; `None`
-/// when the dialog was cancelled. The suggested name carries no client name.
+/// when the dialog was cancelled (nothing is exported, nothing audited). The
+/// suggested name carries no client name.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_client(handle: tauri::AppHandle, app: State<'_, App>, id: String) -> Answer<Option<String>> {
+    let Some(path) = choose_path(&handle, ("JSON", "json"), "tirek-client-record.json") else { return Ok(None) };
     let record = call!(app, app.export_client(&id))?;
     let bytes = serde_json::to_vec_pretty(&record).unwrap_or_default();
-    let Some(path) = choose_path(&handle, ("JSON", "json"), "tirek-client-record.json") else { return Ok(None) };
     call!(app, app.save_document(&path, &bytes))?;
     Ok(Some(path.display().to_string()))
 }
@@ -207,8 +215,8 @@ pub async fn save_consent_form(
     id: String,
     language: crate::ipc::LanguageCode,
 ) -> Answer<Option<String>> {
-    let pdf = call!(app, app.consent_form(&id, language.into()))?;
     let Some(path) = choose_path(&handle, ("PDF", "pdf"), "tirek-consent-form.pdf") else { return Ok(None) };
+    let pdf = call!(app, app.consent_form(&id, language.into()))?;
     call!(app, app.save_document(&path, &pdf))?;
     Ok(Some(path.display().to_string()))
 }
@@ -222,8 +230,8 @@ pub async fn save_client_record_pdf(
     id: String,
     language: crate::ipc::LanguageCode,
 ) -> Answer<Option<String>> {
-    let pdf = call!(app, app.client_record_pdf(&id, language.into()))?;
     let Some(path) = choose_path(&handle, ("PDF", "pdf"), "tirek-client-record.pdf") else { return Ok(None) };
+    let pdf = call!(app, app.client_record_pdf(&id, language.into()))?;
     call!(app, app.save_document(&path, &pdf))?;
     Ok(Some(path.display().to_string()))
 }

@@ -48,6 +48,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::save_consultation_draft,
         caseload::add_attendee,
         caseload::remove_attendee,
+        caseload::discard_consultation,
         caseload::sign_consultation,
         caseload::add_addendum,
         caseload::consultation,

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use tirek_domain::Language;
 use tirek_domain::audit::AuditEvent;
-use tirek_domain::caseload::{ChildForm, ClientForm, ConsentForm, ConsentScope, FieldError};
+use tirek_domain::caseload::{ChildForm, ClientForm, ConsentForm, ConsentScope, FieldError, Problem};
 use tirek_domain::change::FieldValue;
 use tirek_domain::date::Date;
 use tirek_store::OpenProfile;
@@ -612,6 +612,10 @@ impl App {
                     id: consent_id.into(),
                 })
             })?;
+            if consent.text("withdrawn_on").is_some() {
+                let problem = Problem::AlreadyWithdrawn;
+                return Err(AppError::Invalid(vec![FieldError { field: "withdrawn_on", problem }]));
+            }
             let given_on = consent.text("given_on").and_then(|d| Date::parse(d).ok()).unwrap_or_else(today);
             let date = tirek_domain::caseload::check_withdrawal(withdrawn_on, given_on, today())
                 .map_err(|error| AppError::Invalid(vec![error]))?;

@@ -48,12 +48,11 @@ impl App {
         let details = form.validate().map_err(AppError::Invalid)?;
         let clinic = Clinic { name: details.name, bin: details.bin, address: details.address, phone: details.phone };
         let data_dir = self.data_dir()?;
-        let settings = {
-            let mut state = self.state();
-            state.settings.clinic = Some(clinic.clone());
-            state.settings.clone()
-        };
+        let mut settings = self.state().settings.clone();
+        settings.clinic = Some(clinic.clone());
+        // Saved first: what the window shows is what the next start will show.
         settings.save(&data_dir)?;
+        self.state().settings.clinic = Some(clinic.clone());
         Ok(ClinicInput::from(&clinic))
     }
 }

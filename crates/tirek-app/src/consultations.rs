@@ -330,6 +330,23 @@ impl App {
         })
     }
 
+    /// Discards draft consultation `id` (started by mistake, or abandoned): it and
+    /// its attendances go, their history stays. A signed consultation cannot go.
+    pub fn discard_consultation(&self, id: &str) -> Result<()> {
+        self.with_profile(|open, author| {
+            draft_record(open, id)?;
+            let attendances = open.related("attendance", "consultation_id", id)?;
+            open.write(author, now_ms(), |changes| {
+                for (attendance, record) in &attendances {
+                    changes.delete("attendance", attendance)?;
+                    changes.audit(AuditEvent::RecordChanged, record.text("client_id"))?;
+                }
+                changes.delete("consultation", id)
+            })?;
+            Ok(())
+        })
+    }
+
     /// Takes client `client_id` off draft consultation `id`; the last client stays.
     pub fn remove_attendee(&self, id: &str, client_id: &str) -> Result<()> {
         self.with_profile(|open, author| {
@@ -355,12 +372,7 @@ impl App {
         let failed = |field: &str| problems.iter().any(|p| p.field == field);
         let messages = self.messages();
         self.with_profile(|open, author| {
-            let record = consultation_record(open, id)?;
-            if record.integer("signed_at").is_some() {
-                return Err(
-                    tirek_store::StoreError::RecordFinal { entity: "consultation".into(), id: id.into() }.into()
-                );
-            }
+            draft_record(open, id)?;
             let mut fields: Vec<(&str, FieldValue)> = Vec::new();
             let mut keep = |field: &'static str, value: FieldValue| {
                 if !failed(field) {

@@ -247,12 +247,13 @@ fn seed_family(
             fields.push(("signed_at", FieldValue::Integer(held_on.days() * 86_400_000 + 6 * 3_600_000)));
             fields.push(("signed_by", text(author)));
         }
-        changes.insert("consultation", &consultation, &fields)?;
+        // Who attended first: a signed consultation takes no new attendees.
         changes.insert(
             "attendance",
             &new_id(),
             &[("consultation_id", text(&consultation)), ("client_id", text(&client))],
         )?;
+        changes.insert("consultation", &consultation, &fields)?;
         summary.consultations += 1;
     }
     if random.chance(35) {

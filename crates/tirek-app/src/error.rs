@@ -115,6 +115,7 @@ pub fn problem_message(problem: Problem, messages: &Messages) -> String {
         }
         Problem::NotATime => "error-time",
         Problem::WithdrawnBeforeGiven => "error-withdrawn-before-given",
+        Problem::AlreadyWithdrawn => "error-already-withdrawn",
     };
     messages.format(id, Some(&args))
 }

@@ -30,7 +30,7 @@ pub use consultations::{
 pub use demo::SeedSummary;
 pub use error::{AppError, ErrorKind, FieldMessage, Result, problem_message};
 pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
-pub use rights::EXPORT_FORMAT;
+pub use rights::{ClientExport, EXPORT_FORMAT};
 pub use session::{App, AppInfo};
 
 use std::path::PathBuf;

@@ -1,38 +1,65 @@
 //! The client's rights over their data (Law No. 94-V, Art. 24–25; `reference/
 //! kazakhstan.md`): a copy of everything held about them, and erasure on request.
 
-use serde_json::json;
+use serde::Serialize;
 use tirek_domain::Language;
 use tirek_domain::audit::AuditEvent;
 
 use crate::profiles::now_ms;
-use crate::{App, Result};
+use crate::{App, ChildView, ClientDetail, ClientView, ConsentView, ConsultationView, FollowUpView, Result};
 
 /// The format name of a client export, for whoever reads the file later.
 pub const EXPORT_FORMAT: &str = "tirek-client-record";
+
+/// A client's complete record for the person or another system (`version` 1).
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct ClientExport {
+    /// Always [`EXPORT_FORMAT`].
+    pub format: &'static str,
+    pub version: u32,
+    /// `YYYY-MM-DD`.
+    pub exported_at: String,
+    pub client: ClientView,
+    pub children: Vec<ChildView>,
+    pub consents: Vec<ConsentView>,
+    pub consultations: Vec<ConsultationView>,
+    pub follow_ups: Vec<FollowUpView>,
+}
 
 impl App {
     /// Client `id`'s complete record as JSON — the client, children, consents,
     /// consultations with addenda, follow-ups — for the person or another system.
     /// Audited as an export.
-    pub fn export_client(&self, id: &str) -> Result<serde_json::Value> {
+    pub fn export_client(&self, id: &str) -> Result<ClientExport> {
+        let (detail, consultations) = self.full_record(id)?;
+        self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Export, Some(id)).map(drop)?))?;
+        Ok(ClientExport {
+            format: EXPORT_FORMAT,
+            version: 1,
+            exported_at: crate::caseload::today().to_string(),
+            client: detail.client,
+            children: detail.children,
+            consents: detail.consents,
+            consultations,
+            follow_ups: detail.follow_ups,
+        })
+    }
+
+    /// A client's page and every consultation whole. A group session's other
+    /// clients are not this client's data: only the subject stays among attendees.
+    fn full_record(&self, id: &str) -> Result<(ClientDetail, Vec<ConsultationView>)> {
         let detail = self.client(id)?;
-        let consultations =
-            detail.consultations.iter().map(|summary| self.consultation(&summary.id)).collect::<Result<Vec<_>>>()?;
-        self.with_profile(|open, _| {
-            open.audit(now_ms(), AuditEvent::Export, Some(id))?;
-            Ok(())
-        })?;
-        Ok(json!({
-            "format": EXPORT_FORMAT,
-            "version": 1,
-            "exported_at": crate::caseload::today().to_string(),
-            "client": detail.client,
-            "children": detail.children,
-            "consents": detail.consents,
-            "consultations": consultations,
-            "follow_ups": detail.follow_ups,
-        }))
+        let consultations = detail
+            .consultations
+            .iter()
+            .map(|summary| {
+                let mut view = self.consultation(&summary.id)?;
+                view.attendees.retain(|attendee| attendee.id == id);
+                Ok(view)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((detail, consultations))
     }
 
     /// Erases client `id` on their request: the record and everything only about
@@ -40,8 +67,11 @@ impl App {
     /// erasure happened (the id, never the data). Returns how many records went.
     pub fn erase_client(&self, id: &str) -> Result<usize> {
         self.with_profile(|open, author| {
-            let (erased, _) = open.write(author, now_ms(), |changes| changes.erase_client(id))?;
-            open.audit(now_ms(), AuditEvent::RecordErased, Some(id))?;
+            let (erased, _) = open.write(author, now_ms(), |changes| {
+                let erased = changes.erase_client(id)?;
+                changes.audit(AuditEvent::RecordErased, Some(id))?;
+                Ok(erased)
+            })?;
             open.checkpoint()?;
             Ok(erased)
         })
@@ -90,9 +120,7 @@ impl App {
     /// as an export.
     pub fn client_record_pdf(&self, id: &str, language: Language) -> Result<Vec<u8>> {
         use tirek_letters::{RecordChild, RecordConsent, RecordConsultation, RecordFollowUp};
-        let detail = self.client(id)?;
-        let consultations =
-            detail.consultations.iter().map(|summary| self.consultation(&summary.id)).collect::<Result<Vec<_>>>()?;
+        let (detail, consultations) = self.full_record(id)?;
         let client = &detail.client;
         let name = [Some(client.family_name.clone()), Some(client.given_name.clone()), client.patronymic.clone()]
             .into_iter()

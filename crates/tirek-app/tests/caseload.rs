@@ -141,6 +141,13 @@ fn a_family_from_first_visit_to_follow_up() {
 
     app.withdraw_consent(&consent_id, &today().to_string()).unwrap();
     assert!(matches!(app.require_consent(&id, ConsentScope::Referral), Err(AppError::ConsentMissing(_))));
+    assert_eq!(fields(app.withdraw_consent(&consent_id, &today().to_string()).unwrap_err()), ["withdrawn_on"]);
+
+    // A consultation started by mistake goes away whole; a signed one cannot.
+    let mistake = app.start_consultation(std::slice::from_ref(&id), "").unwrap();
+    app.discard_consultation(&mistake).unwrap();
+    assert_eq!(app.client(&id).unwrap().consultations.len(), 1);
+    assert!(app.discard_consultation(&consultation).is_err());
 }
 
 #[test]
@@ -171,6 +178,12 @@ fn a_group_session_is_recorded_once_for_every_client() {
     assert!(app.client(&third).unwrap().consultations.is_empty());
     assert!(matches!(app.remove_attendee(&session, &first), Err(AppError::Invalid(_))), "the last one stays");
     assert_eq!(app.client(&first).unwrap().consultations.len(), 2);
+
+    // Her copy of the record does not name the other parents of the group.
+    let export = serde_json::to_value(app.export_client(&first).unwrap()).unwrap();
+    let group_export = export["consultations"].as_array().unwrap().iter().find(|c| c["id"] == group).unwrap().clone();
+    assert_eq!(group_export["attendees"].as_array().unwrap().len(), 1);
+    assert_eq!(group_export["attendees"][0]["id"], first.as_str());
 }
 
 #[test]
@@ -226,7 +239,7 @@ fn export_has_the_whole_record_and_erasure_leaves_no_trace_but_the_fact() {
     let notes = ConsultationInput { notes: "Жанар шаршаған".into(), ..ConsultationInput::default() };
     app.save_consultation_draft(&consultation, &notes).unwrap();
 
-    let export = app.export_client(&id).unwrap();
+    let export = serde_json::to_value(app.export_client(&id).unwrap()).unwrap();
     assert_eq!(export["format"], tirek_app::EXPORT_FORMAT);
     assert_eq!(export["client"]["family_name"], "Өтегенова");
     assert_eq!(export["children"][0]["name"], "Ерасыл");

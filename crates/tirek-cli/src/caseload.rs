@@ -374,28 +374,35 @@ fn consult(command: &ConsultCommand, cli: &Cli, app: &App, messages: &Messages) 
             sign,
         } => {
             let id = app.start_consultation(clients, format)?;
-            let mut input = app.consultation(&id)?.form;
-            for (field, value) in [
-                (&mut input.held_on, date),
-                (&mut input.duration_minutes, duration),
-                (&mut input.participants, participants),
-                (&mut input.concerns, concerns),
-                (&mut input.notes, notes),
-                (&mut input.plan, plan),
-                (&mut input.next_step, next_step),
-            ] {
-                if !value.is_empty() {
-                    value.clone_into(field);
+            let recorded = (|| {
+                let mut input = app.consultation(&id)?.form;
+                for (field, value) in [
+                    (&mut input.held_on, date),
+                    (&mut input.duration_minutes, duration),
+                    (&mut input.participants, participants),
+                    (&mut input.concerns, concerns),
+                    (&mut input.notes, notes),
+                    (&mut input.plan, plan),
+                    (&mut input.next_step, next_step),
+                ] {
+                    if !value.is_empty() {
+                        value.clone_into(field);
+                    }
                 }
-            }
-            input.interventions.clone_from(interventions);
-            let saved = app.save_consultation_draft(&id, &input)?;
-            if let Some(problem) = saved.problems.first() {
-                // Nothing invalid is kept silently: the draft stays, the command fails.
-                return Err(Failure::Message(format!("{}: {} ({id})", problem.field, problem.message)));
-            }
-            if *sign {
-                app.sign_consultation(&id)?;
+                input.interventions.clone_from(interventions);
+                let saved = app.save_consultation_draft(&id, &input)?;
+                if let Some(problem) = saved.problems.first() {
+                    return Err(Failure::Message(format!("{}: {}", problem.field, problem.message)));
+                }
+                if *sign {
+                    app.sign_consultation(&id)?;
+                }
+                Ok(())
+            })();
+            // A command that fails leaves nothing behind: not even an empty draft.
+            if let Err(failure) = recorded {
+                let _ = app.discard_consultation(&id);
+                return Err(failure);
             }
             if cli.json {
                 print_json(&IdJson { id });

@@ -56,6 +56,8 @@ pub enum Problem {
     NotATime,
     /// Withdrawn before it was given.
     WithdrawnBeforeGiven,
+    /// Withdrawn already: a withdrawal is final; a new consent is a new record.
+    AlreadyWithdrawn,
 }
 
 /// A problem in a named field.

@@ -133,6 +133,15 @@ pub(crate) fn entity(name: &str) -> Result<&'static Entity> {
 }
 
 impl Entity {
+    /// Whether `record` of this entity accepts no more changes.
+    fn is_final(&self, record: &Record) -> bool {
+        match self.finality {
+            Finality::Never => false,
+            Finality::Always => true,
+            Finality::OnceSet(field) => record.fields.get(field).is_some_and(|value| *value != FieldValue::Null),
+        }
+    }
+
     pub(crate) fn field(&self, field: &str) -> Result<&'static str> {
         self.fields
             .iter()
@@ -260,12 +269,7 @@ impl Changes<'_> {
         let current = self
             .current(entity, id)?
             .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
-        let is_final = match entity.finality {
-            Finality::Never => false,
-            Finality::Always => true,
-            Finality::OnceSet(field) => current.fields.get(field).is_some_and(|value| *value != FieldValue::Null),
-        };
-        if is_final {
+        if entity.is_final(&current) {
             return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
         }
         let changed: Vec<FieldChange> = fields
@@ -300,7 +304,7 @@ impl Changes<'_> {
         let current = self
             .current(entity, id)?
             .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
-        if entity.finality != Finality::Never {
+        if entity.is_final(&current) {
             return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
         }
         let affected = crate::derived::before_delete(&self.transaction, entity.name, id)?;
@@ -347,6 +351,15 @@ impl Changes<'_> {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }
         doomed.push(("client", id.to_owned()));
+        // Attendances deleted earlier (taken off a group session) still name the
+        // client in their change records.
+        let quoted = serde_json::Value::String(id.to_owned()).to_string();
+        self.transaction
+            .execute(
+                "UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0",
+                [&quoted],
+            )
+            .map_err(sqlite)?;
         for (name, record) in &doomed {
             let entity = entity(name)?;
             let current = self.current(entity, record)?.map_or(0, |r| r.revision);
@@ -362,6 +375,14 @@ impl Changes<'_> {
             self.record(entity, record, current, hlc, vec![tombstone])?;
         }
         Ok(doomed.len())
+    }
+
+    /// Appends `event` about `record` to the audit trail in this transaction, so
+    /// the write and its audit entry stand or fall together.
+    pub fn audit(&self, event: tirek_domain::audit::AuditEvent, record: Option<&str>) -> Result<()> {
+        crate::audit::append(&self.transaction, self.now_ms, &self.author, &self.device_id, event, record)
+            .map(drop)
+            .map_err(sqlite)
     }
 
     fn next_hlc(&mut self) -> u64 {

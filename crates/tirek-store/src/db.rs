@@ -22,8 +22,26 @@ pub(crate) fn open(path: &Path, key: &Secret) -> Result<Connection> {
     open_keyed(path, Some(key))
 }
 
+/// Makes SQLCipher set up its crypto provider (OpenSSL) once, on one thread. Its
+/// lazy set-up is not safe when two threads open their first keyed databases at the
+/// same moment: one of them fails with "an error occurred with PRAGMA key".
+fn warm_up_crypto() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        // A failure here shows again, with its path, at the open that follows.
+        let _ = Connection::open_in_memory().and_then(|connection| {
+            connection.execute_batch(
+                "PRAGMA key = \"x'0000000000000000000000000000000000000000000000000000000000000000'\";
+                 PRAGMA cipher_hmac_algorithm = HMAC_SHA256;
+                 CREATE TABLE warm (x); INSERT INTO warm VALUES (1);",
+            )
+        });
+    });
+}
+
 /// Opens with `key`, or — only for the benchmark's baseline — without encryption.
 pub(crate) fn open_keyed(path: &Path, key: Option<&Secret>) -> Result<Connection> {
+    warm_up_crypto();
     let connection = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -5,9 +5,11 @@ use std::path::Path;
 
 use crate::{Result, StoreError, atomic};
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically. An error names the folder, not the file:
+/// the user may have named the file after the client, and errors reach the log.
 pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
-    atomic::write(path, bytes).map_err(|err| StoreError::io(path, err))
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    atomic::write(path, bytes).map_err(|err| StoreError::io(folder, err))
 }
 
 #[cfg(test)]
@@ -18,7 +20,8 @@ mod tests {
     fn an_unwritable_destination_is_an_error_and_leaves_nothing() {
         let folder = tempfile::tempdir().unwrap();
         let missing = folder.path().join("no-such-folder").join("sheet.pdf");
-        assert!(matches!(save(&missing, b"%PDF-"), Err(StoreError::Io { .. })));
+        let error = save(&missing, b"%PDF-").unwrap_err();
+        assert!(matches!(&error, StoreError::Io { path, .. } if path.ends_with("no-such-folder")), "{error:?}");
         save(&folder.path().join("sheet.pdf"), b"%PDF-").unwrap();
         let names: Vec<_> = std::fs::read_dir(folder.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["sheet.pdf"]);

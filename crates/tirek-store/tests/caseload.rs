@@ -142,6 +142,12 @@ fn a_signed_consultation_cannot_change_even_behind_the_api() {
         profile.write("aigul", NOW_MS, |changes| changes.update("consultation", "k", &[("notes", text("x"))]));
     assert!(matches!(refused, Err(StoreError::RecordFinal { .. })), "{refused:?}");
     assert_eq!(profile.read("consultation", "k").unwrap().unwrap().text("notes"), Some("Шаршаған"));
+    let joined = profile.write("aigul", NOW_MS, |changes| {
+        changes.insert("attendance", "late", &[("consultation_id", text("k")), ("client_id", text("a"))])
+    });
+    assert!(joined.is_err(), "no one joins a signed consultation");
+    let deleted = profile.write("aigul", NOW_MS, |changes| changes.delete("consultation", "k"));
+    assert!(matches!(deleted, Err(StoreError::RecordFinal { .. })));
 
     profile
         .write("aigul", NOW_MS, |changes| {

@@ -74,6 +74,8 @@ export const commands = {
 	addAttendee: (id: string, clientId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("add_attendee", { id, clientId })),
 	/**  Takes a client off a draft consultation. */
 	removeAttendee: (id: string, clientId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("remove_attendee", { id, clientId })),
+	/**  Discards a draft consultation started by mistake. */
+	discardConsultation: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("discard_consultation", { id })),
 	/**  Signs a consultation. */
 	signConsultation: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_consultation", { id })),
 	/**  Adds an addendum to a signed consultation. */
@@ -90,7 +92,8 @@ export const commands = {
 	eraseClient: (id: string) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("erase_client", { id })),
 	/**
 	 *  Exports a client's complete record as JSON to a file the user picks; `None`
-	 *  when the dialog was cancelled. The suggested name carries no client name.
+	 *  when the dialog was cancelled (nothing is exported, nothing audited). The
+	 *  suggested name carries no client name.
 	 */
 	exportClient: (id: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_client", { id })),
 	/**  Saves the consent form for a client, in `language`, where the user picks. */
