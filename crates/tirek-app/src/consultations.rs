@@ -449,14 +449,19 @@ impl App {
         })
     }
 
-    /// A consultation, whole, with its attendees and addenda.
+    /// A consultation, whole, with its attendees and addenda. Opening one about
+    /// another psychologist's client is audited, as opening the client is.
     pub fn consultation(&self, id: &str) -> Result<ConsultationView> {
-        self.with_profile(|open, _| {
+        self.with_profile(|open, author| {
             let record = consultation_record(open, id)?;
             let mut attendees = Vec::new();
             for (_, attendance) in open.related("attendance", "consultation_id", id)? {
                 let client_id = owned(&attendance, "client_id").unwrap_or_default();
                 if let Some(client) = open.read("client", &client_id)? {
+                    // Another psychologist's client (synced): reading is audited.
+                    if client.text("owner").is_some_and(|owner| owner != author) {
+                        open.audit(now_ms(), AuditEvent::RecordViewed, Some(&client_id))?;
+                    }
                     attendees.push(Attendee { name: client_name(&client), id: client_id });
                 }
             }

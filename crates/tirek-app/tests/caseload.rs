@@ -287,3 +287,46 @@ fn pdf_text(pdf: &[u8]) -> String {
     let output = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext runs");
     String::from_utf8(output.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[test]
+fn opening_another_psychologists_client_is_audited_and_opening_ones_own_is_not() {
+    let folder = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(MemoryKeyring::default());
+    let app = unlocked_with(&folder, keyring.clone());
+    let mine = app.create_client(&client("Серікова", "Айгүл")).unwrap();
+    let profile = app.unlocked_profile().unwrap();
+    app.lock();
+
+    // A client that arrived from the server, owned by a colleague.
+    let profiles = tirek_store::Profiles::new(&tirek_store::DataDir::open(folder.path()).unwrap(), keyring.clone());
+    {
+        let mut open = profiles.unlock(&profile.id, PASSWORD, 0).unwrap();
+        open.write("sync", 0, |changes| {
+            use tirek_domain::change::FieldValue::Text;
+            changes.insert(
+                "client",
+                "colleagues",
+                &[
+                    ("family_name", Text("Иванова".into())),
+                    ("given_name", Text("Мария".into())),
+                    ("owner", Text("another-psychologist".into())),
+                ],
+            )
+        })
+        .unwrap();
+    }
+    app.unlock(&profile.id, PASSWORD).unwrap();
+    app.client("colleagues").unwrap();
+    app.client(&mine).unwrap();
+    app.lock();
+
+    let open = profiles.unlock(&profile.id, PASSWORD, 0).unwrap();
+    let viewed: Vec<String> = open
+        .audit_trail()
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.event == AuditEvent::RecordViewed)
+        .filter_map(|entry| entry.record)
+        .collect();
+    assert_eq!(viewed, ["colleagues"]);
+}

@@ -172,10 +172,6 @@ fn the_recovery_sheet_is_written_as_a_pdf_with_the_key() {
         PASSWORD,
     );
     assert_eq!(output.status.code(), Some(0));
-    assert!(
-        stderr(&output).starts_with("error: Tirek could not read or write /proc/no/sheet.pdf"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).starts_with("error: Tirek could not read or write /proc/no"), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("Recovery key"));
 }
