@@ -329,15 +329,19 @@ impl App {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
-    /// Waits for a native window whose title contains `title` (a save dialog).
+    /// Waits for a native window whose title contains `title` (a save dialog) and
+    /// gives it the keyboard focus: without a window manager on Xvfb, keys typed
+    /// right after it appears can land in the window below it.
     pub fn wait_for_window(&self, title: &str) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;
-        while self.xdotool(&["search", "--name", title]).is_err() {
+        while self.xdotool(&["search", "--onlyvisible", "--name", title, "windowfocus", "--sync"]).is_err() {
             if Instant::now() > deadline {
                 bail!("no window titled {title:?} appeared within {PATIENCE:?}");
             }
             thread::sleep(Duration::from_millis(200));
         }
+        // The dialog draws its file-name field a moment after it maps.
+        thread::sleep(Duration::from_millis(500));
         Ok(())
     }
 

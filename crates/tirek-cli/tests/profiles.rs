@@ -173,5 +173,6 @@ fn the_recovery_sheet_is_written_as_a_pdf_with_the_key() {
     );
     assert_eq!(output.status.code(), Some(0));
     assert!(stderr(&output).starts_with("error: Tirek could not read or write /proc/no"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("sheet.pdf"), "a file's name may be a client's: errors name the folder");
     assert!(String::from_utf8_lossy(&output.stdout).contains("Recovery key"));
 }
