@@ -13,6 +13,7 @@ pub mod change;
 pub mod credentials;
 pub mod date;
 pub mod iin;
+pub mod instrument;
 pub mod language;
 pub mod phone;
 pub mod text;
