@@ -24,6 +24,7 @@ timeline-kind-consent_given = Consent given
 timeline-kind-consent_withdrawn = Consent withdrawn
 timeline-kind-follow_up = Follow-up planned
 timeline-kind-follow_up_done = Follow-up done
+timeline-kind-assessment = Questionnaire
 language-name-kk = Kazakh
 language-name-ru = Russian
 language-name-en = English

@@ -79,3 +79,7 @@ error-bin-digits = A BIN has digits only.
 error-bin-month = Digits 3–4 of a BIN are the month of registration (01–12); check them.
 error-bin-type = The fifth digit of a BIN is the kind of organisation (4, 5 or 6); check it.
 error-bin-checksum = This BIN's last digit does not match the others: a digit was probably mistyped.
+error-unknown-instrument = There is no questionnaire “{ $id }”. tirek instrument list shows those available.
+error-answers-count = This questionnaire has { $expected } items; { $given } answers were given.
+error-answers-option = Item { $item }: { $value } is not one of the answers offered.
+score-too-many-missing = No total: { $missing } items are unanswered, and at most { $allowed } may be.

@@ -21,6 +21,7 @@ timeline-kind-consent_given = Келісім берілді
 timeline-kind-consent_withdrawn = Келісім кері қайтарылды
 timeline-kind-follow_up = Қайта байланыс жоспарланды
 timeline-kind-follow_up_done = Қайта байланыс орындалды
+timeline-kind-assessment = Сауалнама
 language-name-kk = Қазақ тілі
 language-name-ru = Орыс тілі
 language-name-en = Ағылшын тілі

@@ -79,3 +79,7 @@ error-bin-digits = БСН тек цифрлардан тұрады.
 error-bin-month = БСН-нің 3–4 цифрлары — тіркелген ай (01–12); оларды тексеріңіз.
 error-bin-type = БСН-нің бесінші цифры — ұйым түрі (4, 5 немесе 6); оны тексеріңіз.
 error-bin-checksum = БСН-нің соңғы цифры қалғандарымен сәйкес емес: қате терілген болуы мүмкін.
+error-unknown-instrument = «{ $id }» сауалнамасы жоқ. Барларын tirek instrument list көрсетеді.
+error-answers-count = Бұл сауалнамада { $expected } тармақ бар; { $given } жауап берілді.
+error-answers-option = { $item } тармақ: { $value } ұсынылған жауаптардың бірі емес.
+score-too-many-missing = Қорытынды есептелмеді: жауапсыз тармақтар — { $missing }, ал ең көбі { $allowed } рұқсат.

@@ -25,6 +25,7 @@ timeline-kind-consent_given = Дано согласие
 timeline-kind-consent_withdrawn = Согласие отозвано
 timeline-kind-follow_up = Запланирован контакт
 timeline-kind-follow_up_done = Контакт выполнен
+timeline-kind-assessment = Опросник
 language-name-kk = Казахский
 language-name-ru = Русский
 language-name-en = Английский

@@ -79,3 +79,7 @@ error-bin-digits = БИН состоит только из цифр.
 error-bin-month = Цифры 3–4 БИН — месяц регистрации (01–12); проверьте их.
 error-bin-type = Пятая цифра БИН — тип организации (4, 5 или 6); проверьте её.
 error-bin-checksum = Последняя цифра БИН не сходится с остальными: вероятно, опечатка.
+error-unknown-instrument = Опросника «{ $id }» нет. Доступные показывает tirek instrument list.
+error-answers-count = В этом опроснике пунктов: { $expected }; ответов дано: { $given }.
+error-answers-option = Пункт { $item }: { $value } — не один из предложенных ответов.
+score-too-many-missing = Итог не подсчитан: без ответа пунктов — { $missing }, а допустимо не больше { $allowed }.

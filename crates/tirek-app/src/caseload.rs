@@ -190,7 +190,8 @@ pub struct ConsentState {
 pub struct TimelineEntry {
     /// `YYYY-MM-DD`.
     pub date: String,
-    /// `consultation`, `consent_given`, `consent_withdrawn`, `follow_up`, `follow_up_done`.
+    /// `consultation`, `consent_given`, `consent_withdrawn`, `follow_up`, `follow_up_done`,
+    /// `assessment` (whose detail is the instrument's name and total, ready to show).
     pub kind: String,
     /// The record it is about.
     pub record_id: String,
@@ -509,6 +510,21 @@ impl App {
                     kind: kind.into(),
                     record_id: follow_up.id.clone(),
                     detail: follow_up.kind.clone(),
+                    signed: false,
+                });
+            }
+            for (assessment, record) in open.related("assessment", "client_id", id)? {
+                let instrument = record.text("instrument").unwrap_or_default();
+                let name = crate::instruments::bundled()
+                    .iter()
+                    .find(|i| i.id == instrument)
+                    .map_or(instrument.to_owned(), |i| i.name.best(language).to_owned());
+                let total = record.integer("total_centi").map(|c| format!("{}", c as f64 / 100.0));
+                timeline.push(TimelineEntry {
+                    date: owned(&record, "taken_on").unwrap_or_default(),
+                    kind: "assessment".into(),
+                    record_id: assessment,
+                    detail: total.map_or(name.clone(), |total| format!("{name}: {total}")),
                     signed: false,
                 });
             }

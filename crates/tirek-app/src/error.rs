@@ -59,6 +59,15 @@ pub enum AppError {
     /// The client has not given (or has withdrawn) the consent this needs.
     #[error("no consent for {}", .0.code())]
     ConsentMissing(ConsentScope),
+    /// No instrument with this id.
+    #[error("no instrument {0}")]
+    UnknownInstrument(String),
+    /// An instrument file with problems (each names the file and line).
+    #[error("the instrument file has problems")]
+    InstrumentFile(Vec<crate::instruments::FileProblem>),
+    /// Answers that cannot be scored.
+    #[error("answers cannot be scored: {0:?}")]
+    Answers(tirek_domain::instrument::AnswerProblem),
     /// An addendum was asked for on a consultation that is still a draft.
     #[error("the consultation is not signed")]
     NotSigned,
@@ -177,9 +186,13 @@ impl AppError {
             AppError::ProfileNotChosen | AppError::BackupFolderNotChosen => ErrorKind::Validation,
             AppError::Locked => ErrorKind::Locked,
             AppError::Letters(_) => ErrorKind::Internal,
-            AppError::Iin(_) | AppError::Invalid(_) | AppError::ConsentMissing(_) | AppError::NotSigned => {
-                ErrorKind::Validation
-            }
+            AppError::Iin(_)
+            | AppError::Invalid(_)
+            | AppError::ConsentMissing(_)
+            | AppError::NotSigned
+            | AppError::Answers(_)
+            | AppError::InstrumentFile(_) => ErrorKind::Validation,
+            AppError::UnknownInstrument(_) => ErrorKind::NotFound,
         }
     }
 
@@ -196,7 +209,8 @@ impl AppError {
             AppError::Iin(_) => Some("iin"),
             AppError::Invalid(problems) => problems.first().map(|p| p.field),
             AppError::ConsentMissing(_) => Some("consent"),
-            AppError::NotSigned => None,
+            AppError::NotSigned | AppError::UnknownInstrument(_) | AppError::InstrumentFile(_) => None,
+            AppError::Answers(_) => Some("answers"),
             AppError::Store(_) => None,
         }
     }
@@ -221,6 +235,16 @@ impl AppError {
                 return messages.get(&format!("error-consent-missing-{}", scope.code().replace('_', "-")));
             }
             AppError::NotSigned => return messages.get("error-not-signed"),
+            AppError::UnknownInstrument(id) => {
+                let mut args = FluentArgs::new();
+                args.set("id", id.clone());
+                return messages.format("error-unknown-instrument", Some(&args));
+            }
+            AppError::Answers(problem) => return crate::instruments::answers_message(problem, messages),
+            // Like a compiler's messages: for whoever edits the file, file:line first.
+            AppError::InstrumentFile(problems) => {
+                return problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+            }
         };
         let id = match error {
             S::DataDirUnwritable { path: p, .. } => {

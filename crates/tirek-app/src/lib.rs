@@ -6,17 +6,20 @@
 //! rule lives here once and both edges behave the same; this crate contains no SQL
 //! and no PDF code of its own; it knows nothing of Tauri or of the terminal.
 
+mod assessments;
 mod backups;
 mod caseload;
 mod clinic;
 mod consultations;
 mod demo;
 mod error;
+pub mod instruments;
 mod profiles;
 pub mod regions;
 mod rights;
 mod session;
 
+pub use assessments::{AssessmentInput, AssessmentView};
 pub use backups::BackupStatus;
 pub use caseload::{
     CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,

@@ -186,7 +186,7 @@ struct IdJson {
     id: String,
 }
 
-fn unlock(app: &App, which: &Which, cli: &Cli, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn unlock(app: &App, which: &Which, cli: &Cli, messages: &Messages) -> Result<(), Failure> {
     let profile = app.find_profile(which.profile.as_deref())?;
     let password = Secrets::new(cli.password_stdin).next(messages, "cli-password-prompt")?;
     app.unlock(&profile.id, &password)?;

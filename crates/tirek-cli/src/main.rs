@@ -10,6 +10,7 @@
 
 mod backup;
 mod caseload;
+mod instrument;
 mod profile;
 mod secrets;
 
@@ -74,6 +75,16 @@ enum Command {
     Consult {
         #[command(subcommand)]
         command: caseload::ConsultCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
+    /// Questionnaires: list, check a file, score answers
+    #[command(subcommand)]
+    Instrument(instrument::InstrumentCommand),
+    /// A client's questionnaires: save one, see them over time
+    Assess {
+        #[command(subcommand)]
+        command: instrument::AssessCommand,
         #[command(flatten)]
         which: caseload::Which,
     },
@@ -156,6 +167,8 @@ fn main() -> ExitCode {
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
         Command::Client { command, which } => caseload::run_client(command, which, &cli, &app, &messages),
         Command::Consult { command, which } => caseload::run_consult(command, which, &cli, &app, &messages),
+        Command::Instrument(command) => instrument::run(command, &cli, &app, &messages),
+        Command::Assess { command, which } => instrument::run_assess(command, which, &cli, &app, &messages),
         Command::Clinic(command) => caseload::run_clinic(command, &cli, &app, &messages),
         Command::Demo { command, which } => caseload::run_demo(command, which, &cli, &app, &messages),
     };

@@ -542,10 +542,8 @@ mod tests {
         let two_missing = instrument.score(&[None, Some(3), None, Some(0)]).unwrap();
         assert_eq!((two_missing.total, two_missing.band), (None, None));
         assert_eq!(two_missing.flags, ["item2"], "an item rule fires even without a total");
-        let lowest = Instrument {
-            scoring: Scoring { missing: MissingHandling::Lowest, ..fixture().scoring },
-            ..fixture()
-        };
+        let lowest =
+            Instrument { scoring: Scoring { missing: MissingHandling::Lowest, ..fixture().scoring }, ..fixture() };
         assert_eq!(lowest.score(&[Some(2), Some(2), None, Some(1)]).unwrap().total, Some(6.0));
     }
 
@@ -561,10 +559,7 @@ mod tests {
     #[test]
     fn bad_answers_are_refused_never_scored() {
         let instrument = fixture();
-        assert_eq!(
-            instrument.score(&[Some(1), Some(1)]),
-            Err(AnswerProblem::WrongCount { expected: 4, given: 2 })
-        );
+        assert_eq!(instrument.score(&[Some(1), Some(1)]), Err(AnswerProblem::WrongCount { expected: 4, given: 2 }));
         assert_eq!(
             instrument.score(&[Some(1), Some(4), Some(1), Some(1)]),
             Err(AnswerProblem::NotAnOption("2".into(), 4))
@@ -579,7 +574,8 @@ mod tests {
         assert_eq!(instrument.change(18.0, 14.0), Some(Change::ReliableImprovement));
         assert_eq!(instrument.change(14.0, 18.0), Some(Change::ReliableDeterioration));
         assert_eq!(instrument.change(18.0, 15.0), Some(Change::NoReliableChange));
-        let better_is_higher = Instrument { scoring: Scoring { higher_is_worse: false, ..fixture().scoring }, ..fixture() };
+        let better_is_higher =
+            Instrument { scoring: Scoring { higher_is_worse: false, ..fixture().scoring }, ..fixture() };
         assert_eq!(better_is_higher.change(40.0, 52.0), Some(Change::ReliableImprovement));
     }
 
@@ -591,16 +587,19 @@ mod tests {
         broken.bands[2].from = 8.0;
         broken.safety[1].when = Condition::InBand("extreme".into());
         broken.items[2].text = Texts::default();
-        broken.reliable_change = Some(ReliableChange::Index { sd: 3.0, r: 1.2, provisional: true, source: String::new() });
+        broken.reliable_change =
+            Some(ReliableChange::Index { sd: 3.0, r: 1.2, provisional: true, source: String::new() });
         let problems = broken.check();
         assert!(problems.contains(&InstrumentProblem::DuplicateItem("1".into())));
         assert!(problems.contains(&InstrumentProblem::BandGapOrOverlap("low".into(), "mid".into())));
         assert!(problems.contains(&InstrumentProblem::BandGapOrOverlap("mid".into(), "high".into())));
         assert!(problems.contains(&InstrumentProblem::UnknownReference("high".into())));
-        assert!(problems.contains(&InstrumentProblem::MissingTranslation {
-            what: "item 3".into(),
-            language: Language::English
-        }));
+        assert!(
+            problems.contains(&InstrumentProblem::MissingTranslation {
+                what: "item 3".into(),
+                language: Language::English
+            })
+        );
         assert!(problems.contains(&InstrumentProblem::BadReliableChange));
     }
 }

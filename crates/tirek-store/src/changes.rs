@@ -118,6 +118,24 @@ const ENTITIES: &[Entity] = &[
         finality: Finality::Always,
     },
     Entity {
+        name: "assessment",
+        table: "assessments",
+        fields: &[
+            "client_id",
+            "instrument",
+            "instrument_version",
+            "language",
+            "answers",
+            "total_centi",
+            "band",
+            "flags",
+            "administered_by",
+            "taken_on",
+            "created_at",
+        ],
+        finality: Finality::Always,
+    },
+    Entity {
         name: "follow_up",
         table: "follow_ups",
         fields: &["client_id", "kind", "due_on", "time", "note", "done_on", "consultation_id"],
@@ -347,6 +365,7 @@ impl Changes<'_> {
             ("child", "SELECT id FROM children WHERE client_id = ?1"),
             ("consent", "SELECT id FROM consents WHERE client_id = ?1"),
             ("follow_up", "SELECT id FROM follow_ups WHERE client_id = ?1"),
+            ("assessment", "SELECT id FROM assessments WHERE client_id = ?1"),
         ] {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }

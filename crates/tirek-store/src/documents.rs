@@ -1,5 +1,6 @@
-//! Saving a printed document where the user asked: written whole or not at all, so
-//! a full disk or a pulled USB stick never leaves half a PDF behind.
+//! Files the user names: saving a printed document where they asked — written whole
+//! or not at all, so a full disk or a pulled USB stick never leaves half a PDF
+//! behind — and reading a file they hand in (an instrument file).
 
 use std::path::Path;
 
@@ -10,6 +11,11 @@ use crate::{Result, StoreError, atomic};
 pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     atomic::write(path, bytes).map_err(|err| StoreError::io(folder, err))
+}
+
+/// Reads a file the user named (an instrument file to check or import), as text.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|err| StoreError::io(path, err))
 }
 
 #[cfg(test)]

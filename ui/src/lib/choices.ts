@@ -25,7 +25,7 @@ export const CHOICES = {
     "self_care",
   ],
   kind: ["follow_up", "appointment", "call"],
-  timeline: ["consultation", "consent_given", "consent_withdrawn", "follow_up", "follow_up_done"],
+  timeline: ["consultation", "consent_given", "consent_withdrawn", "follow_up", "follow_up_done", "assessment"],
   language: ["kk", "ru", "en"],
 } as const;
 

@@ -1,0 +1,169 @@
+//! The shipped questionnaires scored against their published rules with worked
+//! examples — through the same function the window and `tirek instrument score`
+//! call — and a client's results over time judged by reliable change.
+
+use std::sync::Arc;
+
+use tirek_app::{App, AppError, AssessmentInput, ClientInput};
+use tirek_domain::Language;
+use tirek_store::MemoryKeyring;
+
+fn app() -> (tempfile::TempDir, App) {
+    let folder = tempfile::tempdir().unwrap();
+    let app = App::start_with(folder.path(), Arc::new(MemoryKeyring::default())).0.with_fast_key_derivation_for_tests();
+    app.set_language(Language::English).unwrap();
+    (folder, app)
+}
+
+fn score(app: &App, id: &str, answers: &[i32]) -> (Option<f64>, Option<String>, Vec<String>) {
+    let answers: Vec<Option<i32>> = answers.iter().copied().map(Some).collect();
+    let score = app.score(id, &answers).unwrap();
+    (score.total, score.band, score.flags)
+}
+
+#[test]
+fn phq9_sums_nine_items_with_bands_at_every_boundary_and_flags_item_nine() {
+    let (_folder, app) = app();
+    for (answers, total, band) in [
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0], 0.0, "minimal"),
+        ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4.0, "minimal"),
+        ([1, 1, 1, 1, 1, 0, 0, 0, 0], 5.0, "mild"),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 1], 9.0, "mild"),
+        ([2, 1, 1, 1, 1, 1, 1, 1, 1], 10.0, "moderate"),
+        ([2, 2, 2, 2, 2, 1, 1, 1, 1], 14.0, "moderate"),
+        ([2, 2, 2, 2, 2, 2, 1, 1, 1], 15.0, "moderately_severe"),
+        ([3, 3, 3, 2, 2, 2, 2, 2, 0], 19.0, "moderately_severe"),
+        ([3, 3, 3, 3, 2, 2, 2, 2, 0], 20.0, "severe"),
+        ([3, 3, 3, 3, 3, 3, 3, 3, 3], 27.0, "severe"),
+    ] {
+        let (got, got_band, _) = score(&app, "phq9", &answers);
+        assert_eq!((got, got_band.as_deref()), (Some(total), Some(band)), "{answers:?}");
+    }
+    let (_, _, flags) = score(&app, "phq9", &[0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(flags, ["phq9-item9"], "item 9 positive at a minimal total still flags");
+    let (_, _, flags) = score(&app, "phq9", &[3, 3, 3, 3, 2, 2, 2, 2, 0]);
+    assert_eq!(flags, ["phq9-severe"]);
+}
+
+#[test]
+fn missing_answers_are_prorated_within_tolerance_and_beyond_it_the_window_is_told_why() {
+    let (_folder, app) = app();
+    let one_missing =
+        app.score("phq9", &[Some(2), Some(2), Some(2), Some(2), None, Some(2), Some(2), Some(2), Some(0)]).unwrap();
+    assert_eq!((one_missing.total, one_missing.missing), (Some(16.0), 1), "14 over 8 items, scaled to 9");
+    let two_missing =
+        app.score("phq9", &[Some(2), None, Some(2), Some(2), None, Some(2), Some(2), Some(2), Some(1)]).unwrap();
+    assert_eq!((two_missing.total, two_missing.band), (None, None));
+    assert_eq!(two_missing.no_total_reason.as_deref(), Some("No total: 2 items are unanswered, and at most 1 may be."));
+    assert_eq!(two_missing.flags, ["phq9-item9"], "a positive item 9 is never lost to missing answers");
+}
+
+#[test]
+fn pss10_reverses_items_4_5_7_and_8() {
+    let (_folder, app) = app();
+    // All "never": the four positive items count 4 each.
+    assert_eq!(score(&app, "pss10", &[0; 10]).0, Some(16.0));
+    assert_eq!(score(&app, "pss10", &[4, 4, 4, 0, 0, 4, 0, 0, 4, 4]).0, Some(40.0));
+    assert_eq!(score(&app, "pss10", &[2; 10]).0, Some(20.0));
+}
+
+#[test]
+fn who5_multiplies_the_raw_score_by_four_and_flags_low_well_being() {
+    let (_folder, app) = app();
+    let (total, band, flags) = score(&app, "who5", &[3, 3, 3, 3, 3]);
+    assert_eq!((total, flags.is_empty()), (Some(60.0), true));
+    assert!(band.is_some());
+    let (total, _, flags) = score(&app, "who5", &[2, 2, 2, 2, 2]);
+    assert_eq!(total, Some(40.0));
+    assert!(flags.contains(&"who5-low".to_owned()), "raw 10 < 13: {flags:?}");
+    let (_, _, flags) = score(&app, "who5", &[5, 5, 5, 5, 1]);
+    assert!(flags.contains(&"who5-item-low".to_owned()), "any item at 0–1: {flags:?}");
+    assert!(!flags.contains(&"who5-low".to_owned()));
+}
+
+#[test]
+fn the_cbi_is_the_mean_of_its_items_on_0_to_100() {
+    let (_folder, app) = app();
+    let (total, band, _) = score(&app, "cbi-personal", &[100, 100, 100, 0, 0, 0]);
+    assert_eq!((total, band.as_deref()), (Some(50.0), Some("high")));
+    let (total, band, _) = score(&app, "cbi-personal", &[75, 50, 25, 50, 25, 50]);
+    assert_eq!(band.as_deref(), Some("low"));
+    assert!((total.unwrap() - 45.833).abs() < 0.01);
+}
+
+#[test]
+fn gad7_bands_and_the_pba_severe_flag() {
+    let (_folder, app) = app();
+    assert_eq!(score(&app, "gad7", &[1, 1, 1, 1, 1, 0, 0]).1.as_deref(), Some("mild"));
+    assert_eq!(score(&app, "gad7", &[3, 3, 3, 3, 3, 0, 0]).1.as_deref(), Some("severe"));
+    let mut pba = [4; 23];
+    pba[0] = 0;
+    pba[1] = 2; // 4 × 21 + 2 = 86
+    let (total, band, flags) = score(&app, "pba", &pba);
+    assert_eq!((total, band.as_deref()), (Some(86.0), Some("severe")));
+    assert_eq!(flags, ["pba-severe"]);
+    pba[1] = 1;
+    assert_eq!(score(&app, "pba", &pba).2, Vec::<String>::new());
+}
+
+#[test]
+fn bad_answers_are_refused_with_a_reason_never_a_wrong_score() {
+    let (_folder, app) = app();
+    let messages = tirek_i18n::Messages::new(Language::English);
+    let error = app.score("phq9", &[Some(1); 8]).unwrap_err();
+    assert_eq!(error.localized(&messages), "This questionnaire has 9 items; 8 answers were given.");
+    let error = app
+        .score("phq9", &[Some(1), Some(4), Some(1), Some(1), Some(1), Some(1), Some(1), Some(1), Some(1)])
+        .unwrap_err();
+    assert_eq!(error.localized(&messages), "Item 2: 4 is not one of the answers offered.");
+    assert!(matches!(app.score("beck", &[]), Err(AppError::UnknownInstrument(_))));
+}
+
+#[test]
+fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
+    let (_folder, app) = app();
+    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
+    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
+    let client = app
+        .create_client(&ClientInput {
+            family_name: "Нұрланова".into(),
+            given_name: "Әлия".into(),
+            language: "kk".into(),
+            ..ClientInput::default()
+        })
+        .unwrap();
+    let add = |date: &str, answers: [i32; 9], language: &str| {
+        let input = AssessmentInput {
+            instrument: "phq9".into(),
+            answers: answers.iter().copied().map(Some).collect(),
+            language: language.into(),
+            administered_by: "parent".into(),
+            taken_on: date.into(),
+        };
+        app.add_assessment(&client, &input).unwrap()
+    };
+    let first = add("2026-09-01", [3, 3, 2, 2, 2, 2, 2, 1, 1], "ru"); // 18, item 9 positive
+    assert_eq!((first.total, first.change.as_deref()), (Some(18.0), None));
+    assert_eq!(first.flags, ["phq9-item9"]);
+    assert!(!first.translation_not_validated, "the Russian PHQ-9 is the official translation");
+    let second = add("2026-10-01", [2, 2, 2, 2, 2, 2, 2, 1, 0], "kk"); // 15: −3
+    assert_eq!(second.change.as_deref(), Some("no_reliable_change"));
+    assert!(second.translation_not_validated, "the Kazakh text is ours, not validated");
+    let third = add("2026-11-01", [1, 1, 1, 1, 1, 1, 1, 1, 0], "ru"); // 8: −7
+    assert_eq!(third.change.as_deref(), Some("reliable_improvement"));
+    assert!((third.change_threshold.unwrap() - 3.90).abs() < 0.01);
+    let history = app.assessments(&client, Some("phq9")).unwrap();
+    assert_eq!(history.iter().map(|a| a.total.unwrap()).collect::<Vec<_>>(), [18.0, 15.0, 8.0]);
+    let detail = app.client(&client).unwrap();
+    assert_eq!(detail.timeline.iter().filter(|e| e.kind == "assessment").count(), 3);
+
+    let future = AssessmentInput {
+        instrument: "phq9".into(),
+        answers: vec![Some(0); 9],
+        language: "ru".into(),
+        administered_by: "parent".into(),
+        taken_on: "2099-01-01".into(),
+    };
+    assert!(matches!(app.add_assessment(&client, &future), Err(AppError::Invalid(_))));
+    assert_eq!(app.assessments(&client, None).unwrap().len(), 3, "nothing half-saved");
+}
