@@ -83,3 +83,4 @@ error-unknown-instrument = There is no questionnaire “{ $id }”. tirek instru
 error-answers-count = This questionnaire has { $expected } items; { $given } answers were given.
 error-answers-option = Item { $item }: { $value } is not one of the answers offered.
 score-too-many-missing = No total: { $missing } items are unanswered, and at most { $allowed } may be.
+error-risk-form-incomplete = A risk flag of this client has no signed risk form yet: complete the form (level, actions taken, safety plan, contacts) first.

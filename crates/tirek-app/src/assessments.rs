@@ -107,7 +107,22 @@ impl App {
             ];
             open.write(author, now_ms(), |changes| {
                 changes.insert("assessment", &id, &fields)?;
-                changes.audit(AuditEvent::RecordChanged, Some(client_id))
+                changes.audit(AuditEvent::RecordChanged, Some(client_id))?;
+                // Each safety rule that fired raises a flag, in the same transaction.
+                for rule in &score.flags {
+                    changes.insert(
+                        "risk_flag",
+                        &new_id(),
+                        &[
+                            ("client_id", FieldValue::Text(client_id.to_owned())),
+                            ("assessment_id", FieldValue::Text(id.clone())),
+                            ("source", FieldValue::Text("rule".into())),
+                            ("rule", FieldValue::Text(rule.clone())),
+                            ("raised_at", FieldValue::Integer(now_ms())),
+                        ],
+                    )?;
+                }
+                Ok(())
             })?;
             Ok(())
         })?;

@@ -139,6 +139,8 @@ pub struct CaseloadRow {
     /// The next follow-up is past due.
     pub overdue: bool,
     pub archived: bool,
+    /// Unresolved risk flags.
+    pub open_flags: u32,
 }
 
 /// A page of the caseload list.
@@ -166,6 +168,8 @@ pub struct CaseloadQuery {
     pub overdue: bool,
     /// Only clients not seen for this many days (or never).
     pub no_contact_days: Option<u32>,
+    /// Only clients with an unresolved risk flag.
+    pub open_flags: bool,
     /// `name` (default), `last_contact` or `next_due`.
     pub order: String,
     /// At most this many rows (default 200).
@@ -215,6 +219,8 @@ pub struct ClientDetail {
     pub follow_ups: Vec<crate::consultations::FollowUpView>,
     pub timeline: Vec<TimelineEntry>,
     pub last_contact: Option<String>,
+    /// Risk flags, open ones first.
+    pub risk_flags: Vec<crate::risk::RiskFlagView>,
 }
 
 pub(crate) fn text(value: Option<String>) -> FieldValue {
@@ -423,6 +429,7 @@ impl App {
             archived: query.archived,
             overdue_before: query.overdue.then(|| today.to_string()),
             no_contact_since: query.no_contact_days.map(|days| today.plus_days(-i64::from(days)).to_string()),
+            open_flags: query.open_flags,
             order: match query.order.as_str() {
                 "last_contact" => CaseloadOrder::LastContact,
                 "next_due" => CaseloadOrder::NextDue,
@@ -455,6 +462,7 @@ impl App {
                         last_contact: row.last_contact,
                         next_due: row.next_due,
                         archived: row.archived,
+                        open_flags: row.open_flags,
                     }
                 })
                 .collect();
@@ -528,6 +536,26 @@ impl App {
                     signed: false,
                 });
             }
+            let mut risk_flags: Vec<crate::risk::RiskFlagView> = open
+                .related("risk_flag", "client_id", id)?
+                .into_iter()
+                .map(|(flag, record)| crate::risk::flag_view(flag, &record, language))
+                .collect();
+            risk_flags.sort_by_key(|flag| flag.resolved_at.is_some());
+            for flag in &risk_flags {
+                let day = |ms: f64| Date::in_kazakhstan(ms as i64).to_string();
+                let entry = |date: String, kind: &str| TimelineEntry {
+                    date,
+                    kind: kind.to_owned(),
+                    record_id: flag.id.clone(),
+                    detail: flag.message.clone().unwrap_or_default(),
+                    signed: flag.form_signed_at.is_some(),
+                };
+                timeline.push(entry(day(flag.raised_at), "flag_raised"));
+                if let Some(resolved) = flag.resolved_at {
+                    timeline.push(entry(day(resolved), "flag_resolved"));
+                }
+            }
             timeline.sort_by(|a, b| b.date.cmp(&a.date));
             let last_contact = consultations.iter().filter_map(|c| c.held_on.clone()).max();
             Ok(ClientDetail {
@@ -539,6 +567,7 @@ impl App {
                 follow_ups,
                 timeline,
                 last_contact,
+                risk_flags,
             })
         })
     }

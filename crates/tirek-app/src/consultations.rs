@@ -413,6 +413,13 @@ impl App {
             if !missing.is_empty() {
                 return Err(AppError::Invalid(missing));
             }
+            for (_, attendance) in open.related("attendance", "consultation_id", id)? {
+                if let Some(client) = attendance.text("client_id")
+                    && crate::risk::has_unsigned_form(open, client)?
+                {
+                    return Err(AppError::RiskFormIncomplete);
+                }
+            }
             open.write(author, now_ms(), |changes| {
                 changes.update(
                     "consultation",

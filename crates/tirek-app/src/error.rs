@@ -59,6 +59,10 @@ pub enum AppError {
     /// The client has not given (or has withdrawn) the consent this needs.
     #[error("no consent for {}", .0.code())]
     ConsentMissing(ConsentScope),
+    /// A risk flag's form is not complete: the consultation cannot be signed, the
+    /// flag cannot be resolved.
+    #[error("a risk form is not complete")]
+    RiskFormIncomplete,
     /// No instrument with this id.
     #[error("no instrument {0}")]
     UnknownInstrument(String),
@@ -191,7 +195,8 @@ impl AppError {
             | AppError::ConsentMissing(_)
             | AppError::NotSigned
             | AppError::Answers(_)
-            | AppError::InstrumentFile(_) => ErrorKind::Validation,
+            | AppError::InstrumentFile(_)
+            | AppError::RiskFormIncomplete => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
         }
     }
@@ -210,6 +215,7 @@ impl AppError {
             AppError::Invalid(problems) => problems.first().map(|p| p.field),
             AppError::ConsentMissing(_) => Some("consent"),
             AppError::NotSigned | AppError::UnknownInstrument(_) | AppError::InstrumentFile(_) => None,
+            AppError::RiskFormIncomplete => Some("risk_form"),
             AppError::Answers(_) => Some("answers"),
             AppError::Store(_) => None,
         }
@@ -235,6 +241,7 @@ impl AppError {
                 return messages.get(&format!("error-consent-missing-{}", scope.code().replace('_', "-")));
             }
             AppError::NotSigned => return messages.get("error-not-signed"),
+            AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
             AppError::UnknownInstrument(id) => {
                 let mut args = FluentArgs::new();
                 args.set("id", id.clone());

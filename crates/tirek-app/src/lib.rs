@@ -17,6 +17,7 @@ pub mod instruments;
 mod profiles;
 pub mod regions;
 mod rights;
+mod risk;
 mod session;
 
 pub use assessments::{AssessmentInput, AssessmentView};
@@ -34,6 +35,7 @@ pub use demo::SeedSummary;
 pub use error::{AppError, ErrorKind, FieldMessage, Result, problem_message};
 pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
 pub use rights::{ClientExport, EXPORT_FORMAT};
+pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
 pub use session::{App, AppInfo};
 
 use std::path::PathBuf;

@@ -167,3 +167,67 @@ fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
     assert!(matches!(app.add_assessment(&client, &future), Err(AppError::Invalid(_))));
     assert_eq!(app.assessments(&client, None).unwrap().len(), 3, "nothing half-saved");
 }
+
+#[test]
+fn a_positive_item_9_raises_a_flag_that_blocks_signing_until_the_risk_form_is_signed() {
+    use tirek_app::{CaseloadQuery, ConsultationInput, RiskFormInput};
+    let (_folder, app) = app();
+    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
+    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
+    let client = app
+        .create_client(&ClientInput {
+            family_name: "Нұрланова".into(),
+            given_name: "Әлия".into(),
+            language: "kk".into(),
+            ..ClientInput::default()
+        })
+        .unwrap();
+    let consultation = app.start_consultation(std::slice::from_ref(&client), "").unwrap();
+    let form = ConsultationInput {
+        format: "individual".into(),
+        duration_minutes: "45".into(),
+        notes: "PHQ-9 filled in by the mother on the screen.".into(),
+        ..app.consultation(&consultation).unwrap().form
+    };
+    app.save_consultation_draft(&consultation, &form).unwrap();
+    let input = AssessmentInput {
+        instrument: "phq9".into(),
+        answers: [1, 1, 1, 1, 1, 0, 0, 0, 2].iter().copied().map(Some).collect(),
+        language: "kk".into(),
+        administered_by: "parent".into(),
+        taken_on: String::new(),
+    };
+    let saved = app.add_assessment(&client, &input).unwrap();
+    assert_eq!(saved.flags, ["phq9-item9"]);
+
+    let flags = app.risk_flags(&client).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert!(flags[0].message.as_deref().unwrap().contains("risk"), "{:?}", flags[0].message);
+    let flagged = CaseloadQuery { open_flags: true, ..CaseloadQuery::default() };
+    assert_eq!(app.caseload(&flagged).unwrap().rows[0].open_flags, 1);
+
+    assert!(matches!(app.sign_consultation(&consultation), Err(AppError::RiskFormIncomplete)));
+    assert!(matches!(app.resolve_flag(&flags[0].id, "ok"), Err(AppError::RiskFormIncomplete)));
+    let incomplete =
+        RiskFormInput { level: "moderate".into(), actions: "Talked it through".into(), ..RiskFormInput::default() };
+    let Err(AppError::Invalid(problems)) = app.sign_risk_form(&flags[0].id, &incomplete) else {
+        panic!("signed an incomplete form")
+    };
+    assert_eq!(problems.iter().map(|p| p.field).collect::<Vec<_>>(), ["safety_plan", "contacts"]);
+    let complete = RiskFormInput {
+        safety_plan: "Calls her sister when the thoughts come; no means at home.".into(),
+        contacts: "112; the polyclinic psychologist".into(),
+        ..incomplete
+    };
+    app.sign_risk_form(&flags[0].id, &complete).unwrap();
+    assert!(app.sign_risk_form(&flags[0].id, &complete).is_err(), "a signed form is final");
+    app.sign_consultation(&consultation).unwrap();
+
+    // Still open on the caseload until resolved.
+    assert_eq!(app.caseload(&flagged).unwrap().total, 1);
+    app.resolve_flag(&flags[0].id, "Seen again a week later; no thoughts of self-harm.").unwrap();
+    assert_eq!(app.caseload(&flagged).unwrap().total, 0);
+    let detail = app.client(&client).unwrap();
+    let kinds: Vec<&str> = detail.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.contains(&"flag_raised") && kinds.contains(&"flag_resolved"), "{kinds:?}");
+}

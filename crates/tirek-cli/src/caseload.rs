@@ -118,6 +118,9 @@ pub(crate) struct ListArgs {
     /// Only clients not seen for this many days (or never)
     #[arg(long, value_name = "DAYS")]
     no_contact_days: Option<u32>,
+    /// Only clients with an unresolved risk flag
+    #[arg(long)]
+    open_flags: bool,
     /// name, last_contact or next_due
     #[arg(long, default_value = "name")]
     order: String,
@@ -216,6 +219,7 @@ fn query(list: &ListArgs, search: &str) -> CaseloadQuery {
         archived: list.archived,
         overdue: list.overdue,
         no_contact_days: list.no_contact_days,
+        open_flags: list.open_flags,
         order: list.order.clone(),
         limit: Some(list.limit),
         offset: 0,

@@ -34,6 +34,8 @@ pub struct CaseloadFilter {
     pub overdue_before: Option<String>,
     /// Only clients not seen since before this date, or never.
     pub no_contact_since: Option<String>,
+    /// Only clients with an unresolved risk flag.
+    pub open_flags: bool,
     /// The order.
     pub order: CaseloadOrder,
     /// At most this many rows.
@@ -63,6 +65,8 @@ pub struct CaseloadRow {
     pub next_due: Option<String>,
     /// Archived.
     pub archived: bool,
+    /// Unresolved risk flags.
+    pub open_flags: u32,
 }
 
 /// A page of the caseload list and how many clients match in all.
@@ -121,6 +125,11 @@ impl OpenProfile {
         if let Some(date) = &filter.no_contact_since {
             bind("(c.last_contact IS NULL OR c.last_contact < ?)", Value::Text(date.clone()));
         }
+        if filter.open_flags {
+            conditions.push(
+                "EXISTS (SELECT 1 FROM risk_flags r WHERE r.client_id = c.id AND r.resolved_at IS NULL)".to_owned(),
+            );
+        }
         let conditions = conditions.join(" AND ");
         let order = match filter.order {
             CaseloadOrder::Name => "c.sort_key, c.id",
@@ -137,7 +146,8 @@ impl OpenProfile {
             .map_err(sqlite)?;
         let sql = format!(
             "SELECT c.id, c.family_name, c.given_name, c.patronymic, c.district, c.phone, c.last_contact,
-                    c.next_due, c.archived
+                    c.next_due, c.archived,
+                    (SELECT count(*) FROM risk_flags r WHERE r.client_id = c.id AND r.resolved_at IS NULL)
              FROM clients c WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {}",
             filter.limit, filter.offset
         );
@@ -154,6 +164,7 @@ impl OpenProfile {
                     last_contact: row.get(6)?,
                     next_due: row.get(7)?,
                     archived: row.get::<_, i64>(8)? != 0,
+                    open_flags: row.get::<_, i64>(9)? as u32,
                 })
             })
             .map_err(sqlite)?

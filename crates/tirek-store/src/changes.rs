@@ -136,6 +136,27 @@ const ENTITIES: &[Entity] = &[
         finality: Finality::Always,
     },
     Entity {
+        name: "risk_flag",
+        table: "risk_flags",
+        fields: &[
+            "client_id",
+            "assessment_id",
+            "source",
+            "rule",
+            "raised_at",
+            "level",
+            "actions",
+            "safety_plan",
+            "contacts",
+            "form_signed_at",
+            "form_signed_by",
+            "resolved_at",
+            "resolved_by",
+            "resolution",
+        ],
+        finality: Finality::OnceSet("resolved_at"),
+    },
+    Entity {
         name: "follow_up",
         table: "follow_ups",
         fields: &["client_id", "kind", "due_on", "time", "note", "done_on", "consultation_id"],
@@ -366,6 +387,7 @@ impl Changes<'_> {
             ("consent", "SELECT id FROM consents WHERE client_id = ?1"),
             ("follow_up", "SELECT id FROM follow_ups WHERE client_id = ?1"),
             ("assessment", "SELECT id FROM assessments WHERE client_id = ?1"),
+            ("risk_flag", "SELECT id FROM risk_flags WHERE client_id = ?1"),
         ] {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }
