@@ -84,3 +84,4 @@ error-answers-count = This questionnaire has { $expected } items; { $given } ans
 error-answers-option = Item { $item }: { $value } is not one of the answers offered.
 score-too-many-missing = No total: { $missing } items are unanswered, and at most { $allowed } may be.
 error-risk-form-incomplete = A risk flag of this client has no signed risk form yet: complete the form (level, actions taken, safety plan, contacts) first.
+error-licensed-text-missing = The items of “{ $id }” come from the clinic's licensed copy, which has not been imported yet; its scoring and bands are ready.

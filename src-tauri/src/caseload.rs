@@ -249,3 +249,75 @@ pub fn clinic(app: State<'_, App>) -> Option<ClinicInput> {
 pub fn set_clinic(app: State<'_, App>, input: ClinicInput) -> Answer<ClinicInput> {
     call!(app, app.set_clinic(&input))
 }
+
+/// The questionnaires available.
+#[tauri::command]
+#[specta::specta]
+pub fn instruments(app: State<'_, App>) -> Vec<tirek_app::instruments::InstrumentSummary> {
+    app.instruments()
+}
+
+/// One questionnaire whole, in `language`, for filling in: stem, items, options.
+#[tauri::command]
+#[specta::specta]
+pub fn instrument_form(
+    app: State<'_, App>,
+    id: String,
+    language: crate::ipc::LanguageCode,
+) -> Answer<tirek_app::instruments::InstrumentForm> {
+    call!(app, app.instrument_form(&id, language.into()))
+}
+
+/// Scores answers without saving them (the live total while filling in).
+#[tauri::command]
+#[specta::specta]
+pub fn score_answers(
+    app: State<'_, App>,
+    id: String,
+    answers: Vec<Option<i32>>,
+) -> Answer<tirek_app::instruments::ScoreView> {
+    call!(app, app.score(&id, &answers))
+}
+
+/// Saves a filled-in questionnaire; safety rules that fire raise flags.
+#[tauri::command]
+#[specta::specta]
+pub fn add_assessment(
+    app: State<'_, App>,
+    client_id: String,
+    input: tirek_app::AssessmentInput,
+) -> Answer<tirek_app::AssessmentView> {
+    call!(app, app.add_assessment(&client_id, &input))
+}
+
+/// A client's questionnaires over time, with reliable change.
+#[tauri::command]
+#[specta::specta]
+pub fn assessments(
+    app: State<'_, App>,
+    client_id: String,
+    instrument: Option<String>,
+) -> Answer<Vec<tirek_app::AssessmentView>> {
+    call!(app, app.assessments(&client_id, instrument.as_deref()))
+}
+
+/// Raises a risk flag of the psychologist's own judgement.
+#[tauri::command]
+#[specta::specta]
+pub fn raise_flag(app: State<'_, App>, client_id: String) -> Answer<String> {
+    call!(app, app.raise_flag(&client_id))
+}
+
+/// Completes and signs a flag's risk form.
+#[tauri::command]
+#[specta::specta]
+pub fn sign_risk_form(app: State<'_, App>, id: String, input: tirek_app::RiskFormInput) -> Answer<()> {
+    call!(app, app.sign_risk_form(&id, &input))
+}
+
+/// Resolves a flag whose risk form is signed.
+#[tauri::command]
+#[specta::specta]
+pub fn resolve_flag(app: State<'_, App>, id: String, resolution: String) -> Answer<()> {
+    call!(app, app.resolve_flag(&id, &resolution))
+}

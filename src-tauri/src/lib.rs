@@ -61,6 +61,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::save_client_record_pdf,
         caseload::clinic,
         caseload::set_clinic,
+        caseload::instruments,
+        caseload::instrument_form,
+        caseload::score_answers,
+        caseload::add_assessment,
+        caseload::assessments,
+        caseload::raise_flag,
+        caseload::sign_risk_form,
+        caseload::resolve_flag,
     ])
 }
 

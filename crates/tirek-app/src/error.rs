@@ -63,6 +63,9 @@ pub enum AppError {
     /// flag cannot be resolved.
     #[error("a risk form is not complete")]
     RiskFormIncomplete,
+    /// The instrument's item text comes from a clinic's licensed file, not yet imported.
+    #[error("instrument {0} needs its licensed item text")]
+    LicensedTextMissing(String),
     /// No instrument with this id.
     #[error("no instrument {0}")]
     UnknownInstrument(String),
@@ -196,7 +199,8 @@ impl AppError {
             | AppError::NotSigned
             | AppError::Answers(_)
             | AppError::InstrumentFile(_)
-            | AppError::RiskFormIncomplete => ErrorKind::Validation,
+            | AppError::RiskFormIncomplete
+            | AppError::LicensedTextMissing(_) => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
         }
     }
@@ -216,6 +220,7 @@ impl AppError {
             AppError::ConsentMissing(_) => Some("consent"),
             AppError::NotSigned | AppError::UnknownInstrument(_) | AppError::InstrumentFile(_) => None,
             AppError::RiskFormIncomplete => Some("risk_form"),
+            AppError::LicensedTextMissing(_) => Some("instrument"),
             AppError::Answers(_) => Some("answers"),
             AppError::Store(_) => None,
         }
@@ -242,6 +247,11 @@ impl AppError {
             }
             AppError::NotSigned => return messages.get("error-not-signed"),
             AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
+            AppError::LicensedTextMissing(id) => {
+                let mut args = FluentArgs::new();
+                args.set("id", id.clone());
+                return messages.format("error-licensed-text-missing", Some(&args));
+            }
             AppError::UnknownInstrument(id) => {
                 let mut args = FluentArgs::new();
                 args.set("id", id.clone());

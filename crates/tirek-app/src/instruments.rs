@@ -368,6 +368,23 @@ pub struct InstrumentSummary {
     pub needs_licensed_text: bool,
 }
 
+/// An instrument ready to fill in, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct InstrumentForm {
+    pub id: String,
+    pub name: String,
+    pub language: String,
+    /// This language's text is an unvalidated translation: say so with the score.
+    pub translation_not_validated: bool,
+    pub stem: String,
+    /// (value, label) of each response option.
+    pub options: Vec<(i32, String)>,
+    /// (id, text) of each item, in order.
+    pub items: Vec<(String, String)>,
+}
+
 /// A score, as the window and `--json` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -396,6 +413,30 @@ impl App {
         let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let instrument = parse(&file, &text).map_err(AppError::InstrumentFile)?;
         Ok(summary(&instrument, self.language()))
+    }
+
+    /// Instrument `id` in `language`, ready to fill in. An instrument whose item text
+    /// comes from a licensed file cannot be filled in until that file is imported.
+    pub fn instrument_form(&self, id: &str, language: Language) -> Result<InstrumentForm> {
+        let instrument = find(id)?;
+        let Some(status) = instrument.languages.iter().find(|l| l.language == language) else {
+            return Err(AppError::Invalid(vec![tirek_domain::caseload::FieldError {
+                field: "language",
+                problem: tirek_domain::caseload::Problem::UnknownChoice,
+            }]));
+        };
+        if instrument.licensed_text {
+            return Err(AppError::LicensedTextMissing(instrument.id.clone()));
+        }
+        Ok(InstrumentForm {
+            id: instrument.id.clone(),
+            name: instrument.name.best(language).to_owned(),
+            language: language.code().to_owned(),
+            translation_not_validated: !status.validated,
+            stem: instrument.stem.best(language).to_owned(),
+            options: instrument.options.iter().map(|o| (o.value, o.label.best(language).to_owned())).collect(),
+            items: instrument.items.iter().map(|i| (i.id.clone(), i.text.best(language).to_owned())).collect(),
+        })
     }
 
     /// The instruments available, named in the interface language.

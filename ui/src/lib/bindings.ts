@@ -104,6 +104,22 @@ export const commands = {
 	clinic: () => __TAURI_INVOKE<ClinicInput_Serialize | null>("clinic"),
 	/**  Checks and saves the clinic's details. */
 	setClinic: (input: ClinicInput_Deserialize) => typedError<ClinicInput_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_clinic", { input })),
+	/**  The questionnaires available. */
+	instruments: () => __TAURI_INVOKE<InstrumentSummary[]>("instruments"),
+	/**  One questionnaire whole, in `language`, for filling in: stem, items, options. */
+	instrumentForm: (id: string, language: LanguageCode) => typedError<InstrumentForm, IpcError_Serialize>(__TAURI_INVOKE("instrument_form", { id, language })),
+	/**  Scores answers without saving them (the live total while filling in). */
+	scoreAnswers: (id: string, answers: (number | null)[]) => typedError<ScoreView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("score_answers", { id, answers })),
+	/**  Saves a filled-in questionnaire; safety rules that fire raise flags. */
+	addAssessment: (clientId: string, input: AssessmentInput_Deserialize) => typedError<AssessmentView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_assessment", { clientId, input })),
+	/**  A client's questionnaires over time, with reliable change. */
+	assessments: (clientId: string, instrument: string | null) => typedError<AssessmentView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessments", { clientId, instrument })),
+	/**  Raises a risk flag of the psychologist's own judgement. */
+	raiseFlag: (clientId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("raise_flag", { clientId })),
+	/**  Completes and signs a flag's risk form. */
+	signRiskForm: (id: string, input: RiskFormInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_risk_form", { id, input })),
+	/**  Resolves a flag whose risk form is signed. */
+	resolveFlag: (id: string, resolution: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("resolve_flag", { id, resolution })),
 };
 
 /* Types */
@@ -158,6 +174,88 @@ export type AppInfoDto = {
 	dataDirWritable: boolean,
 	/**  The interface language to use. */
 	language: LanguageCode,
+};
+
+/**  A questionnaire as filled in. */
+export type AssessmentInput = AssessmentInput_Serialize | AssessmentInput_Deserialize;
+
+/**  A questionnaire as filled in. */
+export type AssessmentInput_Deserialize = {
+	instrument?: string,
+	/**  One per item, in order; `None` when not answered. */
+	answers?: (number | null)[],
+	/**  `kk`, `ru` or `en`: the language the items were read in. */
+	language?: string,
+	/**  `clinician` (read aloud) or `parent` (on the screen). */
+	administered_by?: string,
+	/**  When; today when empty. */
+	taken_on?: string,
+};
+
+/**  A questionnaire as filled in. */
+export type AssessmentInput_Serialize = {
+	instrument: string,
+	/**  One per item, in order; `None` when not answered. */
+	answers: (number | null)[],
+	/**  `kk`, `ru` or `en`: the language the items were read in. */
+	language: string,
+	/**  `clinician` (read aloud) or `parent` (on the screen). */
+	administered_by: string,
+	/**  When; today when empty. */
+	taken_on: string,
+};
+
+/**  A saved assessment, with the change from the one before it. */
+export type AssessmentView = AssessmentView_Serialize | AssessmentView_Deserialize;
+
+/**  A saved assessment, with the change from the one before it. */
+export type AssessmentView_Deserialize = {
+	id: string,
+	instrument: string,
+	instrument_version: string,
+	language: string,
+	taken_on: string,
+	answers: (number | null)[],
+	total?: number | null,
+	band?: string | null,
+	flags: string[],
+	administered_by: string,
+	/**  The language's translation is not validated: shown with the score. */
+	translation_not_validated: boolean,
+	/**
+	 *  Against the previous assessment with the same instrument: `reliable_improvement`,
+	 *  `reliable_deterioration` or `no_reliable_change`.
+	 */
+	change?: string | null,
+	/**  The threshold the change was judged by. */
+	change_threshold?: number | null,
+	/**  The threshold is not from a published test–retest value. */
+	change_provisional: boolean,
+};
+
+/**  A saved assessment, with the change from the one before it. */
+export type AssessmentView_Serialize = {
+	id: string,
+	instrument: string,
+	instrument_version: string,
+	language: string,
+	taken_on: string,
+	answers: (number | null)[],
+	total: number | null,
+	band: string | null,
+	flags: string[],
+	administered_by: string,
+	/**  The language's translation is not validated: shown with the score. */
+	translation_not_validated: boolean,
+	/**
+	 *  Against the previous assessment with the same instrument: `reliable_improvement`,
+	 *  `reliable_deterioration` or `no_reliable_change`.
+	 */
+	change: string | null,
+	/**  The threshold the change was judged by. */
+	change_threshold: number | null,
+	/**  The threshold is not from a published test–retest value. */
+	change_provisional: boolean,
 };
 
 /**  A client who attended a consultation. */
@@ -223,6 +321,8 @@ export type CaseloadQuery_Deserialize = {
 	overdue?: boolean,
 	/**  Only clients not seen for this many days (or never). */
 	no_contact_days?: number | null,
+	/**  Only clients with an unresolved risk flag. */
+	open_flags?: boolean,
 	/**  `name` (default), `last_contact` or `next_due`. */
 	order?: string,
 	/**  At most this many rows (default 200). */
@@ -243,6 +343,8 @@ export type CaseloadQuery_Serialize = {
 	overdue: boolean,
 	/**  Only clients not seen for this many days (or never). */
 	no_contact_days: number | null,
+	/**  Only clients with an unresolved risk flag. */
+	open_flags: boolean,
 	/**  `name` (default), `last_contact` or `next_due`. */
 	order: string,
 	/**  At most this many rows (default 200). */
@@ -266,6 +368,8 @@ export type CaseloadRow_Deserialize = {
 	/**  The next follow-up is past due. */
 	overdue: boolean,
 	archived: boolean,
+	/**  Unresolved risk flags. */
+	open_flags: number,
 };
 
 /**  One row of the caseload list. */
@@ -280,6 +384,8 @@ export type CaseloadRow_Serialize = {
 	/**  The next follow-up is past due. */
 	overdue: boolean,
 	archived: boolean,
+	/**  Unresolved risk flags. */
+	open_flags: number,
 };
 
 /**  The child form, as typed. */
@@ -355,6 +461,8 @@ export type ClientDetail_Deserialize = {
 	follow_ups: FollowUpView_Deserialize[],
 	timeline: TimelineEntry[],
 	last_contact?: string | null,
+	/**  Risk flags, open ones first. */
+	risk_flags: RiskFlagView_Deserialize[],
 };
 
 /**  Everything on a client's page. */
@@ -367,6 +475,8 @@ export type ClientDetail_Serialize = {
 	follow_ups: FollowUpView_Serialize[],
 	timeline: TimelineEntry[],
 	last_contact: string | null,
+	/**  Risk flags, open ones first. */
+	risk_flags: RiskFlagView_Serialize[],
 };
 
 /**  The client form, as typed. */
@@ -686,6 +796,34 @@ export type FollowUpView_Serialize = {
 	overdue: boolean,
 };
 
+/**  An instrument ready to fill in, in one language. */
+export type InstrumentForm = {
+	id: string,
+	name: string,
+	language: string,
+	/**  This language's text is an unvalidated translation: say so with the score. */
+	translation_not_validated: boolean,
+	stem: string,
+	/**  (value, label) of each response option. */
+	options: ([number, string])[],
+	/**  (id, text) of each item, in order. */
+	items: ([string, string])[],
+};
+
+/**  An instrument in a list. */
+export type InstrumentSummary = {
+	id: string,
+	version: string,
+	name: string,
+	items: number,
+	/**  Language codes it can be given in. */
+	languages: string[],
+	/**  Language codes whose translation is not validated. */
+	not_validated: string[],
+	/**  Item texts must come from a clinic's licensed file. */
+	needs_licensed_text: boolean,
+};
+
 /**
  *  The one error every command returns. The UI picks its message by `kind`
  *  (`error-kind-*` in the Fluent files) and never parses `message`, which is the
@@ -777,6 +915,111 @@ export type Region = {
 	districts: PlaceName[],
 };
 
+/**  A risk flag as the client's page shows it. */
+export type RiskFlagView = RiskFlagView_Serialize | RiskFlagView_Deserialize;
+
+/**  A risk flag as the client's page shows it. */
+export type RiskFlagView_Deserialize = {
+	id: string,
+	client_id: string,
+	/**  `rule` or `clinician`. */
+	source: string,
+	/**  The safety rule's id, for a rule's flag. */
+	rule?: string | null,
+	/**  What the rule says, in the interface language. */
+	message?: string | null,
+	/**  Unix ms. */
+	raised_at: number | null,
+	level?: string | null,
+	actions?: string | null,
+	safety_plan?: string | null,
+	contacts?: string | null,
+	/**  Unix ms; the form is complete once signed. */
+	form_signed_at?: number | null,
+	resolved_at?: number | null,
+	resolution?: string | null,
+};
+
+/**  A risk flag as the client's page shows it. */
+export type RiskFlagView_Serialize = {
+	id: string,
+	client_id: string,
+	/**  `rule` or `clinician`. */
+	source: string,
+	/**  The safety rule's id, for a rule's flag. */
+	rule: string | null,
+	/**  What the rule says, in the interface language. */
+	message: string | null,
+	/**  Unix ms. */
+	raised_at: number | null,
+	level: string | null,
+	actions: string | null,
+	safety_plan: string | null,
+	contacts: string | null,
+	/**  Unix ms; the form is complete once signed. */
+	form_signed_at: number | null,
+	resolved_at: number | null,
+	resolution: string | null,
+};
+
+/**  The risk form, as typed. */
+export type RiskFormInput = RiskFormInput_Serialize | RiskFormInput_Deserialize;
+
+/**  The risk form, as typed. */
+export type RiskFormInput_Deserialize = {
+	/**  One of [`LEVELS`]. */
+	level?: string,
+	actions?: string,
+	safety_plan?: string,
+	contacts?: string,
+};
+
+/**  The risk form, as typed. */
+export type RiskFormInput_Serialize = {
+	/**  One of [`LEVELS`]. */
+	level: string,
+	actions: string,
+	safety_plan: string,
+	contacts: string,
+};
+
+/**  A score, as the window and `--json` show it. */
+export type ScoreView = ScoreView_Serialize | ScoreView_Deserialize;
+
+/**  A score, as the window and `--json` show it. */
+export type ScoreView_Deserialize = {
+	instrument: string,
+	total?: number | null,
+	raw?: number | null,
+	missing: number,
+	/**  Why there is no total (too many unanswered items), translated. */
+	no_total_reason?: string | null,
+	subscales: ([string, number | null])[],
+	band?: string | null,
+	band_label?: string | null,
+	/**  Safety rules that fired, by id. */
+	flags: string[],
+	/**  Their messages, translated. */
+	flag_messages: string[],
+};
+
+/**  A score, as the window and `--json` show it. */
+export type ScoreView_Serialize = {
+	instrument: string,
+	total: number | null,
+	raw: number | null,
+	missing: number,
+	/**  Why there is no total (too many unanswered items), translated. */
+	no_total_reason: string | null,
+	subscales: ([string, number | null])[],
+	band: string | null,
+	band_label: string | null,
+	/**  Safety rules that fired, by id. */
+	flags: string[],
+	/**  Their messages, translated. */
+	flag_messages: string[],
+};
+
 /**  The lock state the window shows. */
 export type SessionDto = SessionDto_Serialize | SessionDto_Deserialize;
 
@@ -804,7 +1047,10 @@ export type SessionDto_Serialize = {
 export type TimelineEntry = {
 	/**  `YYYY-MM-DD`. */
 	date: string,
-	/**  `consultation`, `consent_given`, `consent_withdrawn`, `follow_up`, `follow_up_done`. */
+	/**
+	 *  `consultation`, `consent_given`, `consent_withdrawn`, `follow_up`, `follow_up_done`,
+	 *  `assessment` (whose detail is the instrument's name and total, ready to show).
+	 */
 	kind: string,
 	/**  The record it is about. */
 	record_id: string,
