@@ -231,3 +231,19 @@ fn a_positive_item_9_raises_a_flag_that_blocks_signing_until_the_risk_form_is_si
     let kinds: Vec<&str> = detail.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert!(kinds.contains(&"flag_raised") && kinds.contains(&"flag_resolved"), "{kinds:?}");
 }
+
+#[test]
+fn a_questionnaire_is_offered_in_the_parents_language_and_says_when_the_translation_is_ours() {
+    let (_folder, app) = app();
+    let russian = app.instrument_form("phq9", Language::Russian).unwrap();
+    assert!(!russian.translation_not_validated);
+    assert_eq!(russian.items.len(), 9);
+    assert_eq!(russian.options[0], (0, "Ни разу".to_owned()));
+    assert!(russian.items[8].1.starts_with("Вас посещали мысли"), "{}", russian.items[8].1);
+    let kazakh = app.instrument_form("phq9", Language::Kazakh).unwrap();
+    assert!(kazakh.translation_not_validated);
+    assert!(kazakh.items.iter().all(|(_, text)| !text.is_empty()));
+    let licensed = app.instrument_form("pba", Language::English).unwrap_err();
+    assert!(matches!(licensed, AppError::LicensedTextMissing(_)));
+    assert!(licensed.localized(&tirek_i18n::Messages::new(Language::English)).contains("licensed copy"));
+}

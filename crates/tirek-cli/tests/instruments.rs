@@ -1,0 +1,122 @@
+//! `tirek instrument list|check|score` and `tirek assess add|history`: the same
+//! scores as the window, JSON for scripts, and a bad file named with its line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+
+fn tirek(data_dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tirek"))
+        .args(args)
+        .env("TIREK_DATA_DIR", data_dir)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tirek runs");
+    child.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("tirek finishes")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("one JSON document")
+}
+
+#[test]
+fn scores_are_the_published_ones_and_bad_answers_are_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let list = json(&tirek(dir, &["--json", "instrument", "list"]));
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    for id in ["phq9", "gad7", "who5", "pss10", "cbi-personal", "stress-sources", "pba"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    let score = json(&tirek(dir, &["--json", "instrument", "score", "phq9", "--answers", "3,3,3,3,2,2,2,2,1"]));
+    assert_eq!(score["total"], 21.0);
+    assert_eq!(score["band"], "severe");
+    assert_eq!(score["flags"], serde_json::json!(["phq9-item9", "phq9-severe"]));
+    let who5 = json(&tirek(dir, &["--json", "instrument", "score", "who5", "--answers", "3,3,3,3,3"]));
+    assert_eq!(who5["total"], 60.0);
+    let missing = json(&tirek(dir, &["--json", "instrument", "score", "phq9", "--answers", "1,,1,1,,1,1,1,0"]));
+    assert!(missing["total"].is_null());
+    assert!(missing["no_total_reason"].as_str().unwrap().contains("2 items are unanswered"));
+
+    for (answers, expected) in [
+        ("1,2,3", "This questionnaire has 9 items; 3 answers were given."),
+        ("1,1,1,1,1,1,1,1,7", "Item 9: 7 is not one of the answers offered."),
+        ("1,1,x,1,1,1,1,1,1", "Answer 3 (“x”) is not a number"),
+    ] {
+        let refused = tirek(dir, &["instrument", "score", "phq9", "--answers", answers]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(expected),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
+    let unknown = tirek(dir, &["instrument", "score", "beck", "--answers", "1"]);
+    assert_eq!(unknown.status.code(), Some(1));
+}
+
+#[test]
+fn a_bad_instrument_file_is_named_with_its_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let phq9 =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../instruments/phq9.toml")).unwrap();
+    let good = folder.path().join("phq9.toml");
+    std::fs::write(&good, &phq9).unwrap();
+    assert_eq!(json(&tirek(folder.path(), &["--json", "instrument", "check", good.to_str().unwrap()]))["items"], 9);
+    // Item 2 renamed to 1: a duplicate id.
+    let bad = folder.path().join("phq9-bad.toml");
+    std::fs::write(&bad, phq9.replacen("id = \"2\"", "id = \"1\"", 1).replace("id = \"phq9\"", "id = \"phq9-bad\""))
+        .unwrap();
+    let refused = tirek(folder.path(), &["instrument", "check", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("phq9-bad.toml:") && stderr.contains("item id `1` is used twice"), "{stderr}");
+}
+
+#[test]
+fn a_clients_questionnaires_are_saved_and_their_history_shows_reliable_change() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    json(&tirek(dir, &["--json", "--password-stdin", "profile", "create", "--name", "Aigul"]));
+    let client = json(&tirek(
+        dir,
+        &["--json", "--password-stdin", "client", "add", "--family-name", "Ким", "--given-name", "Анна"],
+    ))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let add = |date: &str, answers: &str| {
+        json(&tirek(
+            dir,
+            &[
+                "--json",
+                "--password-stdin",
+                "assess",
+                "add",
+                "--client",
+                &client,
+                "--instrument",
+                "phq9",
+                "--answers",
+                answers,
+                "--date",
+                date,
+            ],
+        ))
+    };
+    let first = add("2026-09-01", "3,3,2,2,2,2,2,1,0");
+    assert_eq!(first["total"], 17.0);
+    let second = add("2026-11-01", "1,1,1,1,1,1,1,0,0");
+    assert_eq!(second["change"], "reliable_improvement");
+    let history = json(&tirek(dir, &["--json", "--password-stdin", "assess", "history", "--client", &client]));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+}
