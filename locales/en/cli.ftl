@@ -45,3 +45,4 @@ cli-answer-not-a-number = Answer { $position } (“{ $answer }”) is not a numb
 cli-change-reliable-improvement = reliable improvement
 cli-change-reliable-deterioration = reliable deterioration
 cli-change-no-reliable-change = no reliable change
+cli-instrument-imported = { $id }: imported ({ $items } items); it is now offered in the window

@@ -45,3 +45,4 @@ cli-answer-not-a-number = { $position }-жауап («{ $answer }») сан ем
 cli-change-reliable-improvement = сенімді жақсару
 cli-change-reliable-deterioration = сенімді нашарлау
 cli-change-no-reliable-change = сенімді өзгеріс жоқ
+cli-instrument-imported = { $id }: импортталды (тармақтар саны: { $items }); енді ол бағдарлама терезесінде қолжетімді

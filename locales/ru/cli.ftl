@@ -45,3 +45,4 @@ cli-answer-not-a-number = Ответ { $position } («{ $answer }») — не ч
 cli-change-reliable-improvement = достоверное улучшение
 cli-change-reliable-deterioration = достоверное ухудшение
 cli-change-no-reliable-change = нет достоверного изменения
+cli-instrument-imported = { $id }: импортирован (пунктов: { $items }); теперь он доступен в окне программы

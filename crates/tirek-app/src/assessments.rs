@@ -9,7 +9,6 @@ use tirek_domain::date::Date;
 use tirek_domain::instrument::Change;
 
 use crate::caseload::{client_record, new_id, owned, today};
-use crate::instruments::bundled;
 use crate::profiles::now_ms;
 use crate::{App, AppError, Result};
 
@@ -64,7 +63,7 @@ impl App {
     /// Saves a filled-in questionnaire for client `client_id`, scored by the same
     /// function as `tirek instrument score`; returns it as listed.
     pub fn add_assessment(&self, client_id: &str, input: &AssessmentInput) -> Result<AssessmentView> {
-        let instrument = crate::instruments::find(&input.instrument)?;
+        let instrument = self.instrument(&input.instrument)?;
         let score = instrument.score(&input.answers).map_err(AppError::Answers)?;
         let language = input
             .language
@@ -135,7 +134,7 @@ impl App {
     /// Client `client_id`'s assessments, oldest first (of one instrument, or all),
     /// each judged against the previous one of its instrument.
     pub fn assessments(&self, client_id: &str, instrument: Option<&str>) -> Result<Vec<AssessmentView>> {
-        let instruments = bundled();
+        let instruments = self.all_instruments();
         let mut views = self
             .with_profile(|open, _| {
                 client_record(open, client_id)?;

@@ -346,9 +346,66 @@ pub fn bundled() -> &'static [Instrument] {
     })
 }
 
-/// The bundled instrument `id`.
-pub(crate) fn find(id: &str) -> Result<&'static Instrument> {
-    bundled().iter().find(|i| i.id == id).ok_or_else(|| AppError::UnknownInstrument(id.to_owned()))
+impl App {
+    /// The instruments in use: those the clinic imported (a licensed questionnaire's
+    /// text), then the bundled ones they do not replace. An imported file that no
+    /// longer passes the checks is left out (and `tirek instrument check` says why).
+    pub(crate) fn all_instruments(&self) -> Vec<Instrument> {
+        let imported: Vec<Instrument> = self
+            .data_dir()
+            .ok()
+            .and_then(|data_dir| tirek_store::documents::imported_instruments(&data_dir).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(file, text)| parse(file, text).ok())
+            .collect();
+        let bundled = bundled().iter().filter(|b| !imported.iter().any(|i| i.id == b.id)).cloned();
+        imported.iter().cloned().chain(bundled).collect()
+    }
+
+    /// Instrument `id` as in use.
+    pub(crate) fn instrument(&self, id: &str) -> Result<Instrument> {
+        self.all_instruments()
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or_else(|| AppError::UnknownInstrument(id.to_owned()))
+    }
+
+    /// Imports an instrument file — a licensed questionnaire's full text, such as the
+    /// PBA a clinic obtained from its authors — after checking it. It replaces the
+    /// bundled instrument of the same id only when that one ships without its text:
+    /// the free instruments' published wording cannot be overridden.
+    pub fn import_instrument(&self, path: &std::path::Path) -> Result<InstrumentSummary> {
+        let text = tirek_store::documents::read_text(path)?;
+        let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        // Checked under its own id's file name, whatever the file was called.
+        let id = toml::from_str::<toml::Table>(&text)
+            .ok()
+            .and_then(|table| table.get("id").and_then(|id| id.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        let instrument = parse(&format!("{id}.toml"), &text).map_err(|mut problems| {
+            for problem in &mut problems {
+                problem.file.clone_from(&file);
+            }
+            AppError::InstrumentFile(problems)
+        })?;
+        if bundled().iter().any(|b| b.id == instrument.id && !b.licensed_text) {
+            return Err(AppError::InstrumentFile(vec![FileProblem {
+                file,
+                line: None,
+                problem: format!("`{}` ships with its published text and cannot be replaced", instrument.id),
+            }]));
+        }
+        if instrument.licensed_text {
+            return Err(AppError::InstrumentFile(vec![FileProblem {
+                file,
+                line: None,
+                problem: "the file has no item text (licensed_text = true): import the full text".to_owned(),
+            }]));
+        }
+        tirek_store::documents::import_instrument(&self.data_dir()?, &instrument.id, &text)?;
+        Ok(summary(&instrument, self.language()))
+    }
 }
 
 /// An instrument in a list.
@@ -418,7 +475,7 @@ impl App {
     /// Instrument `id` in `language`, ready to fill in. An instrument whose item text
     /// comes from a licensed file cannot be filled in until that file is imported.
     pub fn instrument_form(&self, id: &str, language: Language) -> Result<InstrumentForm> {
-        let instrument = find(id)?;
+        let instrument = self.instrument(id)?;
         let Some(status) = instrument.languages.iter().find(|l| l.language == language) else {
             return Err(AppError::Invalid(vec![tirek_domain::caseload::FieldError {
                 field: "language",
@@ -442,13 +499,13 @@ impl App {
     /// The instruments available, named in the interface language.
     pub fn instruments(&self) -> Vec<InstrumentSummary> {
         let language = self.language();
-        bundled().iter().map(|instrument| summary(instrument, language)).collect()
+        self.all_instruments().iter().map(|instrument| summary(instrument, language)).collect()
     }
 
     /// Scores `answers` (one per item, `None` unanswered) on instrument `id` — the
     /// same function whatever asks.
     pub fn score(&self, id: &str, answers: &[Option<i32>]) -> Result<ScoreView> {
-        let instrument = find(id)?;
+        let instrument = self.instrument(id)?;
         let score: Score = instrument.score(answers).map_err(AppError::Answers)?;
         let language = self.language();
         let messages = self.messages();

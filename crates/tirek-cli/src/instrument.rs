@@ -1,4 +1,4 @@
-//! `tirek instrument list|check|score` and `tirek assess add|history`: the
+//! `tirek instrument list|check|import|score` and `tirek assess add|history`: the
 //! questionnaires for scripts and for whoever writes an instrument file — the same
 //! scoring function the window uses.
 
@@ -16,6 +16,11 @@ pub(crate) enum InstrumentCommand {
     List,
     /// Check an instrument file: every problem with its line
     Check {
+        /// The file
+        file: PathBuf,
+    },
+    /// Import a clinic's licensed instrument file (the PBA's full text)
+    Import {
         /// The file
         file: PathBuf,
     },
@@ -151,6 +156,17 @@ pub(crate) fn run(command: &InstrumentCommand, cli: &Cli, app: &App, messages: &
                 for instrument in instruments {
                     println!("{}  {}  ({})", instrument.id, instrument.name, instrument.languages.join(", "));
                 }
+            }
+        }
+        InstrumentCommand::Import { file } => {
+            let summary = app.import_instrument(file)?;
+            if cli.json {
+                print_json(&summary);
+            } else {
+                let mut args = FluentArgs::new();
+                args.set("id", summary.id);
+                args.set("items", summary.items);
+                println!("{}", messages.format("cli-instrument-imported", Some(&args)));
             }
         }
         InstrumentCommand::Check { file } => {

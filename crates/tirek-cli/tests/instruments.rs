@@ -120,3 +120,38 @@ fn a_clients_questionnaires_are_saved_and_their_history_shows_reliable_change() 
     let history = json(&tirek(dir, &["--json", "--password-stdin", "assess", "history", "--client", &client]));
     assert_eq!(history.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_licensed_instrument_text_is_imported_and_a_free_ones_wording_cannot_be_replaced() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../instruments");
+    // Before: the PBA scores, but cannot be filled in.
+    let pba = std::fs::read_to_string(root.join("pba.toml")).unwrap();
+    // The clinic's licensed copy: the same file with every item's text.
+    let mut licensed = pba.replace("licensed_text = true", "licensed_text = false");
+    for n in (1..=23).rev() {
+        let id_line = format!("id = \"{n}\"\n");
+        let with_text = format!(
+            "id = \"{n}\"\nen = \"Licensed item {n}\"\nru = \"Лицензионный пункт {n}\"\nkk = \"Лицензиялық тармақ {n}\"\n"
+        );
+        licensed = licensed.replacen(&id_line, &with_text, 1);
+    }
+    let file = dir.join("PBA licensed.toml");
+    std::fs::write(&file, &licensed).unwrap();
+    let imported = json(&tirek(dir, &["--json", "instrument", "import", file.to_str().unwrap()]));
+    assert_eq!((imported["id"].as_str(), imported["needs_licensed_text"].as_bool()), (Some("pba"), Some(false)));
+    let list = json(&tirek(dir, &["--json", "instrument", "list"]));
+    let pba = list.as_array().unwrap().iter().find(|i| i["id"] == "pba").unwrap();
+    assert_eq!(pba["needs_licensed_text"], false);
+
+    let phq9 = dir.join("phq9.toml");
+    std::fs::write(
+        &phq9,
+        std::fs::read_to_string(root.join("phq9.toml")).unwrap().replace("Little interest", "Lots of interest"),
+    )
+    .unwrap();
+    let refused = tirek(dir, &["instrument", "import", phq9.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be replaced"));
+}

@@ -18,6 +18,38 @@ pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|err| StoreError::io(path, err))
 }
 
+/// The folder, inside the data folder, of instrument files a clinic imported (a
+/// licensed questionnaire's item text). Not clinical data: the same for every
+/// profile on the computer.
+const IMPORTED: &str = "instruments";
+
+/// Every imported instrument file as (file name, text), by name.
+pub fn imported_instruments(data_dir: &crate::DataDir) -> Result<Vec<(String, String)>> {
+    let folder = data_dir.path().join(IMPORTED);
+    let entries = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(StoreError::io(&folder, err)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|err| StoreError::io(&folder, err))?.path();
+        if path.extension().is_some_and(|ext| ext == "toml") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.push((name, read_text(&path)?));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Keeps an imported instrument file as `<id>.toml`, replacing an earlier import.
+pub fn import_instrument(data_dir: &crate::DataDir, id: &str, text: &str) -> Result<()> {
+    let folder = data_dir.path().join(IMPORTED);
+    std::fs::create_dir_all(&folder).map_err(|err| StoreError::io(&folder, err))?;
+    save(&folder.join(format!("{id}.toml")), text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
