@@ -25,6 +25,7 @@ choice-method-verbal_witness = Verbal, with a witness
 choice-kind-follow_up = Follow-up
 choice-kind-appointment = Appointment
 choice-kind-call = Phone call
+choice-kind-questionnaire = Questionnaire due
 choice-intervention-psychoeducation = Psychoeducation
 choice-intervention-supportive_counselling = Supportive counselling
 choice-intervention-stress_management = Stress management and relaxation

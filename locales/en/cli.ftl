@@ -46,3 +46,4 @@ cli-change-reliable-improvement = reliable improvement
 cli-change-reliable-deterioration = reliable deterioration
 cli-change-no-reliable-change = no reliable change
 cli-instrument-imported = { $id }: imported ({ $items } items); it is now offered in the window
+cli-schedule-added = { $instrument } scheduled; next due { $date }

@@ -25,6 +25,7 @@ choice-method-verbal_witness = Ауызша, куәгердің қатысуым
 choice-kind-follow_up = Қайта байланыс
 choice-kind-appointment = Қабылдау
 choice-kind-call = Қоңырау
+choice-kind-questionnaire = Сауалнаманы толтыру мерзімі
 choice-intervention-psychoeducation = Психобілім беру
 choice-intervention-supportive_counselling = Қолдаушы кеңес беру
 choice-intervention-stress_management = Стрессті басқару, релаксация

@@ -46,3 +46,4 @@ cli-change-reliable-improvement = сенімді жақсару
 cli-change-reliable-deterioration = сенімді нашарлау
 cli-change-no-reliable-change = сенімді өзгеріс жоқ
 cli-instrument-imported = { $id }: импортталды (тармақтар саны: { $items }); енді ол бағдарлама терезесінде қолжетімді
+cli-schedule-added = { $instrument }: кесте белгіленді; келесі жолы { $date }

@@ -25,6 +25,7 @@ choice-method-verbal_witness = Устно, при свидетеле
 choice-kind-follow_up = Повторный контакт
 choice-kind-appointment = Приём
 choice-kind-call = Звонок
+choice-kind-questionnaire = Пора заполнить опросник
 choice-intervention-psychoeducation = Психообразование
 choice-intervention-supportive_counselling = Поддерживающее консультирование
 choice-intervention-stress_management = Управление стрессом, релаксация

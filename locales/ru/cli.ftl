@@ -46,3 +46,4 @@ cli-change-reliable-improvement = достоверное улучшение
 cli-change-reliable-deterioration = достоверное ухудшение
 cli-change-no-reliable-change = нет достоверного изменения
 cli-instrument-imported = { $id }: импортирован (пунктов: { $items }); теперь он доступен в окне программы
+cli-schedule-added = { $instrument }: расписание задано; следующий раз { $date }

@@ -301,6 +301,32 @@ pub fn assessments(
     call!(app, app.assessments(&client_id, instrument.as_deref()))
 }
 
+/// Repeats a questionnaire for a client every N weeks.
+#[tauri::command]
+#[specta::specta]
+pub fn schedule_instrument(
+    app: State<'_, App>,
+    client_id: String,
+    instrument: String,
+    every_weeks: u32,
+) -> Answer<String> {
+    call!(app, app.schedule_instrument(&client_id, &instrument, every_weeks))
+}
+
+/// Stops a questionnaire schedule.
+#[tauri::command]
+#[specta::specta]
+pub fn stop_schedule(app: State<'_, App>, id: String) -> Answer<()> {
+    call!(app, app.stop_schedule(&id))
+}
+
+/// A client's questionnaire schedules, with when each is next due.
+#[tauri::command]
+#[specta::specta]
+pub fn schedules(app: State<'_, App>, client_id: String) -> Answer<Vec<tirek_app::ScheduleView>> {
+    call!(app, app.schedules(&client_id))
+}
+
 /// Raises a risk flag of the psychologist's own judgement.
 #[tauri::command]
 #[specta::specta]

@@ -190,3 +190,130 @@ impl App {
         Ok(views)
     }
 }
+
+/// A questionnaire schedule of a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ScheduleView {
+    pub id: String,
+    pub instrument: String,
+    pub every_weeks: u32,
+    pub starts_on: String,
+    /// When it is next due: the last filling-in plus the interval, or the start.
+    pub next_due: String,
+}
+
+/// When a schedule is next due: `every_weeks` after the last filling-in, or its start.
+fn next_due(starts_on: &str, every_weeks: u32, last_taken_on: Option<&str>) -> String {
+    let last = last_taken_on.and_then(|d| Date::parse(d).ok());
+    let start = Date::parse(starts_on).unwrap_or_else(|_| today());
+    match last {
+        Some(last) if last >= start => last.plus_days(i64::from(every_weeks) * 7).to_string(),
+        _ => start.to_string(),
+    }
+}
+
+impl App {
+    /// Repeats instrument `instrument` for client `client_id` every `every_weeks`
+    /// weeks, starting today; due questionnaires appear in the agenda.
+    pub fn schedule_instrument(&self, client_id: &str, instrument: &str, every_weeks: u32) -> Result<String> {
+        let instrument = self.instrument(instrument)?;
+        if !(1..=104).contains(&every_weeks) {
+            return Err(invalid("every_weeks", Problem::OutOfRange(1, 104)));
+        }
+        self.with_profile(|open, author| {
+            client_record(open, client_id)?;
+            let id = new_id();
+            let fields = [
+                ("client_id", FieldValue::Text(client_id.to_owned())),
+                ("instrument", FieldValue::Text(instrument.id.clone())),
+                ("every_weeks", FieldValue::Integer(i64::from(every_weeks))),
+                ("starts_on", FieldValue::Text(today().to_string())),
+            ];
+            open.write(author, now_ms(), |changes| {
+                changes.insert("schedule", &id, &fields)?;
+                changes.audit(AuditEvent::RecordChanged, Some(client_id))
+            })?;
+            Ok(id)
+        })
+    }
+
+    /// Stops schedule `id` from today.
+    pub fn stop_schedule(&self, id: &str) -> Result<()> {
+        self.with_profile(|open, author| {
+            let schedule = open.read("schedule", id)?.ok_or_else(|| {
+                AppError::from(tirek_store::StoreError::RecordNotFound { entity: "schedule".into(), id: id.into() })
+            })?;
+            let today = FieldValue::Text(today().to_string());
+            open.write(author, now_ms(), |changes| {
+                changes.update("schedule", id, &[("stopped_on", today)])?;
+                changes.audit(AuditEvent::RecordChanged, schedule.text("client_id"))
+            })?;
+            Ok(())
+        })
+    }
+
+    /// Client `client_id`'s schedules in force, with when each is next due.
+    pub fn schedules(&self, client_id: &str) -> Result<Vec<ScheduleView>> {
+        self.with_profile(|open, _| {
+            client_record(open, client_id)?;
+            let assessments = open.related("assessment", "client_id", client_id)?;
+            Ok(open
+                .related("schedule", "client_id", client_id)?
+                .into_iter()
+                .filter(|(_, s)| s.text("stopped_on").is_none())
+                .map(|(id, s)| {
+                    let instrument = owned(&s, "instrument").unwrap_or_default();
+                    let last = assessments
+                        .iter()
+                        .filter(|(_, a)| a.text("instrument") == Some(instrument.as_str()))
+                        .filter_map(|(_, a)| a.text("taken_on"))
+                        .max();
+                    let every_weeks = s.integer("every_weeks").unwrap_or(1) as u32;
+                    let starts_on = owned(&s, "starts_on").unwrap_or_default();
+                    ScheduleView {
+                        next_due: next_due(&starts_on, every_weeks, last),
+                        id,
+                        instrument,
+                        every_weeks,
+                        starts_on,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    /// Questionnaires due by schedule between `from` and `to` (inclusive), and every
+    /// one overdue before `today`, for the agenda: (schedule, client, due date).
+    pub(crate) fn due_questionnaires(&self, from: &str, to: &str, today: &str) -> Result<Vec<crate::FollowUpView>> {
+        let language = self.language();
+        let instruments = self.all_instruments();
+        self.with_profile(|open, _| {
+            Ok(open
+                .active_schedules()?
+                .into_iter()
+                .filter_map(|s| {
+                    let due = next_due(&s.starts_on, s.every_weeks, s.last_taken_on.as_deref());
+                    let shown = (from..=to).contains(&due.as_str()) || due.as_str() < today;
+                    let name = instruments
+                        .iter()
+                        .find(|i| i.id == s.instrument)
+                        .map_or(s.instrument.clone(), |i| i.name.best(language).to_owned());
+                    shown.then(|| crate::FollowUpView {
+                        overdue: due.as_str() < today,
+                        id: s.id,
+                        client_id: s.client_id,
+                        client_name: s.client_name,
+                        kind: "questionnaire".into(),
+                        due_on: due,
+                        time: None,
+                        note: Some(name),
+                        done_on: None,
+                        consultation_id: None,
+                    })
+                })
+                .collect())
+        })
+    }
+}

@@ -540,27 +540,37 @@ impl App {
                 .map_err(|_| AppError::Invalid(vec![FieldError { field: "from", problem: Problem::NotADate }]))?
         };
         let to = from.plus_days(i64::from(days.clamp(1, 62)) - 1);
+        let today_text = today.to_string();
+        let questionnaires = self.due_questionnaires(&from.to_string(), &to.to_string(), &today_text)?;
         self.with_profile(|open, _| {
-            let today_text = today.to_string();
             let rows = open.agenda(&from.to_string(), &to.to_string(), Some(&today_text))?;
             let (mut overdue, mut in_range) = (Vec::new(), Vec::new());
-            for row in rows {
-                let view = FollowUpView {
-                    overdue: row.done_on.is_none() && row.due_on < today_text,
-                    id: row.id,
-                    client_id: row.client_id,
-                    client_name: row.client_name,
-                    kind: row.kind,
-                    due_on: row.due_on,
-                    time: row.time,
-                    note: row.note,
-                    done_on: row.done_on,
-                    consultation_id: row.consultation_id,
-                };
+            let follow_ups = rows.into_iter().map(|row| FollowUpView {
+                overdue: row.done_on.is_none() && row.due_on < today_text,
+                id: row.id,
+                client_id: row.client_id,
+                client_name: row.client_name,
+                kind: row.kind,
+                due_on: row.due_on,
+                time: row.time,
+                note: row.note,
+                done_on: row.done_on,
+                consultation_id: row.consultation_id,
+            });
+            for view in follow_ups.chain(questionnaires) {
                 let shown_in_range = view.due_on >= from.to_string() && view.due_on <= to.to_string();
                 if view.overdue && !shown_in_range { overdue.push(view) } else { in_range.push(view) }
             }
-            Ok(Agenda { from: from.to_string(), to: to.to_string(), today: today_text, overdue, days: in_range })
+            for list in [&mut overdue, &mut in_range] {
+                list.sort_by(|a, b| (&a.due_on, &a.time, &a.client_name).cmp(&(&b.due_on, &b.time, &b.client_name)));
+            }
+            Ok(Agenda {
+                from: from.to_string(),
+                to: to.to_string(),
+                today: today_text.clone(),
+                overdue,
+                days: in_range,
+            })
         })
     }
 }

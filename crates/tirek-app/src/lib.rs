@@ -20,7 +20,7 @@ mod rights;
 mod risk;
 mod session;
 
-pub use assessments::{AssessmentInput, AssessmentView};
+pub use assessments::{AssessmentInput, AssessmentView, ScheduleView};
 pub use backups::BackupStatus;
 pub use caseload::{
     CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,

@@ -247,3 +247,43 @@ fn a_questionnaire_is_offered_in_the_parents_language_and_says_when_the_translat
     assert!(matches!(licensed, AppError::LicensedTextMissing(_)));
     assert!(licensed.localized(&tirek_i18n::Messages::new(Language::English)).contains("licensed copy"));
 }
+
+#[test]
+fn a_schedule_puts_the_questionnaire_in_the_agenda_until_it_is_filled_in() {
+    let (_folder, app) = app();
+    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
+    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
+    let client = app
+        .create_client(&ClientInput {
+            family_name: "Ким".into(),
+            given_name: "Анна".into(),
+            language: "ru".into(),
+            ..ClientInput::default()
+        })
+        .unwrap();
+    assert!(matches!(app.schedule_instrument(&client, "phq9", 0), Err(AppError::Invalid(_))));
+    let schedule = app.schedule_instrument(&client, "phq9", 4).unwrap();
+    let today = app.agenda("", 1).unwrap();
+    let due: Vec<_> = today.days.iter().filter(|item| item.kind == "questionnaire").collect();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].client_name.as_str(), due[0].note.as_deref()),
+        ("Ким Анна", Some("Patient Health Questionnaire (PHQ-9)"))
+    );
+
+    let input = AssessmentInput {
+        instrument: "phq9".into(),
+        answers: vec![Some(1); 9],
+        language: "ru".into(),
+        administered_by: "clinician".into(),
+        taken_on: String::new(),
+    };
+    app.add_assessment(&client, &input).unwrap();
+    assert!(app.agenda("", 1).unwrap().days.iter().all(|item| item.kind != "questionnaire"), "filled in today");
+    let next = &app.schedules(&client).unwrap()[0];
+    let in_four_weeks = app.agenda(&next.next_due, 1).unwrap();
+    assert_eq!(in_four_weeks.days.iter().filter(|item| item.kind == "questionnaire").count(), 1);
+    app.stop_schedule(&schedule).unwrap();
+    assert!(app.schedules(&client).unwrap().is_empty());
+    assert!(app.agenda(&next.next_due, 1).unwrap().days.is_empty());
+}

@@ -57,6 +57,18 @@ pub(crate) enum AssessCommand {
         #[arg(long, default_value = "")]
         date: String,
     },
+    /// Repeat a questionnaire for a client every N weeks (it shows in the agenda when due)
+    Schedule {
+        /// The client's id
+        #[arg(long)]
+        client: String,
+        /// The instrument's id
+        #[arg(long)]
+        instrument: String,
+        /// Every how many weeks
+        #[arg(long)]
+        every_weeks: u32,
+    },
     /// A client's questionnaires over time, with reliable change
     History {
         /// The client's id
@@ -130,6 +142,18 @@ fn assess(command: &AssessCommand, cli: &Cli, app: &App, messages: &Messages) ->
                 print_json(&saved);
             } else {
                 print_assessment(&saved, messages);
+            }
+        }
+        AssessCommand::Schedule { client, instrument, every_weeks } => {
+            let id = app.schedule_instrument(client, instrument, *every_weeks)?;
+            let schedule = app.schedules(client)?.into_iter().find(|s| s.id == id);
+            if cli.json {
+                print_json(&schedule);
+            } else if let Some(schedule) = schedule {
+                let mut args = FluentArgs::new();
+                args.set("instrument", schedule.instrument);
+                args.set("date", schedule.next_due);
+                println!("{}", messages.format("cli-schedule-added", Some(&args)));
             }
         }
         AssessCommand::History { client, instrument } => {

@@ -78,6 +78,20 @@ pub struct CaseloadPage {
     pub rows: Vec<CaseloadRow>,
 }
 
+/// A questionnaire schedule in force, with what the agenda needs to place it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct ActiveSchedule {
+    pub id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub instrument: String,
+    pub every_weeks: u32,
+    pub starts_on: String,
+    /// When the instrument was last filled in for the client.
+    pub last_taken_on: Option<String>,
+}
+
 /// A follow-up with its client's name, for the agenda.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaRow {
@@ -196,6 +210,33 @@ impl OpenProfile {
                     note: row.get(6)?,
                     done_on: row.get(7)?,
                     consultation_id: row.get(8)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// Every questionnaire schedule in force for an active client, with the client's
+    /// name and when the instrument was last filled in for them.
+    pub fn active_schedules(&self) -> Result<Vec<ActiveSchedule>> {
+        let sql = "SELECT s.id, s.client_id, s.instrument, s.every_weeks, s.starts_on,
+                          trim(coalesce(c.family_name, '') || ' ' || coalesce(c.given_name, '') || ' ' ||
+                               coalesce(c.patronymic, '')),
+                          (SELECT max(a.taken_on) FROM assessments a
+                           WHERE a.client_id = s.client_id AND a.instrument = s.instrument)
+                   FROM schedules s JOIN clients c ON c.id = s.client_id
+                   WHERE s.stopped_on IS NULL AND c.archived = 0";
+        let mut statement = self.connection().prepare(sql).map_err(sqlite)?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(ActiveSchedule {
+                    id: row.get(0)?,
+                    client_id: row.get(1)?,
+                    instrument: row.get(2)?,
+                    every_weeks: row.get::<_, i64>(3)? as u32,
+                    starts_on: row.get(4)?,
+                    client_name: row.get(5)?,
+                    last_taken_on: row.get(6)?,
                 })
             })
             .map_err(sqlite)?;

@@ -157,6 +157,12 @@ const ENTITIES: &[Entity] = &[
         finality: Finality::OnceSet("resolved_at"),
     },
     Entity {
+        name: "schedule",
+        table: "schedules",
+        fields: &["client_id", "instrument", "every_weeks", "starts_on", "stopped_on"],
+        finality: Finality::OnceSet("stopped_on"),
+    },
+    Entity {
         name: "follow_up",
         table: "follow_ups",
         fields: &["client_id", "kind", "due_on", "time", "note", "done_on", "consultation_id"],
@@ -388,6 +394,7 @@ impl Changes<'_> {
             ("follow_up", "SELECT id FROM follow_ups WHERE client_id = ?1"),
             ("assessment", "SELECT id FROM assessments WHERE client_id = ?1"),
             ("risk_flag", "SELECT id FROM risk_flags WHERE client_id = ?1"),
+            ("schedule", "SELECT id FROM schedules WHERE client_id = ?1"),
         ] {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }

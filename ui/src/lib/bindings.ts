@@ -120,6 +120,12 @@ export const commands = {
 	signRiskForm: (id: string, input: RiskFormInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_risk_form", { id, input })),
 	/**  Resolves a flag whose risk form is signed. */
 	resolveFlag: (id: string, resolution: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("resolve_flag", { id, resolution })),
+	/**  Repeats a questionnaire for a client every N weeks. */
+	scheduleInstrument: (clientId: string, instrument: string, everyWeeks: number) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("schedule_instrument", { clientId, instrument, everyWeeks })),
+	/**  Stops a questionnaire schedule. */
+	stopSchedule: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("stop_schedule", { id })),
+	/**  A client's questionnaire schedules, with when each is next due. */
+	schedules: (clientId: string) => typedError<ScheduleView[], IpcError_Serialize>(__TAURI_INVOKE("schedules", { clientId })),
 };
 
 /* Types */
@@ -981,6 +987,16 @@ export type RiskFormInput_Serialize = {
 	actions: string,
 	safety_plan: string,
 	contacts: string,
+};
+
+/**  A questionnaire schedule of a client. */
+export type ScheduleView = {
+	id: string,
+	instrument: string,
+	every_weeks: number,
+	starts_on: string,
+	/**  When it is next due: the last filling-in plus the interval, or the start. */
+	next_due: string,
 };
 
 /**  A score, as the window and `--json` show it. */
