@@ -25,6 +25,8 @@ timeline-kind-consent_withdrawn = Consent withdrawn
 timeline-kind-follow_up = Follow-up planned
 timeline-kind-follow_up_done = Follow-up done
 timeline-kind-assessment = Questionnaire
+timeline-kind-flag_raised = Risk flag raised
+timeline-kind-flag_resolved = Risk flag resolved
 language-name-kk = Kazakh
 language-name-ru = Russian
 language-name-en = English
@@ -236,3 +238,98 @@ agenda-nothing-this-week = Nothing planned for this week.
 agenda-done-label = Done: { $name }
 agenda-done-tag = Done
 agenda-start-consultation = Record a consultation
+
+## Risk flags: a banner that cannot be dismissed and a risk form signed by the psychologist.
+risk-banner-heading = Open risk flag
+risk-raised-by-psychologist = Raised by the psychologist
+risk-raised-at = Raised { $moment }
+risk-form-signed-at = Risk form signed { $moment }
+risk-form-not-signed = Risk form not signed yet
+risk-form-heading = Risk form
+risk-form-hint = A structured risk assessment, signed by you. The client's consultations cannot be signed until it is.
+risk-level = Level of risk
+risk-level-choose = Choose a level
+risk-level-low = Low
+risk-level-moderate = Moderate
+risk-level-high = High
+risk-level-imminent = Imminent
+risk-actions = Actions taken
+risk-actions-help = What you did today: the conversation, who was told, any referral.
+risk-safety-plan = Safety plan
+risk-safety-plan-help = Warning signs, what helps, people and places to turn to, making the surroundings safe.
+risk-contacts = Contacts
+risk-contacts-help = Whom the client can call in a crisis: people they trust, services. The emergency number in Kazakhstan is 112.
+risk-sign = Sign the risk form
+risk-sign-heading = Sign the risk form?
+risk-sign-body = A signed risk form cannot be changed; it is kept with the time of signing. The flag stays open until you resolve it.
+risk-resolve = Resolve
+risk-resolve-heading = Resolve this risk flag?
+risk-resolve-hint = The flag stays on the client's page until it is resolved.
+risk-resolution = Resolution
+risk-resolution-help = Why the flag is no longer needed: what changed, what was agreed, what follows.
+risk-resolved-at = resolved { $moment }
+risk-history = Resolved risk flags ({ $count })
+risk-raise = Raise a risk flag
+
+## Questionnaires on the client's page.
+assessments-heading = Questionnaires
+assessments-none = No questionnaires yet.
+assessment-fill = Fill in a questionnaire
+assessment-no-total = no total: too many items unanswered
+assessment-change-reliable_improvement = Reliable improvement
+assessment-change-reliable_deterioration = Reliable deterioration
+assessment-change-no_reliable_change = No reliable change
+assessment-change-with-threshold = { $change } (threshold { $points } { $points ->
+    [one] point
+   *[other] points
+})
+assessment-provisional = provisional
+assessment-provisional-hint = The threshold is not from a published test–retest figure: read the change with care.
+assessment-not-validated = Translation not validated
+assessment-not-validated-note = The wording in this language is the app's own translation, not a validated version. Compare scores with the published bands with care.
+assessment-flagged = Risk flag raised
+assessment-trend-label = { $name }: totals over time, { $count ->
+    [one] one assessment
+   *[other] { $count } assessments
+}
+
+## Giving a questionnaire.
+assessment-form-heading = Fill in a questionnaire
+assessment-form-heading-for = Questionnaire for { $name }
+assessment-instrument = Questionnaire
+assessment-instrument-licensed = { $name } — needs the clinic's licensed text
+assessment-licensed-hint = A questionnaire that needs a licensed text can be given once the clinic installs that text.
+assessment-language = Language
+assessment-language-not-validated = { $language } (translation not validated)
+assessment-by = Who fills it in
+assess-by-clinician = The psychologist, reading aloud
+assess-by-parent = The parent, on the screen
+assessment-taken-on = Date
+assessment-clear-answer = Clear the answer
+assessment-total = Total
+assessment-answered = { $answered } of { $count } answered
+assessment-flag-hint = Saving raises a risk flag on the client's page: its risk form must be signed before the consultation can be signed.
+assessment-save = Save the questionnaire
+
+## The parent answering on the screen (shown in the questionnaire's language).
+parent-mode-hint = The parent can answer alone, one question at a time in large type. You will need your password to return.
+parent-mode-start = Hand the screen to the parent
+parent-progress-label = Question { $current } of { $count }
+parent-prev = Previous
+parent-next = Next
+parent-done = Finish
+parent-thanks = Thank you — please hand the screen back
+parent-hand-back = The psychologist will enter their password to continue.
+parent-exit-label = Psychologist's password
+parent-exit = Continue
+parent-exit-cancel = Back to the questions
+parent-exit-locked = The profile is locked. Unlock Tirek to continue.
+parent-staff-exit = For the psychologist: end
+
+## Risk on the caseload and in the consultation editor.
+caseload-filter-open-flags = Open risk flags
+caseload-flag-badge = { $count ->
+    [one] Risk flag
+   *[other] { $count } risk flags
+}
+consult-open-risk-form = Open the client's risk form

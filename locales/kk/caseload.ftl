@@ -22,6 +22,8 @@ timeline-kind-consent_withdrawn = Келісім кері қайтарылды
 timeline-kind-follow_up = Қайта байланыс жоспарланды
 timeline-kind-follow_up_done = Қайта байланыс орындалды
 timeline-kind-assessment = Сауалнама
+timeline-kind-flag_raised = Қауіп белгісі қойылды
+timeline-kind-flag_resolved = Қауіп белгісі жабылды
 language-name-kk = Қазақ тілі
 language-name-ru = Орыс тілі
 language-name-en = Ағылшын тілі
@@ -230,3 +232,89 @@ agenda-nothing-this-week = Бұл аптаға ештеңе жоспарланб
 agenda-done-label = Орындалды: { $name }
 agenda-done-tag = Орындалды
 agenda-start-consultation = Консультацияны жазу
+
+## Қауіп белгілері: жасыруға болмайтын хабарлама және психолог қол қоятын қауіпті бағалау нысаны.
+risk-banner-heading = Ашық қауіп белгісі
+risk-raised-by-psychologist = Психолог белгілеген
+risk-raised-at = Белгіленген уақыты: { $moment }
+risk-form-signed-at = Қауіпті бағалау нысанына қол қойылды: { $moment }
+risk-form-not-signed = Қауіпті бағалау нысанына әлі қол қойылмаған
+risk-form-heading = Қауіпті бағалау нысаны
+risk-form-hint = Сіз қол қоятын құрылымдалған қауіп бағалауы. Оған қол қойылмайынша, клиенттің консультацияларына қол қоюға болмайды.
+risk-level = Қауіп деңгейі
+risk-level-choose = Деңгейді таңдаңыз
+risk-level-low = Төмен
+risk-level-moderate = Орташа
+risk-level-high = Жоғары
+risk-level-imminent = Төніп тұрған
+risk-actions = Қабылданған шаралар
+risk-actions-help = Бүгін не істедіңіз: әңгіме, кімге хабарланды, қайда жолдама берілді.
+risk-safety-plan = Қауіпсіздік жоспары
+risk-safety-plan-help = Алаңдатарлық белгілер, не көмектеседі, кімге және қайда жүгінуге болады, айналаны қалай қауіпсіз ету керек.
+risk-contacts = Байланыстар
+risk-contacts-help = Дағдарыс кезінде клиент кімге қоңырау шала алады: сенетін жақындары, қызметтер. Қазақстандағы жедел қызметтердің бірыңғай нөмірі — 112.
+risk-sign = Нысанға қол қою
+risk-sign-heading = Қауіпті бағалау нысанына қол қоясыз ба?
+risk-sign-body = Қол қойылған нысанды өзгертуге болмайды; ол қол қойылған уақытымен бірге сақталады. Белгі сіз оны жапқанша ашық тұрады.
+risk-resolve = Белгіні жабу
+risk-resolve-heading = Бұл қауіп белгісін жабасыз ба?
+risk-resolve-hint = Белгі жабылғанша клиенттің парағында көрініп тұрады.
+risk-resolution = Қорытынды
+risk-resolution-help = Белгі енді неге қажет емес: не өзгерді, не туралы келісілді, әрі қарай не болады.
+risk-resolved-at = жабылған уақыты: { $moment }
+risk-history = Жабылған қауіп белгілері ({ $count })
+risk-raise = Қауіпті белгілеу
+
+## Клиент парағындағы сауалнамалар.
+assessments-heading = Сауалнамалар
+assessments-none = Әзірге сауалнама жоқ.
+assessment-fill = Сауалнама толтыру
+assessment-no-total = қорытынды жоқ: жауапсыз тармақтар тым көп
+assessment-change-reliable_improvement = Сенімді жақсару
+assessment-change-reliable_deterioration = Сенімді нашарлау
+assessment-change-no_reliable_change = Сенімді өзгеріс жоқ
+assessment-change-with-threshold = { $change } (шегі { $points } ұпай)
+assessment-provisional = алдын ала
+assessment-provisional-hint = Шегі жарияланған қайталама тестілеу деректерінен алынбаған: өзгерісті абайлап бағалаңыз.
+assessment-not-validated = Аударма валидацияланбаған
+assessment-not-validated-note = Бұл тілдегі мәтін — валидацияланған нұсқа емес, бағдарламаның өз аудармасы. Ұпайларды жарияланған шектермен абайлап салыстырыңыз.
+assessment-flagged = Қауіп белгісі қойылды
+assessment-trend-label = { $name }: ұпайлар уақыт бойынша, өлшем саны: { $count }
+
+## Сауалнама толтыру.
+assessment-form-heading = Сауалнама толтыру
+assessment-form-heading-for = Сауалнама: { $name }
+assessment-instrument = Сауалнама
+assessment-instrument-licensed = { $name } — емхананың лицензиялық мәтіні қажет
+assessment-licensed-hint = Лицензиялық мәтін қажет сауалнама емхана сол мәтінді орнатқаннан кейін қолжетімді болады.
+assessment-language = Тілі
+assessment-language-not-validated = { $language } (аударма валидацияланбаған)
+assessment-by = Кім толтырады
+assess-by-clinician = Психолог, дауыстап оқиды
+assess-by-parent = Ата-ана, экранда өзі
+assessment-taken-on = Күні
+assessment-clear-answer = Жауапты алып тастау
+assessment-total = Қорытынды
+assessment-answered = Жауап берілгені: { $answered } / { $count }
+assessment-flag-hint = Сақтаған соң клиенттің парағында қауіп белгісі пайда болады: консультацияға қол қоймас бұрын оның қауіпті бағалау нысанына қол қою керек.
+assessment-save = Сауалнаманы сақтау
+
+## Ата-ана экранда жауап береді (сауалнама тілінде).
+parent-mode-hint = Ата-ана сұрақтарға өзі жауап бере алады: бір-бірден, ірі әріппен. Қайту үшін құпиясөзіңіз қажет болады.
+parent-mode-start = Экранды ата-анаға беру
+parent-progress-label = { $count } сұрақтың { $current }-сі
+parent-prev = Алдыңғы
+parent-next = Келесі
+parent-done = Аяқтау
+parent-thanks = Рақмет! Экранды психологқа қайтарыңыз
+parent-hand-back = Жалғастыру үшін психолог өз құпиясөзін енгізеді.
+parent-exit-label = Психологтың құпиясөзі
+parent-exit = Жалғастыру
+parent-exit-cancel = Сұрақтарға оралу
+parent-exit-locked = Профиль құлыпталған. Жалғастыру үшін Tirek-ті құлыптан ашыңыз.
+parent-staff-exit = Психолог үшін: аяқтау
+
+## Клиенттер тізіміндегі және консультация редакторындағы қауіп.
+caseload-filter-open-flags = Ашық қауіп белгілері
+caseload-flag-badge = Қауіп белгісі: { $count }
+consult-open-risk-form = Клиенттің қауіпті бағалау нысанын ашу

@@ -26,6 +26,8 @@ timeline-kind-consent_withdrawn = Согласие отозвано
 timeline-kind-follow_up = Запланирован контакт
 timeline-kind-follow_up_done = Контакт выполнен
 timeline-kind-assessment = Опросник
+timeline-kind-flag_raised = Отмечен флаг риска
+timeline-kind-flag_resolved = Флаг риска закрыт
 language-name-kk = Казахский
 language-name-ru = Русский
 language-name-en = Английский
@@ -238,3 +240,94 @@ agenda-nothing-this-week = На эту неделю ничего не запла
 agenda-done-label = Выполнено: { $name }
 agenda-done-tag = Выполнено
 agenda-start-consultation = Записать консультацию
+
+## Флаги риска: баннер, который нельзя скрыть, и форма оценки риска за подписью психолога.
+risk-banner-heading = Открытый флаг риска
+risk-raised-by-psychologist = Отмечен психологом
+risk-raised-at = Отмечен { $moment }
+risk-form-signed-at = Форма оценки риска подписана { $moment }
+risk-form-not-signed = Форма оценки риска ещё не подписана
+risk-form-heading = Форма оценки риска
+risk-form-hint = Структурированная оценка риска за вашей подписью. Пока она не подписана, консультации клиента подписать нельзя.
+risk-level = Уровень риска
+risk-level-choose = Выберите уровень
+risk-level-low = Низкий
+risk-level-moderate = Умеренный
+risk-level-high = Высокий
+risk-level-imminent = Непосредственный
+risk-actions = Принятые меры
+risk-actions-help = Что вы сделали сегодня: беседа, кого известили, куда направили.
+risk-safety-plan = План безопасности
+risk-safety-plan-help = Тревожные признаки, что помогает, к кому и куда обратиться, как сделать обстановку безопасной.
+risk-contacts = Контакты
+risk-contacts-help = Куда клиент может позвонить в кризисе: близкие люди, службы. Единый номер экстренных служб в Казахстане — 112.
+risk-sign = Подписать форму оценки риска
+risk-sign-heading = Подписать форму оценки риска?
+risk-sign-body = Подписанную форму изменить нельзя; она хранится со временем подписи. Флаг остаётся открытым, пока вы его не закроете.
+risk-resolve = Закрыть флаг
+risk-resolve-heading = Закрыть этот флаг риска?
+risk-resolve-hint = Флаг виден на странице клиента, пока его не закроют.
+risk-resolution = Итог
+risk-resolution-help = Почему флаг больше не нужен: что изменилось, о чём договорились, что дальше.
+risk-resolved-at = закрыт { $moment }
+risk-history = Закрытые флаги риска ({ $count })
+risk-raise = Отметить риск
+
+## Опросники на странице клиента.
+assessments-heading = Опросники
+assessments-none = Опросников пока нет.
+assessment-fill = Заполнить опросник
+assessment-no-total = итог не подсчитан: слишком много пунктов без ответа
+assessment-change-reliable_improvement = Достоверное улучшение
+assessment-change-reliable_deterioration = Достоверное ухудшение
+assessment-change-no_reliable_change = Нет достоверного изменения
+assessment-change-with-threshold = { $change } (порог { $points } { $points ->
+    [one] балл
+    [few] балла
+    [many] баллов
+   *[other] балла
+})
+assessment-provisional = предварительно
+assessment-provisional-hint = Порог взят не из опубликованных данных о ретестовой надёжности: оценивайте изменение осторожно.
+assessment-not-validated = Перевод не валидирован
+assessment-not-validated-note = Текст на этом языке — собственный перевод программы, а не валидированная версия. Сравнивайте баллы с опубликованными границами осторожно.
+assessment-flagged = Отмечен флаг риска
+assessment-trend-label = { $name }: баллы во времени, измерений: { $count }
+
+## Заполнение опросника.
+assessment-form-heading = Заполнение опросника
+assessment-form-heading-for = Опросник: { $name }
+assessment-instrument = Опросник
+assessment-instrument-licensed = { $name } — нужен лицензионный текст поликлиники
+assessment-licensed-hint = Опросник, которому нужен лицензионный текст, станет доступен, когда поликлиника установит этот текст.
+assessment-language = Язык
+assessment-language-not-validated = { $language } (перевод не валидирован)
+assessment-by = Кто заполняет
+assess-by-clinician = Психолог, читая вслух
+assess-by-parent = Родитель, на экране
+assessment-taken-on = Дата
+assessment-clear-answer = Снять ответ
+assessment-total = Итог
+assessment-answered = Отвечено: { $answered } из { $count }
+assessment-flag-hint = При сохранении на странице клиента появится флаг риска: его форму оценки риска нужно подписать до подписания консультации.
+assessment-save = Сохранить опросник
+
+## Родитель отвечает на экране (на языке опросника).
+parent-mode-hint = Родитель может ответить сам: по одному вопросу, крупным шрифтом. Чтобы вернуться, понадобится ваш пароль.
+parent-mode-start = Передать экран родителю
+parent-progress-label = Вопрос { $current } из { $count }
+parent-prev = Назад
+parent-next = Далее
+parent-done = Готово
+parent-thanks = Спасибо! Пожалуйста, верните экран психологу
+parent-hand-back = Психолог введёт свой пароль, чтобы продолжить.
+parent-exit-label = Пароль психолога
+parent-exit = Продолжить
+parent-exit-cancel = Вернуться к вопросам
+parent-exit-locked = Профиль заблокирован. Разблокируйте Tirek, чтобы продолжить.
+parent-staff-exit = Для психолога: завершить
+
+## Риск в списке клиентов и в редакторе консультации.
+caseload-filter-open-flags = Открытые флаги риска
+caseload-flag-badge = Флаги риска: { $count }
+consult-open-risk-form = Открыть форму оценки риска клиента

@@ -1,7 +1,8 @@
 // The stable codes the backend uses for choices, and their names in the interface
 // language. The stored choices are named in `locales/*/choices.ftl` as
 // `choice-<group>-<code>` (shared with the command line and printed documents);
-// timeline kinds and languages, which only the window shows, in `caseload.ftl`.
+// timeline kinds, languages, risk levels, reliable change and who filled in a
+// questionnaire, which only the window shows, in `caseload.ftl`.
 // `choices.test.ts` checks that every code has a name in every language.
 import { t } from "./i18n.svelte";
 
@@ -25,8 +26,20 @@ export const CHOICES = {
     "self_care",
   ],
   kind: ["follow_up", "appointment", "call"],
-  timeline: ["consultation", "consent_given", "consent_withdrawn", "follow_up", "follow_up_done", "assessment"],
+  timeline: [
+    "consultation",
+    "consent_given",
+    "consent_withdrawn",
+    "follow_up",
+    "follow_up_done",
+    "assessment",
+    "flag_raised",
+    "flag_resolved",
+  ],
   language: ["kk", "ru", "en"],
+  risk_level: ["low", "moderate", "high", "imminent"],
+  change: ["reliable_improvement", "reliable_deterioration", "no_reliable_change"],
+  administered_by: ["clinician", "parent"],
 } as const;
 
 export type ChoiceGroup = keyof typeof CHOICES;
@@ -42,6 +55,9 @@ const PREFIX: Record<ChoiceGroup, string> = {
   kind: "choice-kind",
   timeline: "timeline-kind",
   language: "language-name",
+  risk_level: "risk-level",
+  change: "assessment-change",
+  administered_by: "assess-by",
 };
 
 /** The Fluent id naming `code` of `group`. */
