@@ -10,6 +10,8 @@ export const listState = $state({
   /** "" for any, else a number of days. */
   noContactDays: "",
   archived: false,
+  /** Only clients with an unresolved risk flag. */
+  openFlags: false,
   order: "name" as Order,
 });
 
@@ -22,6 +24,7 @@ export function filtering(): boolean {
     listState.district !== "" ||
     listState.overdue ||
     listState.noContactDays !== "" ||
-    listState.archived
+    listState.archived ||
+    listState.openFlags
   );
 }
