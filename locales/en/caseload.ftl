@@ -238,6 +238,7 @@ agenda-nothing-this-week = Nothing planned for this week.
 agenda-done-label = Done: { $name }
 agenda-done-tag = Done
 agenda-start-consultation = Record a consultation
+agenda-fill-in = Fill in
 
 ## Risk flags: a banner that cannot be dismissed and a risk form signed by the psychologist.
 risk-banner-heading = Open risk flag

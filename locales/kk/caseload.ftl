@@ -232,6 +232,7 @@ agenda-nothing-this-week = Бұл аптаға ештеңе жоспарланб
 agenda-done-label = Орындалды: { $name }
 agenda-done-tag = Орындалды
 agenda-start-consultation = Консультацияны жазу
+agenda-fill-in = Толтыру
 
 ## Қауіп белгілері: жасыруға болмайтын хабарлама және психолог қол қоятын қауіпті бағалау нысаны.
 risk-banner-heading = Ашық қауіп белгісі

@@ -240,6 +240,7 @@ agenda-nothing-this-week = На эту неделю ничего не запла
 agenda-done-label = Выполнено: { $name }
 agenda-done-tag = Выполнено
 agenda-start-consultation = Записать консультацию
+agenda-fill-in = Заполнить
 
 ## Флаги риска: баннер, который нельзя скрыть, и форма оценки риска за подписью психолога.
 risk-banner-heading = Открытый флаг риска

@@ -25,7 +25,7 @@ export const CHOICES = {
     "peer_support",
     "self_care",
   ],
-  kind: ["follow_up", "appointment", "call"],
+  kind: ["follow_up", "appointment", "call", "questionnaire"],
   timeline: [
     "consultation",
     "consent_given",
