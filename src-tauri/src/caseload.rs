@@ -301,6 +301,13 @@ pub fn assessments(
     call!(app, app.assessments(&client_id, instrument.as_deref()))
 }
 
+/// Checks the psychologist's password without locking (leaving the parent's screen).
+#[tauri::command]
+#[specta::specta]
+pub fn confirm_password(app: State<'_, App>, password: String) -> Answer<()> {
+    call!(app, app.confirm_password(&password))
+}
+
 /// Repeats a questionnaire for a client every N weeks.
 #[tauri::command]
 #[specta::specta]

@@ -69,6 +69,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::raise_flag,
         caseload::sign_risk_form,
         caseload::resolve_flag,
+        caseload::confirm_password,
         caseload::schedule_instrument,
         caseload::stop_schedule,
         caseload::schedules,

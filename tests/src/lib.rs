@@ -204,10 +204,25 @@ impl App {
         self.session.find(selector, timeout)
     }
 
-    /// Clicks the element matching `selector`.
+    /// Clicks the element matching `selector`, scrolled to the middle of the window
+    /// first: at its edge a sticky bar (a live total, a header) would take the click.
+    /// A screen that re-renders as data arrives can replace the element between
+    /// finding and clicking it: a stale element is found again, a few times.
     pub fn click(&self, selector: &str) -> Result<()> {
-        let element = self.find(selector)?;
-        self.session.click(&element)
+        let mut attempts = 0;
+        loop {
+            let element = self.find(selector)?;
+            self.session.execute(&format!(
+                "document.querySelector({selector:?})?.scrollIntoView({{block: 'center', inline: 'center'}});"
+            ))?;
+            match self.session.click(&element) {
+                Err(err) if attempts < 3 && format!("{err:#}").contains("stale element") => {
+                    attempts += 1;
+                    thread::sleep(Duration::from_millis(150));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Types `text` into the element matching `selector`.

@@ -83,6 +83,16 @@ impl App {
         Ok(summary)
     }
 
+    /// Checks the unlocked profile's password without locking or reopening it: the
+    /// parent's questionnaire-only screen is left only with it. Audited either way.
+    pub fn confirm_password(&self, password: &str) -> Result<()> {
+        let id = self.unlocked_profile().ok_or(AppError::Locked)?.id;
+        let checked = self.profiles()?.verify_password(&id, password, now_ms());
+        let event = if checked.is_ok() { AuditEvent::Unlock } else { AuditEvent::FailedUnlock };
+        self.with_profile(|open, _| Ok(open.audit(now_ms(), event, None).map(drop)?))?;
+        Ok(checked?)
+    }
+
     /// Notes that the user did something (a key, a click), postponing auto-lock.
     pub fn touch(&self) {
         self.state().last_activity_ms = now_ms();

@@ -287,3 +287,16 @@ fn a_schedule_puts_the_questionnaire_in_the_agenda_until_it_is_filled_in() {
     assert!(app.schedules(&client).unwrap().is_empty());
     assert!(app.agenda(&next.next_due, 1).unwrap().days.is_empty());
 }
+
+#[test]
+fn the_parents_screen_is_left_only_with_the_psychologists_password_and_the_profile_stays_open() {
+    let (_folder, app) = app();
+    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
+    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
+    let wrong = app.confirm_password("мен анасымын").unwrap_err();
+    assert!(matches!(wrong, AppError::Store(tirek_store::StoreError::WrongPassword)), "{wrong:?}");
+    app.confirm_password("тау бұлақ өзен 2026").unwrap();
+    assert_eq!(app.unlocked_profile().map(|p| p.id), Some(id), "still open: nothing was reopened");
+    app.lock();
+    assert!(matches!(app.confirm_password("тау бұлақ өзен 2026"), Err(AppError::Locked)));
+}

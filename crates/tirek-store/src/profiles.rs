@@ -292,6 +292,14 @@ impl Profiles {
         Ok(open)
     }
 
+    /// Checks a profile's password without opening anything (the psychologist taking
+    /// the screen back from a parent). A wrong one counts as a failed attempt.
+    pub fn verify_password(&self, id: &str, password: &str, now: i64) -> Result<()> {
+        let folder = self.folder(id)?;
+        let key_file = KeyFile::read(&folder.join(KEY_FILE))?;
+        self.guarded(&folder, now, || self.open_password_slot(&key_file, password)).map(drop)
+    }
+
     /// Opens a profile with its recovery key (a new computer, a forgotten password).
     pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str, now: i64) -> Result<OpenProfile> {
         let folder = self.folder(id)?;

@@ -4,3 +4,4 @@
 mod caseload;
 mod frame;
 mod profile;
+mod questionnaires;

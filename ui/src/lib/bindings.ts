@@ -120,6 +120,8 @@ export const commands = {
 	signRiskForm: (id: string, input: RiskFormInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("sign_risk_form", { id, input })),
 	/**  Resolves a flag whose risk form is signed. */
 	resolveFlag: (id: string, resolution: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("resolve_flag", { id, resolution })),
+	/**  Checks the psychologist's password without locking (leaving the parent's screen). */
+	confirmPassword: (password: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("confirm_password", { password })),
 	/**  Repeats a questionnaire for a client every N weeks. */
 	scheduleInstrument: (clientId: string, instrument: string, everyWeeks: number) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("schedule_instrument", { clientId, instrument, everyWeeks })),
 	/**  Stops a questionnaire schedule. */

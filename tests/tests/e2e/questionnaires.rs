@@ -1,0 +1,100 @@
+//! A PHQ-9 in the real window: the mother fills it in on the screen, one large item
+//! at a time, with item 9 positive; the screen comes back only with the
+//! psychologist's password; the consultation cannot be signed until the risk form
+//! is complete; a later PHQ-9 shows reliable improvement on the trend.
+
+use anyhow::Result;
+use tirek_e2e::App;
+
+use crate::frame::PASSWORD;
+
+#[test]
+fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_improvement() -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let mut app = App::start("questionnaires", data_dir.path())?;
+    app.create_profile("Айгүл Серікова", PASSWORD)?;
+    app.click("[data-testid=nav-caseload]")?;
+    app.click("[data-testid=caseload-new-client]")?;
+    app.type_into("[data-testid=client-family_name]", "Нұрланова")?;
+    app.type_into("[data-testid=client-given_name]", "Әлия")?;
+    app.click("[data-testid=client-save]")?;
+    app.expect_text_containing("[data-testid=client-name]", "Нұрланова Әлия")?;
+
+    // Today's consultation, ready to sign but for the questionnaire.
+    app.click("[data-testid=consultation-new]")?;
+    app.type_into("[data-testid=consult-duration_minutes]", "45")?;
+    app.type_into("[data-testid=consult-notes]", "PHQ-9 on the screen.")?;
+    app.expect_text_containing("[data-testid=consult-save-status]", "Saved")?;
+    app.click("[data-testid=back]")?;
+
+    // The mother fills it in on her own screen.
+    app.click("[data-testid=assessment-fill]")?;
+    app.select("[data-testid=assess-instrument]", "phq9")?;
+    app.select("[data-testid=assess-by]", "parent")?;
+    app.screenshot("administering")?;
+    app.click("[data-testid=parent-mode-start]")?;
+    app.find("[data-testid=parent-mode]")?;
+    let answers = [2, 2, 2, 2, 1, 1, 1, 1, 1];
+    for (index, answer) in answers.iter().enumerate() {
+        let item = index + 1;
+        app.expect_text_containing("[data-testid=parent-progress]", &format!("{item} / 9"))?;
+        app.click(&format!("[data-testid=parent-option-{item}-{answer}]"))?;
+        if item == 5 {
+            app.screenshot("parent-mode")?;
+        }
+        if item < 9 {
+            app.click("[data-testid=parent-next]")?;
+        }
+    }
+    app.click("[data-testid=parent-done]")?;
+    app.screenshot("hand-back")?;
+    // A wrong password keeps the parent's screen; the right one saves.
+    app.type_into("[data-testid=parent-exit-password]", "not the password at all")?;
+    app.click("[data-testid=parent-exit]")?;
+    app.find("[data-testid=parent-mode]")?;
+    app.type_into("[data-testid=parent-exit-password]", PASSWORD)?;
+    app.click("[data-testid=parent-exit]")?;
+    app.expect_gone("[data-testid=parent-mode]")?;
+    app.find("[data-testid=risk-banner]")?;
+    app.screenshot("risk-banner")?;
+
+    // The consultation cannot be signed while the risk form is missing.
+    app.click("button[data-testid=timeline-entry]")?;
+    app.click("[data-testid=consult-sign]")?;
+    if app.execute("return !!document.querySelector('[data-testid=consult-sign-confirm]')")?.as_bool() == Some(true) {
+        app.click("[data-testid=consult-sign-confirm]")?;
+    }
+    app.expect_text_containing("[data-testid=consult-sign-error]", "risk form")?;
+    app.screenshot("cannot-sign")?;
+    app.click("[data-testid=consult-open-risk-form]")?;
+
+    app.select("[data-testid=risk-level]", "moderate")?;
+    app.type_into("[data-testid=risk-actions]", "Talked it through; no plan, no means at home.")?;
+    app.type_into("[data-testid=risk-safety_plan]", "Calls her sister when the thoughts come.")?;
+    app.type_into("[data-testid=risk-contacts]", "112; the polyclinic psychologist")?;
+    app.click("[data-testid=risk-sign]")?;
+    app.click("[data-testid=risk-sign-confirm]")?;
+    app.find("[data-testid=risk-signed]")?;
+    app.screenshot("risk-form-signed")?;
+
+    app.click("button[data-testid=timeline-entry]")?;
+    app.click("[data-testid=consult-sign]")?;
+    app.click("[data-testid=consult-sign-confirm]")?;
+    app.find("[data-testid=consult-signed]")?;
+    app.click("[data-testid=back]")?;
+
+    // Weeks later (recorded the same day here): all "not at all" — a 12-point drop.
+    app.click("[data-testid=assessment-fill]")?;
+    app.select("[data-testid=assess-instrument]", "phq9")?;
+    app.select("[data-testid=assess-by]", "clinician")?;
+    for item in 1..=9 {
+        app.click(&format!("[data-testid=assess-option-{item}-0]"))?;
+    }
+    app.expect_text_containing("[data-testid=assess-total]", "0")?;
+    app.click("[data-testid=assess-save]")?;
+    app.expect_text_containing("[data-testid=assessments]", "Reliable improvement")?;
+    app.find("[data-testid=assessment-trend]")?;
+    app.execute("document.querySelector('[data-testid=assessment-trend]').scrollIntoView({block: 'center'});")?;
+    app.screenshot("reliable-improvement")?;
+    Ok(())
+}
