@@ -143,10 +143,13 @@ fn line_of_id(text: &str, id: &str, nth: usize) -> Option<usize> {
     text.match_indices(&needle).nth(nth).map(|(offset, _)| line_at(text, offset))
 }
 
-fn texts(file: &TextsFile) -> Result<Texts, String> {
+/// A key in a text table that is not a language code (a typo in a key name, too).
+struct UnknownKey(String);
+
+fn texts(file: &TextsFile) -> Result<Texts, UnknownKey> {
     let mut texts = Vec::new();
     for (code, text) in file {
-        let language = code.parse::<Language>().map_err(|_| format!("unknown language or key `{code}`"))?;
+        let language = code.parse::<Language>().map_err(|_| UnknownKey(code.clone()))?;
         texts.push((language, text.clone()));
     }
     Ok(Texts(texts))
@@ -162,8 +165,8 @@ pub fn parse(file: &str, text: &str) -> Result<Instrument, Vec<FileProblem>> {
     let mut problems = Vec::new();
     let text_of = |problems: &mut Vec<FileProblem>, what: &TextsFile, line: Option<usize>| match texts(what) {
         Ok(texts) => texts,
-        Err(problem) => {
-            problems.push(at(line, problem));
+        Err(UnknownKey(key)) => {
+            problems.push(at(line, format!("unknown language or key `{key}`")));
             Texts::default()
         }
     };
