@@ -8,11 +8,26 @@ use tirek_app::{App, AppError, AssessmentInput, ClientInput};
 use tirek_domain::Language;
 use tirek_store::MemoryKeyring;
 
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+
 fn app() -> (tempfile::TempDir, App) {
     let folder = tempfile::tempdir().unwrap();
     let app = App::start_with(folder.path(), Arc::new(MemoryKeyring::default())).0.with_fast_key_derivation_for_tests();
     app.set_language(Language::English).unwrap();
     (folder, app)
+}
+
+/// An unlocked profile and the id of one client in it.
+fn with_client(app: &App, family: &str, given: &str) -> String {
+    let id = app.create_profile("Әлия", PASSWORD).unwrap().profile.id;
+    app.unlock(&id, PASSWORD).unwrap();
+    let client = ClientInput {
+        family_name: family.into(),
+        given_name: given.into(),
+        language: "kk".into(),
+        ..ClientInput::default()
+    };
+    app.create_client(&client).unwrap()
 }
 
 fn score(app: &App, id: &str, answers: &[i32]) -> (Option<f64>, Option<String>, Vec<String>) {
@@ -122,16 +137,7 @@ fn bad_answers_are_refused_with_a_reason_never_a_wrong_score() {
 #[test]
 fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
     let (_folder, app) = app();
-    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
-    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
-    let client = app
-        .create_client(&ClientInput {
-            family_name: "Нұрланова".into(),
-            given_name: "Әлия".into(),
-            language: "kk".into(),
-            ..ClientInput::default()
-        })
-        .unwrap();
+    let client = with_client(&app, "Нұрланова", "Әлия");
     let add = |date: &str, answers: [i32; 9], language: &str| {
         let input = AssessmentInput {
             instrument: "phq9".into(),
@@ -172,16 +178,7 @@ fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
 fn a_positive_item_9_raises_a_flag_that_blocks_signing_until_the_risk_form_is_signed() {
     use tirek_app::{CaseloadQuery, ConsultationInput, RiskFormInput};
     let (_folder, app) = app();
-    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
-    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
-    let client = app
-        .create_client(&ClientInput {
-            family_name: "Нұрланова".into(),
-            given_name: "Әлия".into(),
-            language: "kk".into(),
-            ..ClientInput::default()
-        })
-        .unwrap();
+    let client = with_client(&app, "Нұрланова", "Әлия");
     let consultation = app.start_consultation(std::slice::from_ref(&client), "").unwrap();
     let form = ConsultationInput {
         format: "individual".into(),
@@ -251,16 +248,7 @@ fn a_questionnaire_is_offered_in_the_parents_language_and_says_when_the_translat
 #[test]
 fn a_schedule_puts_the_questionnaire_in_the_agenda_until_it_is_filled_in() {
     let (_folder, app) = app();
-    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
-    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
-    let client = app
-        .create_client(&ClientInput {
-            family_name: "Ким".into(),
-            given_name: "Анна".into(),
-            language: "ru".into(),
-            ..ClientInput::default()
-        })
-        .unwrap();
+    let client = with_client(&app, "Ким", "Анна");
     assert!(matches!(app.schedule_instrument(&client, "phq9", 0), Err(AppError::Invalid(_))));
     let schedule = app.schedule_instrument(&client, "phq9", 4).unwrap();
     let today = app.agenda("", 1).unwrap();
@@ -291,12 +279,12 @@ fn a_schedule_puts_the_questionnaire_in_the_agenda_until_it_is_filled_in() {
 #[test]
 fn the_parents_screen_is_left_only_with_the_psychologists_password_and_the_profile_stays_open() {
     let (_folder, app) = app();
-    let id = app.create_profile("Әлия", "тау бұлақ өзен 2026").unwrap().profile.id;
-    app.unlock(&id, "тау бұлақ өзен 2026").unwrap();
+    let id = app.create_profile("Әлия", PASSWORD).unwrap().profile.id;
+    app.unlock(&id, PASSWORD).unwrap();
     let wrong = app.confirm_password("мен анасымын").unwrap_err();
     assert!(matches!(wrong, AppError::Store(tirek_store::StoreError::WrongPassword)), "{wrong:?}");
-    app.confirm_password("тау бұлақ өзен 2026").unwrap();
+    app.confirm_password(PASSWORD).unwrap();
     assert_eq!(app.unlocked_profile().map(|p| p.id), Some(id), "still open: nothing was reopened");
     app.lock();
-    assert!(matches!(app.confirm_password("тау бұлақ өзен 2026"), Err(AppError::Locked)));
+    assert!(matches!(app.confirm_password(PASSWORD), Err(AppError::Locked)));
 }

@@ -1,32 +1,17 @@
 //! `tirek client|consult|demo` as a script uses them: JSON out, the password on
 //! stdin, field-by-field errors, and the same rules as the window.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const PASSWORD: &str = "тау бұлақ өзен 2026";
+use common::{PASSWORD, json};
 
+/// `tirek --password-stdin args…`, the profile's password typed in.
 fn tirek(data_dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tirek"))
-        .args(["--password-stdin"])
-        .args(args)
-        .env("TIREK_DATA_DIR", data_dir)
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tirek runs");
-    child.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("tirek finishes")
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("one JSON document")
+    let args: Vec<&str> = std::iter::once("--password-stdin").chain(args.iter().copied()).collect();
+    common::tirek(data_dir, &args, &format!("{PASSWORD}\n"))
 }
 
 #[test]
