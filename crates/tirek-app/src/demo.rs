@@ -50,6 +50,8 @@ pub struct SeedSummary {
     pub children: u32,
     pub consultations: u32,
     pub follow_ups: u32,
+    pub assessments: u32,
+    pub open_flags: u32,
 }
 
 /// SplitMix64: small, fast and reproducible; nothing here needs more.
@@ -101,6 +103,8 @@ impl App {
         let mut random = Random(seed);
         let today = today();
         let mut summary = SeedSummary::default();
+        // A PHQ-9 history for most families, as the questionnaires are used.
+        let phq9 = crate::instruments::bundled().iter().find(|i| i.id == "phq9").expect("PHQ-9 is bundled (tested)");
         let mut remaining = clients;
         while remaining > 0 {
             let batch = remaining.min(BATCH);
@@ -108,7 +112,10 @@ impl App {
             self.with_profile(|open, author| {
                 open.write(author, now_ms(), |changes| {
                     for _ in 0..batch {
-                        seed_family(changes, &names, &mut random, today, author, &mut summary)?;
+                        let client = seed_family(changes, &names, &mut random, today, author, &mut summary)?;
+                        if random.chance(60) {
+                            seed_phq9(changes, phq9, &client, &mut random, today, &mut summary)?;
+                        }
                     }
                     Ok(())
                 })?;
@@ -119,6 +126,72 @@ impl App {
     }
 }
 
+/// One to five PHQ-9s over two years for `client`, usually easing with the
+/// counselling; when the latest one fires a safety rule, its flag is open.
+fn seed_phq9(
+    changes: &mut tirek_store::changes::Changes<'_>,
+    phq9: &tirek_domain::instrument::Instrument,
+    client: &str,
+    random: &mut Random,
+    today: Date,
+    summary: &mut SeedSummary,
+) -> tirek_store::Result<()> {
+    let count = 1 + random.below(5);
+    let mut level = random.below(3) as i32 + i32::from(random.chance(30)); // typical answer, 0–3
+    for n in 0..count {
+        let taken_on = today.plus_days(-(730 * (count - n) as i64 / count as i64) + random.below(20) as i64).min(today);
+        let answers: Vec<Option<i32>> = (0..9)
+            .map(|item| {
+                let value = if item == 8 {
+                    i32::from(random.chance(3))
+                } else {
+                    (level + random.below(3) as i32 - 1).clamp(0, 3)
+                };
+                Some(value)
+            })
+            .collect();
+        let Ok(score) = phq9.score(&answers) else { continue };
+        let id = new_id();
+        let answers_json = serde_json::to_string(&answers).expect("numbers serialise");
+        changes.insert(
+            "assessment",
+            &id,
+            &[
+                ("client_id", text(client)),
+                ("instrument", text(&phq9.id)),
+                ("instrument_version", text(&phq9.version)),
+                ("language", text(*random.pick(&["kk", "ru"]))),
+                ("answers", text(answers_json)),
+                ("total_centi", score.total.map_or(FieldValue::Null, |t| FieldValue::Integer((t * 100.0) as i64))),
+                ("band", score.band.clone().map_or(FieldValue::Null, text)),
+                ("flags", text(score.flags.join(","))),
+                ("administered_by", text(*random.pick(&["clinician", "parent"]))),
+                ("taken_on", text(taken_on.to_string())),
+                ("created_at", FieldValue::Integer(now_ms())),
+            ],
+        )?;
+        summary.assessments += 1;
+        // Earlier flags were dealt with long ago; only the latest one is open.
+        let latest = n + 1 == count;
+        for rule in score.flags.iter().filter(|_| latest) {
+            changes.insert(
+                "risk_flag",
+                &new_id(),
+                &[
+                    ("client_id", text(client)),
+                    ("assessment_id", text(&id)),
+                    ("source", text("rule")),
+                    ("rule", text(rule.clone())),
+                    ("raised_at", FieldValue::Integer(now_ms())),
+                ],
+            )?;
+            summary.open_flags += 1;
+        }
+        level = (level - i32::from(random.chance(60))).max(0);
+    }
+    Ok(())
+}
+
 fn seed_family(
     changes: &mut tirek_store::changes::Changes<'_>,
     names: &Names,
@@ -126,7 +199,7 @@ fn seed_family(
     today: Date,
     author: &str,
     summary: &mut SeedSummary,
-) -> tirek_store::Result<()> {
+) -> tirek_store::Result<String> {
     let kazakh = random.chance(65);
     let mother = random.chance(88);
     let (family, given, patronymic, language) = if kazakh {
@@ -269,7 +342,7 @@ fn seed_family(
         )?;
         summary.follow_ups += 1;
     }
-    Ok(())
+    Ok(client)
 }
 
 #[cfg(test)]

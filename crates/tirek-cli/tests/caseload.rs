@@ -49,6 +49,7 @@ fn a_caseload_is_built_searched_exported_and_erased_from_a_script() {
     let seeded = json(&tirek(dir, &["--json", "demo", "seed", "--clients", "40", "--seed", "7"]));
     assert_eq!(seeded["clients"], 40);
     assert!(seeded["consultations"].as_u64().unwrap() > 100, "{seeded}");
+    assert!(seeded["assessments"].as_u64().unwrap() > 0, "most families have a PHQ-9 history: {seeded}");
 
     let found = json(&tirek(dir, &["--json", "client", "search", "ӘЛИЯ НҰР"]));
     let found: Vec<&str> = found["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
