@@ -223,6 +223,24 @@ pub struct ClientDetail {
     pub risk_flags: Vec<crate::risk::RiskFlagView>,
 }
 
+/// A person's full name as Kazakhstan writes it: family name, given name,
+/// patronymic, the empty parts left out. The one rule for every list and document.
+pub(crate) fn full_name(family: &str, given: &str, patronymic: Option<&str>) -> String {
+    [Some(family), Some(given), patronymic]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl ClientView {
+    /// The client's full name.
+    pub fn full_name(&self) -> String {
+        full_name(&self.family_name, &self.given_name, self.patronymic.as_deref())
+    }
+}
+
 pub(crate) fn text(value: Option<String>) -> FieldValue {
     value.map_or(FieldValue::Null, FieldValue::Text)
 }
@@ -446,12 +464,7 @@ impl App {
                 .rows
                 .into_iter()
                 .map(|row| {
-                    let name = [Some(row.family_name), Some(row.given_name), row.patronymic]
-                        .into_iter()
-                        .flatten()
-                        .filter(|part| !part.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let name = full_name(&row.family_name, &row.given_name, row.patronymic.as_deref());
                     let place = row.district.as_deref().and_then(|d| regions::place_name(d, language));
                     CaseloadRow {
                         overdue: row.next_due.as_deref().is_some_and(|due| due < today.as_str()),

@@ -191,12 +191,8 @@ fn domain_form(input: &ConsultationInput) -> ConsultationForm {
 }
 
 fn client_name(record: &Record) -> String {
-    ["family_name", "given_name", "patronymic"]
-        .iter()
-        .filter_map(|field| record.text(field))
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let part = |field| record.text(field).unwrap_or_default();
+    crate::caseload::full_name(part("family_name"), part("given_name"), record.text("patronymic"))
 }
 
 pub(crate) fn summaries(open: &OpenProfile, client_id: &str) -> Result<Vec<ConsultationSummary>> {

@@ -99,11 +99,7 @@ impl App {
         let detail = self.client(id)?;
         let psychologist = self.unlocked_profile().map(|p| p.name).unwrap_or_default();
         let client = detail.client;
-        let name = [Some(client.family_name), Some(client.given_name), client.patronymic]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = client.full_name();
         let pdf = tirek_letters::consent_form(&tirek_letters::ConsentFormDoc {
             language,
             clinic: self.clinic_block(),
@@ -122,11 +118,7 @@ impl App {
         use tirek_letters::{RecordChild, RecordConsent, RecordConsultation, RecordFollowUp};
         let (detail, consultations) = self.full_record(id)?;
         let client = &detail.client;
-        let name = [Some(client.family_name.clone()), Some(client.given_name.clone()), client.patronymic.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = client.full_name();
         let place = client
             .district
             .as_deref()
