@@ -294,6 +294,12 @@ assessment-trend-label = { $name }: totals over time, { $count ->
    *[other] { $count } assessments
 }
 
+assessment-item-number = Item { $number }
+assessment-items-show = Answers item by item
+assessment-items-item = Item
+assessment-items-reverse = scored in reverse
+assessment-items-unanswered = not answered
+
 ## Giving a questionnaire.
 assessment-form-heading = Fill in a questionnaire
 assessment-form-heading-for = Questionnaire for { $name }

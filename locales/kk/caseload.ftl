@@ -282,6 +282,12 @@ assessment-not-validated-note = Бұл тілдегі мәтін — валид�
 assessment-flagged = Қауіп белгісі қойылды
 assessment-trend-label = { $name }: ұпайлар уақыт бойынша, өлшем саны: { $count }
 
+assessment-item-number = { $number }-сұрақ
+assessment-items-show = Сұрақтар бойынша жауаптар
+assessment-items-item = Сұрақ
+assessment-items-reverse = кері есептеледі
+assessment-items-unanswered = жауап жоқ
+
 ## Сауалнама толтыру.
 assessment-form-heading = Сауалнама толтыру
 assessment-form-heading-for = Сауалнама: { $name }

@@ -295,6 +295,12 @@ assessment-not-validated-note = Текст на этом языке — собс
 assessment-flagged = Отмечен флаг риска
 assessment-trend-label = { $name }: баллы во времени, измерений: { $count }
 
+assessment-item-number = Вопрос { $number }
+assessment-items-show = Ответы по вопросам
+assessment-items-item = Вопрос
+assessment-items-reverse = обратный подсчёт
+assessment-items-unanswered = нет ответа
+
 ## Заполнение опросника.
 assessment-form-heading = Заполнение опросника
 assessment-form-heading-for = Опросник: { $name }

@@ -301,6 +301,13 @@ pub fn assessments(
     call!(app, app.assessments(&client_id, instrument.as_deref()))
 }
 
+/// A client's questionnaires as trends: the chart laid out, and answers item by item.
+#[tauri::command]
+#[specta::specta]
+pub fn assessment_trends(app: State<'_, App>, client_id: String) -> Answer<Vec<tirek_app::InstrumentTrend>> {
+    call!(app, app.assessment_trends(&client_id))
+}
+
 /// Checks the psychologist's password without locking (leaving the parent's screen).
 #[tauri::command]
 #[specta::specta]

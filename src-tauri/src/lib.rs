@@ -66,6 +66,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::score_answers,
         caseload::add_assessment,
         caseload::assessments,
+        caseload::assessment_trends,
         caseload::raise_flag,
         caseload::sign_risk_form,
         caseload::resolve_flag,

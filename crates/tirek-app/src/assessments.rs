@@ -6,10 +6,10 @@ use tirek_domain::audit::AuditEvent;
 use tirek_domain::caseload::{FieldError, Problem};
 use tirek_domain::change::FieldValue;
 use tirek_domain::date::Date;
-use tirek_domain::instrument::Change;
 
 use crate::caseload::{client_record, new_id, owned, today};
 use crate::profiles::now_ms;
+use crate::trends::change_code;
 use crate::{App, AppError, Result};
 
 /// A questionnaire as filled in.
@@ -42,6 +42,8 @@ pub struct AssessmentView {
     pub answers: Vec<Option<i32>>,
     pub total: Option<f64>,
     pub band: Option<String>,
+    /// The band's name in the interface language.
+    pub band_label: Option<String>,
     pub flags: Vec<String>,
     pub administered_by: String,
     /// The language's translation is not validated: shown with the score.
@@ -135,6 +137,7 @@ impl App {
     /// each judged against the previous one of its instrument.
     pub fn assessments(&self, client_id: &str, instrument: Option<&str>) -> Result<Vec<AssessmentView>> {
         let instruments = self.all_instruments();
+        let interface = self.language();
         let mut views = self
             .with_profile(|open, _| {
                 client_record(open, client_id)?;
@@ -146,7 +149,12 @@ impl App {
                 let code = owned(&record, "instrument").unwrap_or_default();
                 let language = owned(&record, "language").unwrap_or_default();
                 let known = instruments.iter().find(|i| i.id == code);
+                let band = owned(&record, "band");
                 AssessmentView {
+                    band_label: band.as_deref().and_then(|band| {
+                        let band = known?.bands.iter().find(|b| b.id == band)?;
+                        Some(band.label.best(interface).to_owned())
+                    }),
                     id,
                     translation_not_validated: known
                         .is_some_and(|i| i.languages.iter().any(|l| l.language.code() == language && !l.validated)),
@@ -156,7 +164,7 @@ impl App {
                     taken_on: owned(&record, "taken_on").unwrap_or_default(),
                     answers: record.text("answers").and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default(),
                     total: record.integer("total_centi").map(|c| c as f64 / 100.0),
-                    band: owned(&record, "band"),
+                    band,
                     flags: record
                         .text("flags")
                         .map(|f| f.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
@@ -175,14 +183,7 @@ impl App {
                 views[..index].iter().rev().find(|v| v.instrument == views[index].instrument && v.total.is_some());
             if let (Some(before), Some(after)) = (previous.and_then(|p| p.total), views[index].total) {
                 let change = instrument.change(before, after);
-                views[index].change = change.map(|c| {
-                    match c {
-                        Change::ReliableImprovement => "reliable_improvement",
-                        Change::ReliableDeterioration => "reliable_deterioration",
-                        Change::NoReliableChange => "no_reliable_change",
-                    }
-                    .to_owned()
-                });
+                views[index].change = change.map(|c| change_code(c).to_owned());
                 views[index].change_threshold = instrument.reliable_change.as_ref().map(|r| r.threshold());
                 views[index].change_provisional = instrument.reliable_change.as_ref().is_some_and(|r| r.provisional());
             }

@@ -19,6 +19,7 @@ pub mod regions;
 mod rights;
 mod risk;
 mod session;
+mod trends;
 
 pub use assessments::{AssessmentInput, AssessmentView, ScheduleView};
 pub use backups::BackupStatus;
@@ -37,6 +38,7 @@ pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary
 pub use rights::{ClientExport, EXPORT_FORMAT};
 pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
 pub use session::{App, AppInfo};
+pub use trends::{ChartBand, ChartPoint, ChartView, InstrumentTrend, ItemRow};
 
 use std::path::PathBuf;
 

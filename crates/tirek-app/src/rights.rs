@@ -205,6 +205,7 @@ impl App {
                     done_on: f.done_on.as_deref().map(dotted),
                 })
                 .collect(),
+            questionnaires: self.printed_results(id, language)?,
         };
         let pdf = tirek_letters::client_record(&doc)?;
         self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Export, Some(id)).map(drop)?))?;

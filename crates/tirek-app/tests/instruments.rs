@@ -134,20 +134,55 @@ fn bad_answers_are_refused_with_a_reason_never_a_wrong_score() {
     assert!(matches!(app.score("beck", &[]), Err(AppError::UnknownInstrument(_))));
 }
 
+/// Saves a PHQ-9 filled in by the parent.
+fn add_phq9(app: &App, client: &str, date: &str, answers: [i32; 9], language: &str) -> tirek_app::AssessmentView {
+    let input = AssessmentInput {
+        instrument: "phq9".into(),
+        answers: answers.iter().copied().map(Some).collect(),
+        language: language.into(),
+        administered_by: "parent".into(),
+        taken_on: date.into(),
+    };
+    app.add_assessment(client, &input).unwrap()
+}
+
+#[test]
+fn the_clients_record_prints_each_questionnaire_with_its_chart_and_score_table() {
+    let (_folder, app) = app();
+    let client = with_client(&app, "Нұрланова", "Әлия");
+    add_phq9(&app, &client, "2026-09-01", [3, 3, 2, 2, 2, 2, 2, 1, 1], "ru");
+    add_phq9(&app, &client, "2026-11-01", [1, 1, 1, 1, 1, 1, 1, 1, 0], "kk");
+    let pdf = app.client_record_pdf(&client, Language::Russian).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("record.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "Опросники",
+        // The chart: dates under the axis, band names beside it.
+        "Минимальная",
+        "Тяжёлая",
+        // The table: date, score, band, change in words; the threshold under it.
+        "01.09.2026",
+        "Умеренно тяжёлая",
+        "Достоверное улучшение",
+        "3,9 балла",
+        "не валидирован",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+    assert_eq!(text.matches("01.11.2026").count(), 2, "the date under the chart and in the table:\n{text}");
+    if let Some(keep) = std::env::var_os("TIREK_KEEP_PDF") {
+        std::fs::write(keep, &pdf).unwrap();
+    }
+}
+
 #[test]
 fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
     let (_folder, app) = app();
     let client = with_client(&app, "Нұрланова", "Әлия");
-    let add = |date: &str, answers: [i32; 9], language: &str| {
-        let input = AssessmentInput {
-            instrument: "phq9".into(),
-            answers: answers.iter().copied().map(Some).collect(),
-            language: language.into(),
-            administered_by: "parent".into(),
-            taken_on: date.into(),
-        };
-        app.add_assessment(&client, &input).unwrap()
-    };
+    let add = |date: &str, answers: [i32; 9], language: &str| add_phq9(&app, &client, date, answers, language);
     let first = add("2026-09-01", [3, 3, 2, 2, 2, 2, 2, 1, 1], "ru"); // 18, item 9 positive
     assert_eq!((first.total, first.change.as_deref()), (Some(18.0), None));
     assert_eq!(first.flags, ["phq9-item9"]);
@@ -162,6 +197,34 @@ fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
     assert_eq!(history.iter().map(|a| a.total.unwrap()).collect::<Vec<_>>(), [18.0, 15.0, 8.0]);
     let detail = app.client(&client).unwrap();
     assert_eq!(detail.timeline.iter().filter(|e| e.kind == "assessment").count(), 3);
+
+    assert_eq!(third.band_label.as_deref(), Some("Mild"), "the band named in the interface language");
+
+    // The trend: one chart for PHQ-9, points placed by date (a month apart each), the
+    // five bands shaded from least to most severe, every item's answers over time.
+    let trends = app.assessment_trends(&client).unwrap();
+    assert_eq!(trends.len(), 1);
+    let trend = &trends[0];
+    assert_eq!((trend.instrument.as_str(), trend.name.as_str()), ("phq9", "Patient Health Questionnaire (PHQ-9)"));
+    let chart = trend.chart.as_ref().unwrap();
+    let xs: Vec<i32> = chart.points.iter().map(|p| p.x).collect();
+    assert_eq!(xs[0], chart.left);
+    assert_eq!(xs[2], chart.right);
+    // 30 days then 31: the middle point sits just left of the middle.
+    assert_eq!(xs[1], chart.left + ((chart.right - chart.left) as f64 * 30.0 / 61.0).round() as i32);
+    assert!(chart.points[0].y < chart.points[1].y && chart.points[1].y < chart.points[2].y, "lower scores sit lower");
+    assert_eq!(chart.points[2].change.as_deref(), Some("reliable_improvement"));
+    assert_eq!(chart.points[0].band_label.as_deref(), Some("Moderately severe"));
+    assert_eq!(
+        chart.bands.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
+        ["Minimal", "Mild", "Moderate", "Moderately severe", "Severe"]
+    );
+    assert_eq!(chart.bands.iter().map(|b| b.severity).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    assert_eq!(trend.dates, ["2026-09-01", "2026-10-01", "2026-11-01"]);
+    assert_eq!(trend.items.len(), 9);
+    assert_eq!(trend.items[8].answers, [Some(1), Some(0), Some(0)]);
+    assert_eq!(trend.items[8].labels[0].as_deref(), Some("Several days"));
+    assert!(trend.items[8].text.starts_with("Thoughts that you would be better off dead"), "{}", trend.items[8].text);
 
     let future = AssessmentInput {
         instrument: "phq9".into(),

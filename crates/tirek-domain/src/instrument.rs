@@ -459,7 +459,7 @@ impl Instrument {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn texts(text: &str) -> Texts {
@@ -468,7 +468,7 @@ mod tests {
 
     /// A small instrument: four items 0–3 (the last reversed), sum, bands 0–4, 5–8,
     /// 9–12, one missing answer prorated, a rule on item 2 and one on the top band.
-    fn fixture() -> Instrument {
+    pub(crate) fn fixture() -> Instrument {
         Instrument {
             id: "test".into(),
             version: "1".into(),

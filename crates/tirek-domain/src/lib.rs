@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod caseload;
 pub mod change;
+pub mod chart;
 pub mod credentials;
 pub mod date;
 pub mod iin;

@@ -1,12 +1,13 @@
 //! A client's complete record on paper, for the client who asks for a copy of what
 //! is held about them: personal details, children, consents, every consultation
-//! with its addenda, and follow-ups. Codes print as words in the chosen language.
+//! with its addenda, follow-ups, and questionnaire results with their trends. Codes print as words in the chosen language.
 
 use printpdf::{PdfDocument, PdfSaveOptions};
 use tirek_domain::Language;
 use tirek_i18n::{FluentArgs, Messages};
 
 use crate::Result;
+use crate::chart::{Results, draw_chart, draw_table};
 use crate::consent_form::{ClinicBlock, clinic_head};
 use crate::layout::{Flow, Fonts};
 
@@ -86,6 +87,8 @@ pub struct ClientRecordDoc {
     pub consents: Vec<RecordConsent>,
     pub consultations: Vec<RecordConsultation>,
     pub follow_ups: Vec<RecordFollowUp>,
+    /// Questionnaire results, one per instrument.
+    pub questionnaires: Vec<Results>,
 }
 
 const SIZE: f32 = 11.0;
@@ -219,6 +222,20 @@ pub fn client_record(doc: &ClientRecordDoc) -> Result<Vec<u8>> {
             line = format!("{line} · {}", messages.format("record-done-on", Some(&args)));
         }
         flow.paragraph(&fonts.serif, SIZE, WIDTH, &line);
+    }
+
+    heading(&mut flow, "record-questionnaires");
+    if doc.questionnaires.is_empty() {
+        flow.line(&fonts.serif, SIZE, "—");
+    }
+    let headings = ["results-date", "results-total", "results-band", "results-change"].map(|id| messages.get(id));
+    for results in &doc.questionnaires {
+        flow.keep(60.0);
+        flow.line(&fonts.bold, SIZE, &results.name);
+        flow.space(1.0);
+        draw_chart(&mut flow, &fonts, results, doc.language, 150.0);
+        draw_table(&mut flow, &fonts, results, headings.each_ref().map(String::as_str));
+        flow.space(3.0);
     }
 
     let pages = flow.into_pages(&fonts.serif);

@@ -15,11 +15,43 @@ static SERIF: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf
 static SERIF_BOLD: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Bold.ttf");
 static MONO: &[u8] = include_bytes!("../../../fonts/LiberationMono-Regular.ttf");
 
-/// The fonts added to one document.
+/// The fonts added to one document, and the serif's measurements.
 pub(crate) struct Fonts {
     pub(crate) serif: FontId,
     pub(crate) bold: FontId,
     pub(crate) mono: FontId,
+    pub(crate) metrics: Metrics,
+}
+
+/// Glyph widths of the regular and bold serif, read from the same font files the
+/// PDF embeds, to centre and right-align short texts.
+pub(crate) struct Metrics {
+    serif: ttf_parser::Face<'static>,
+    bold: ttf_parser::Face<'static>,
+}
+
+impl Metrics {
+    fn new() -> Result<Metrics> {
+        let face = |bytes: &'static [u8], name: &'static str| {
+            ttf_parser::Face::parse(bytes, 0).map_err(|_| LettersError::Font(name))
+        };
+        Ok(Metrics {
+            serif: face(SERIF, "LiberationSerif-Regular.ttf")?,
+            bold: face(SERIF_BOLD, "LiberationSerif-Bold.ttf")?,
+        })
+    }
+
+    /// The width in millimetres of `text` in the serif (`bold` or regular) at `size` points.
+    pub(crate) fn width(&self, bold: bool, size: f32, text: &str) -> f32 {
+        let face = if bold { &self.bold } else { &self.serif };
+        let units: f32 = text
+            .chars()
+            .filter_map(|c| face.glyph_index(c))
+            .filter_map(|glyph| face.glyph_hor_advance(glyph))
+            .map(f32::from)
+            .sum();
+        units / f32::from(face.units_per_em()) * size * 0.3528
+    }
 }
 
 impl Fonts {
@@ -32,6 +64,7 @@ impl Fonts {
             serif: add(SERIF, "LiberationSerif-Regular.ttf")?,
             bold: add(SERIF_BOLD, "LiberationSerif-Bold.ttf")?,
             mono: add(MONO, "LiberationMono-Regular.ttf")?,
+            metrics: Metrics::new()?,
         })
     }
 }
@@ -81,6 +114,15 @@ impl Flow {
         ]);
     }
 
+    /// Reserves a block `height` mm tall below the last line (on a new page if it
+    /// does not fit) and hands out the page's drawing and the block's top edge.
+    pub(crate) fn block(&mut self, height: f32) -> (&mut Vec<Op>, f32) {
+        self.keep(height);
+        let top = self.y;
+        self.y -= height;
+        (self.ops(), top)
+    }
+
     /// One line at the margin.
     pub(crate) fn line(&mut self, font: &FontId, size: f32, text: &str) {
         self.line_at(font, size, 0.0, text);
@@ -124,6 +166,17 @@ impl Flow {
             })
             .collect()
     }
+}
+
+/// Text placed at (`x`, `y`) mm from the page's bottom-left corner.
+pub(crate) fn text_at(ops: &mut Vec<Op>, font: &FontId, size: f32, x: f32, y: f32, text: &str) {
+    ops.extend([
+        Op::StartTextSection,
+        Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(size) },
+        Op::SetTextCursor { pos: Point { x: Mm(x).into(), y: Mm(y).into() } },
+        Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
+        Op::EndTextSection,
+    ]);
 }
 
 /// Breaks `text` into lines of at most `width` characters, at spaces; a word

@@ -8,11 +8,13 @@
 //! code. Today it prints the recovery sheet, the consent form and a client's record;
 //! letters arrive with issue 6.
 
+mod chart;
 mod client_record;
 mod consent_form;
 mod layout;
 mod recovery_sheet;
 
+pub use chart::{Results, ScoreRow, score_text};
 pub use client_record::{
     ClientRecordDoc, RecordChild, RecordConsent, RecordConsultation, RecordFollowUp, client_record,
 };

@@ -108,6 +108,7 @@ fn a_long_record_breaks_across_numbered_pages_and_keeps_every_word() {
         consents: vec![],
         consultations: (0..30).map(consultation).collect(),
         follow_ups: vec![],
+        questionnaires: vec![],
     };
     let (text, pages) = text_of(&client_record(&doc).unwrap());
     assert!(pages >= 4, "{pages} pages for 30 consultations");

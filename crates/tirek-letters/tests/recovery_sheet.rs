@@ -53,7 +53,7 @@ fn the_sheet_reads_back_exactly_in_every_language() {
 }
 
 #[test]
-fn only_the_embedded_fonts_are_used() {
+fn only_the_embedded_subset_fonts_are_used() {
     let (_folder, path) = write(Language::Kazakh);
     let fonts = poppler("pdffonts", &path, &[]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -63,6 +63,8 @@ fn only_the_embedded_fonts_are_used() {
         let columns: Vec<&str> = row.split_whitespace().collect();
         assert!(row.contains("TrueType"), "{row}");
         assert_eq!(columns[columns.len() - 5], "yes", "not embedded: {row}");
+        assert_eq!(columns[columns.len() - 4], "yes", "embedded whole, not a subset: {row}");
+        assert!(columns[0].len() > 7 && columns[0].as_bytes()[6] == b'+', "a subset's name is TAG+Name: {row}");
     }
 }
 

@@ -114,6 +114,8 @@ export const commands = {
 	addAssessment: (clientId: string, input: AssessmentInput_Deserialize) => typedError<AssessmentView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_assessment", { clientId, input })),
 	/**  A client's questionnaires over time, with reliable change. */
 	assessments: (clientId: string, instrument: string | null) => typedError<AssessmentView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessments", { clientId, instrument })),
+	/**  A client's questionnaires as trends: the chart laid out, and answers item by item. */
+	assessmentTrends: (clientId: string) => typedError<InstrumentTrend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessment_trends", { clientId })),
 	/**  Raises a risk flag of the psychologist's own judgement. */
 	raiseFlag: (clientId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("raise_flag", { clientId })),
 	/**  Completes and signs a flag's risk form. */
@@ -226,6 +228,8 @@ export type AssessmentView_Deserialize = {
 	answers: (number | null)[],
 	total?: number | null,
 	band?: string | null,
+	/**  The band's name in the interface language. */
+	band_label?: string | null,
 	flags: string[],
 	administered_by: string,
 	/**  The language's translation is not validated: shown with the score. */
@@ -251,6 +255,8 @@ export type AssessmentView_Serialize = {
 	answers: (number | null)[],
 	total: number | null,
 	band: string | null,
+	/**  The band's name in the interface language. */
+	band_label: string | null,
 	flags: string[],
 	administered_by: string,
 	/**  The language's translation is not validated: shown with the score. */
@@ -394,6 +400,104 @@ export type CaseloadRow_Serialize = {
 	archived: boolean,
 	/**  Unresolved risk flags. */
 	open_flags: number,
+};
+
+/**  A band's stripe. */
+export type ChartBand = ChartBand_Serialize | ChartBand_Deserialize;
+
+/**  A band's stripe. */
+export type ChartBand_Deserialize = {
+	label: string,
+	top: number,
+	bottom: number,
+	/**  0 for the least severe band. */
+	severity: number,
+	label_y?: number | null,
+};
+
+/**  A band's stripe. */
+export type ChartBand_Serialize = {
+	label: string,
+	top: number,
+	bottom: number,
+	/**  0 for the least severe band. */
+	severity: number,
+	label_y: number | null,
+};
+
+/**  A placed assessment. */
+export type ChartPoint = ChartPoint_Serialize | ChartPoint_Deserialize;
+
+/**  A placed assessment. */
+export type ChartPoint_Deserialize = {
+	date: string,
+	total: number | null,
+	band_label?: string | null,
+	/**  `reliable_improvement`, `reliable_deterioration`, `no_reliable_change`. */
+	change?: string | null,
+	x: number,
+	y: number,
+	shows_value: boolean,
+	value_y: number,
+	shows_date: boolean,
+};
+
+/**  A placed assessment. */
+export type ChartPoint_Serialize = {
+	date: string,
+	total: number | null,
+	band_label: string | null,
+	/**  `reliable_improvement`, `reliable_deterioration`, `no_reliable_change`. */
+	change: string | null,
+	x: number,
+	y: number,
+	shows_value: boolean,
+	value_y: number,
+	shows_date: boolean,
+};
+
+/**
+ *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
+ *  down): fine enough for a screen, and free of the NaN a float could carry.
+ */
+export type ChartView = ChartView_Serialize | ChartView_Deserialize;
+
+/**
+ *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
+ *  down): fine enough for a screen, and free of the NaN a float could carry.
+ */
+export type ChartView_Deserialize = {
+	width: number,
+	height: number,
+	left: number,
+	top: number,
+	right: number,
+	bottom: number,
+	bands: ChartBand_Deserialize[],
+	/**  (score, y) of each mark on the score axis. */
+	ticks: ([number | null, number])[],
+	points: ChartPoint_Deserialize[],
+	band_label_x: number,
+	date_y: number,
+};
+
+/**
+ *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
+ *  down): fine enough for a screen, and free of the NaN a float could carry.
+ */
+export type ChartView_Serialize = {
+	width: number,
+	height: number,
+	left: number,
+	top: number,
+	right: number,
+	bottom: number,
+	bands: ChartBand_Serialize[],
+	/**  (score, y) of each mark on the score axis. */
+	ticks: ([number | null, number])[],
+	points: ChartPoint_Serialize[],
+	band_label_x: number,
+	date_y: number,
 };
 
 /**  The child form, as typed. */
@@ -832,6 +936,39 @@ export type InstrumentSummary = {
 	needs_licensed_text: boolean,
 };
 
+/**  One instrument's results for a client, ready to draw. */
+export type InstrumentTrend = InstrumentTrend_Serialize | InstrumentTrend_Deserialize;
+
+/**  One instrument's results for a client, ready to draw. */
+export type InstrumentTrend_Deserialize = {
+	instrument: string,
+	name: string,
+	/**  The chart, when at least one assessment has a total. */
+	chart?: ChartView_Deserialize | null,
+	/**  Each assessment's date, oldest first: the columns of `items`. */
+	dates: string[],
+	/**  The answers item by item, one per date. */
+	items: ItemRow[],
+	/**  The smallest reliable change, and whether it is provisional. */
+	change_threshold?: number | null,
+	change_provisional: boolean,
+};
+
+/**  One instrument's results for a client, ready to draw. */
+export type InstrumentTrend_Serialize = {
+	instrument: string,
+	name: string,
+	/**  The chart, when at least one assessment has a total. */
+	chart: ChartView_Serialize | null,
+	/**  Each assessment's date, oldest first: the columns of `items`. */
+	dates: string[],
+	/**  The answers item by item, one per date. */
+	items: ItemRow[],
+	/**  The smallest reliable change, and whether it is provisional. */
+	change_threshold: number | null,
+	change_provisional: boolean,
+};
+
 /**
  *  The one error every command returns. The UI picks its message by `kind`
  *  (`error-kind-*` in the Fluent files) and never parses `message`, which is the
@@ -886,6 +1023,19 @@ export type IpcError_Serialize = {
 	field: string | null,
 	/**  For a form: every field's problem, translated. */
 	problems: FieldMessage[],
+};
+
+/**  One item's answers over time. */
+export type ItemRow = {
+	number: number,
+	/**  The item's wording ("Item 3" when the licensed text is not installed). */
+	text: string,
+	/**  Scored in reverse. */
+	reverse: boolean,
+	/**  The answer on each date (`None`: not answered). */
+	answers: (number | null)[],
+	/**  The answer's option label on each date. */
+	labels: (string | null)[],
 };
 
 /**  An interface language, by its code. */
