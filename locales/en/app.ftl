@@ -90,6 +90,16 @@ gate-recovery-save = Save as PDF
 gate-recovery-saved = Saved to { $path }
 
 ## Settings → Clinic.
+settings-instruments-heading = Questionnaires
+settings-instruments-body = The questionnaires this computer can give. A licensed questionnaire can be given once the clinic imports the text it received from the authors.
+settings-instruments-version = version { $version }
+settings-instruments-not-validated = translation not validated: { $languages }
+settings-instruments-needs-text = Item text not installed
+settings-instruments-installed = Ready to give
+settings-instruments-import = Import a licensed text…
+settings-instruments-import-title = Choose the licensed questionnaire file
+settings-instruments-imported = { $name } is installed: it can be given now.
+
 settings-clinic-heading = Clinic
 settings-clinic-body = Printed at the head of consent forms, records and letters. The same for everyone who uses this computer.
 settings-clinic-name = Name of the organisation

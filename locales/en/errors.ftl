@@ -14,6 +14,12 @@ error-data-dir-unwritable = Tirek cannot write to its data folder { $path }
 error-data-dir-unusable = Tirek cannot use { $path } as its data folder: it is not a folder
 error-settings-unreadable = The settings file { $path } is damaged; Tirek will use its defaults and rewrite it
 error-settings-unsaved = Tirek could not save its settings to { $path }
+error-file-too-large = The file is { $size_kb } KB; at most { $limit_kb } KB are accepted.
+error-clinic-not-set = Enter the clinic's details first (Settings → Clinic).
+error-logo-not-png = The logo must be a PNG image; this file is not one (or it is damaged).
+error-logo-too-large = The logo is { $width }×{ $height } pixels; at most 3000 a side. Save a smaller copy and choose it again.
+error-status-change = A letter cannot go from “{ $from }” to “{ $to }”.
+error-letter-font = These characters cannot be printed and appear as “?”: { $chars }
 
 error-io = Tirek could not read or write { $path }
 error-disk-full = The disk is full, so nothing was saved ({ $path }). Free some space and try again.

@@ -90,6 +90,16 @@ gate-recovery-save = PDF ретінде сақтау
 gate-recovery-saved = Сақталды: { $path }
 
 ## Settings → Clinic.
+settings-instruments-heading = Сауалнамалар
+settings-instruments-body = Осы компьютерде қолжетімді сауалнамалар. Лицензиялық сауалнаманы емхана авторлардан алған мәтінін импорттағаннан кейін жүргізуге болады.
+settings-instruments-version = { $version } нұсқасы
+settings-instruments-not-validated = аударма валидацияланбаған: { $languages }
+settings-instruments-needs-text = Сұрақтар мәтіні орнатылмаған
+settings-instruments-installed = Жүргізуге дайын
+settings-instruments-import = Лицензиялық мәтінді импорттау…
+settings-instruments-import-title = Лицензиялық сауалнама файлын таңдаңыз
+settings-instruments-imported = { $name } орнатылды: енді оны жүргізуге болады.
+
 settings-clinic-heading = Емхана
 settings-clinic-body = Келісім нысандарының, жазбалар мен хаттардың басында басылады. Осы компьютерде жұмыс істейтіндердің бәріне бірдей.
 settings-clinic-name = Ұйымның атауы

@@ -14,6 +14,12 @@ error-data-dir-unwritable = Tirek деректер қалтасына жаза �
 error-data-dir-unusable = Tirek { $path } жолын деректер қалтасы ретінде пайдалана алмайды: бұл қалта емес
 error-settings-unreadable = { $path } баптаулар файлы бүлінген; Tirek әдепкі мәндерді қолданып, оны қайта жазады
 error-settings-unsaved = Tirek баптауларды { $path } ішіне сақтай алмады
+error-file-too-large = Файл көлемі { $size_kb } КБ; ең көбі { $limit_kb } КБ қабылданады.
+error-clinic-not-set = Алдымен емхана деректерін енгізіңіз (Баптаулар → Емхана).
+error-logo-not-png = Логотип PNG суреті болуы керек; бұл файл олай емес (немесе бүлінген).
+error-logo-too-large = Логотип өлшемі { $width }×{ $height } пиксель; әр жағы ең көбі 3000. Кішірек көшірмесін сақтап, қайта таңдаңыз.
+error-status-change = Хатты «{ $from }» күйінен «{ $to }» күйіне ауыстыруға болмайды.
+error-letter-font = Бұл таңбаларды басып шығару мүмкін емес, олар «?» болып шықты: { $chars }
 
 error-io = Tirek { $path } оқи немесе жаза алмады
 error-disk-full = Диск толы, сондықтан ештеңе сақталмады ({ $path }). Орын босатып, қайталаңыз.

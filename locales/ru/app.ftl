@@ -90,6 +90,16 @@ gate-recovery-save = Сохранить в PDF
 gate-recovery-saved = Сохранено: { $path }
 
 ## Settings → Clinic.
+settings-instruments-heading = Опросники
+settings-instruments-body = Опросники, доступные на этом компьютере. Лицензионный опросник можно проводить после того, как поликлиника импортирует текст, полученный от авторов.
+settings-instruments-version = версия { $version }
+settings-instruments-not-validated = перевод не валидирован: { $languages }
+settings-instruments-needs-text = Текст вопросов не установлен
+settings-instruments-installed = Готов к проведению
+settings-instruments-import = Импортировать лицензионный текст…
+settings-instruments-import-title = Выберите файл лицензионного опросника
+settings-instruments-imported = { $name } установлен: его можно проводить.
+
 settings-clinic-heading = Поликлиника
 settings-clinic-body = Печатается в шапке форм согласия, записей и писем. Одинаково для всех, кто работает на этом компьютере.
 settings-clinic-name = Название организации

@@ -290,6 +290,21 @@ pub fn add_assessment(
     call!(app, app.add_assessment(&client_id, &input))
 }
 
+/// Imports a licensed questionnaire's full text from a file the user picks; `None`
+/// when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_instrument(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    title: String,
+) -> Answer<Option<tirek_app::instruments::InstrumentSummary>> {
+    use tauri_plugin_dialog::DialogExt as _;
+    let picked = handle.dialog().file().set_title(title).add_filter("TOML", &["toml"]).blocking_pick_file();
+    let Some(path) = picked.and_then(|path| path.into_path().ok()) else { return Ok(None) };
+    call!(app, app.import_instrument(&path)).map(Some)
+}
+
 /// A client's questionnaires over time, with reliable change.
 #[tauri::command]
 #[specta::specta]

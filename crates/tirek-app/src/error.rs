@@ -63,6 +63,20 @@ pub enum AppError {
     /// flag cannot be resolved.
     #[error("a risk form is not complete")]
     RiskFormIncomplete,
+    /// The clinic's details are needed first (its name, before a logo).
+    #[error("the clinic's details are not set")]
+    ClinicNotSet,
+    /// The file chosen as the clinic's logo cannot be one.
+    #[error("not a usable logo: {0}")]
+    Logo(tirek_letters::LogoProblem),
+    /// A letter's status cannot move that way (an outcome is final; issuing is its own step).
+    #[error("a letter cannot go from {from} to {to}")]
+    StatusChange {
+        /// Its status.
+        from: &'static str,
+        /// The one asked for.
+        to: &'static str,
+    },
     /// The instrument's item text comes from a clinic's licensed file, not yet imported.
     #[error("instrument {0} needs its licensed item text")]
     LicensedTextMissing(String),
@@ -176,7 +190,7 @@ impl AppError {
                 S::ProfileNotFound { .. } | S::RecordNotFound { .. } => ErrorKind::NotFound,
                 S::ProfileInUse => ErrorKind::Conflict,
                 S::Migration { .. } | S::Sqlite { .. } | S::UnknownField { .. } => ErrorKind::Internal,
-                S::RecordFinal { .. } => ErrorKind::Validation,
+                S::RecordFinal { .. } | S::FileTooLarge { .. } => ErrorKind::Validation,
                 S::DataDirUnwritable { .. }
                 | S::DataDirNotAFolder { .. }
                 | S::SettingsUnreadable { .. }
@@ -200,6 +214,9 @@ impl AppError {
             | AppError::Answers(_)
             | AppError::InstrumentFile(_)
             | AppError::RiskFormIncomplete
+            | AppError::ClinicNotSet
+            | AppError::Logo(_)
+            | AppError::StatusChange { .. }
             | AppError::LicensedTextMissing(_) => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
         }
@@ -221,6 +238,9 @@ impl AppError {
             AppError::NotSigned | AppError::UnknownInstrument(_) | AppError::InstrumentFile(_) => None,
             AppError::RiskFormIncomplete => Some("risk_form"),
             AppError::LicensedTextMissing(_) => Some("instrument"),
+            AppError::ClinicNotSet => Some("name"),
+            AppError::Logo(_) => Some("logo"),
+            AppError::StatusChange { .. } => Some("status"),
             AppError::Answers(_) => Some("answers"),
             AppError::Store(_) => None,
         }
@@ -233,6 +253,12 @@ impl AppError {
         let mut args = FluentArgs::new();
         let mut path = |path: &Path| args.set("path", path.display().to_string());
         let error = match self {
+            AppError::Store(S::FileTooLarge { size, limit }) => {
+                let mut args = FluentArgs::new();
+                args.set("size_kb", size.div_ceil(1024));
+                args.set("limit_kb", limit / 1024);
+                return messages.format("error-file-too-large", Some(&args));
+            }
             AppError::Store(error) => error,
             AppError::ProfileNotChosen => return messages.get("error-profile-not-chosen"),
             AppError::Locked => return messages.get("error-kind-locked"),
@@ -247,6 +273,20 @@ impl AppError {
             }
             AppError::NotSigned => return messages.get("error-not-signed"),
             AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
+            AppError::ClinicNotSet => return messages.get("error-clinic-not-set"),
+            AppError::Logo(tirek_letters::LogoProblem::NotAnImage) => return messages.get("error-logo-not-png"),
+            AppError::Logo(tirek_letters::LogoProblem::TooLarge { width, height }) => {
+                let mut args = FluentArgs::new();
+                args.set("width", *width);
+                args.set("height", *height);
+                return messages.format("error-logo-too-large", Some(&args));
+            }
+            AppError::StatusChange { from, to } => {
+                let mut args = FluentArgs::new();
+                args.set("from", messages.get(&format!("choice-status-{from}")));
+                args.set("to", messages.get(&format!("choice-status-{to}")));
+                return messages.format("error-status-change", Some(&args));
+            }
             AppError::LicensedTextMissing(id) => {
                 let mut args = FluentArgs::new();
                 args.set("id", id.clone());
@@ -331,6 +371,7 @@ impl AppError {
             }
             S::RecordNotFound { .. } => "error-kind-not-found",
             S::RecordFinal { .. } => "error-record-final",
+            S::FileTooLarge { .. } => "error-file-too-large",
             S::WrongPassword => "error-wrong-password",
             S::WrongRecoveryKey => "error-wrong-recovery-key",
             S::MalformedRecoveryKey => "error-malformed-recovery-key",

@@ -426,6 +426,9 @@ pub struct InstrumentSummary {
     pub not_validated: Vec<String>,
     /// Item texts must come from a clinic's licensed file.
     pub needs_licensed_text: bool,
+    /// Its licence, and the publication it comes from.
+    pub licence: String,
+    pub citation: String,
 }
 
 /// An instrument ready to fill in, in one language.
@@ -551,6 +554,8 @@ fn summary(instrument: &Instrument, language: Language) -> InstrumentSummary {
             .map(|l| l.language.code().to_owned())
             .collect(),
         needs_licensed_text: instrument.licensed_text,
+        licence: instrument.licence.clone(),
+        citation: instrument.citation.clone(),
         id: instrument.id.clone(),
         version: instrument.version.clone(),
     }

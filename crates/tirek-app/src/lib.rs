@@ -27,7 +27,7 @@ pub use caseload::{
     CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,
     ConsentInput, ConsentState, ConsentView, TimelineEntry,
 };
-pub use clinic::ClinicInput;
+pub use clinic::{ClinicInput, Signatory};
 pub use consultations::{
     AddendumView, Agenda, Attendee, ConsultationInput, ConsultationSummary, ConsultationView, DraftSaved,
     FollowUpInput, FollowUpView,

@@ -71,41 +71,41 @@ pub struct FieldError {
 
 /// Collects a form's problems while its fields are checked one by one.
 #[derive(Debug, Default)]
-struct Check(Vec<FieldError>);
+pub(crate) struct Check(pub(crate) Vec<FieldError>);
 
 impl Check {
-    fn field<T>(&mut self, field: &'static str, result: Result<T, Problem>) -> Option<T> {
+    pub(crate) fn field<T>(&mut self, field: &'static str, result: Result<T, Problem>) -> Option<T> {
         result.map_err(|problem| self.0.push(FieldError { field, problem })).ok()
     }
 
-    fn fail(&mut self, field: &'static str, problem: Problem) {
+    pub(crate) fn fail(&mut self, field: &'static str, problem: Problem) {
         self.0.push(FieldError { field, problem });
     }
 
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+    pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() { Ok(value()) } else { Err(self.0) }
     }
 }
 
-fn line(typed: &str, max: usize) -> Result<Option<String>, Problem> {
+pub(crate) fn line(typed: &str, max: usize) -> Result<Option<String>, Problem> {
     let cleaned = text::clean_line(typed, max).map_err(Problem::Text)?;
     Ok((!cleaned.is_empty()).then_some(cleaned))
 }
 
-fn required(typed: &str, max: usize) -> Result<String, Problem> {
+pub(crate) fn required(typed: &str, max: usize) -> Result<String, Problem> {
     text::required_line(typed, max).map_err(Problem::Text)
 }
 
-fn free_text(typed: &str) -> Result<Option<String>, Problem> {
+pub(crate) fn free_text(typed: &str) -> Result<Option<String>, Problem> {
     let cleaned = text::clean_text(typed, TEXT_MAX).map_err(Problem::Text)?;
     Ok((!cleaned.trim().is_empty()).then_some(cleaned))
 }
 
-fn optional_date(typed: &str) -> Result<Option<Date>, Problem> {
+pub(crate) fn optional_date(typed: &str) -> Result<Option<Date>, Problem> {
     if typed.trim().is_empty() { Ok(None) } else { Date::parse(typed).map(Some).map_err(|_| Problem::NotADate) }
 }
 
-fn past_date(typed: &str, today: Date) -> Result<Option<Date>, Problem> {
+pub(crate) fn past_date(typed: &str, today: Date) -> Result<Option<Date>, Problem> {
     match optional_date(typed)? {
         Some(date) if date > today => Err(Problem::DateInFuture),
         other => Ok(other),
@@ -119,7 +119,7 @@ fn birth_date(typed: &str, today: Date) -> Result<Option<Date>, Problem> {
     }
 }
 
-fn choice<T: Copy>(typed: &str, choices: &[(&str, T)]) -> Result<T, Problem> {
+pub(crate) fn choice<T: Copy>(typed: &str, choices: &[(&str, T)]) -> Result<T, Problem> {
     choices.iter().find(|(code, _)| *code == typed.trim()).map(|(_, value)| *value).ok_or(Problem::UnknownChoice)
 }
 
@@ -158,13 +158,15 @@ macro_rules! choices {
                 $name::ALL.iter().copied().find(|choice| choice.code() == code)
             }
 
-            fn check(typed: &str) -> Result<$name, Problem> {
+            #[allow(dead_code)]
+            pub(crate) fn check(typed: &str) -> Result<$name, Problem> {
                 let choices: Vec<(&str, $name)> = $name::ALL.iter().map(|c| (c.code(), *c)).collect();
-                choice(typed, &choices)
+                $crate::caseload::choice(typed, &choices)
             }
         }
     };
 }
+pub(crate) use choices;
 
 choices! {
     /// A child's disability status under Kazakhstan's medical and social assessment.

@@ -17,6 +17,7 @@ pub mod iin;
 pub mod instrument;
 pub mod language;
 pub mod phone;
+pub mod referral;
 pub mod text;
 pub mod time;
 

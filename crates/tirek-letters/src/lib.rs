@@ -5,13 +5,15 @@
 //! its content to PDF bytes — no disk, no clock (dates come in as text); every
 //! document embeds the freely licensed fonts in `fonts/`, so Kazakh letters print
 //! the same on every computer; the words come from the Fluent files, never from
-//! code. Today it prints the recovery sheet, the consent form and a client's record;
-//! letters arrive with issue 6.
+//! code.
 
 mod chart;
 mod client_record;
 mod consent_form;
 mod layout;
+mod letter;
+pub mod logo;
+mod qr;
 mod recovery_sheet;
 
 pub use chart::{Results, ScoreRow, score_text};
@@ -19,6 +21,8 @@ pub use client_record::{
     ClientRecordDoc, RecordChild, RecordConsent, RecordConsultation, RecordFollowUp, client_record,
 };
 pub use consent_form::{ClinicBlock, ConsentFormDoc, consent_form};
+pub use letter::{LetterDoc, referral_letter};
+pub use logo::{Logo, LogoProblem};
 pub use recovery_sheet::{RecoverySheet, recovery_sheet};
 
 /// What can go wrong while making a document.
@@ -27,6 +31,15 @@ pub enum LettersError {
     /// A bundled font could not be read (a broken build, never user input).
     #[error("the bundled font {0} cannot be parsed")]
     Font(&'static str),
+}
+
+/// A printed document, and the characters its fonts lacked (printed as "?").
+#[derive(Debug, Clone)]
+pub struct Printed {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// Characters replaced because no embedded font has them.
+    pub missing: Vec<char>,
 }
 
 /// The result of making a document.

@@ -163,6 +163,50 @@ const ENTITIES: &[Entity] = &[
         finality: Finality::OnceSet("stopped_on"),
     },
     Entity {
+        name: "service",
+        table: "services",
+        fields: &[
+            "name",
+            "kind",
+            "region",
+            "district",
+            "address",
+            "phone",
+            "languages",
+            "notes",
+            "example",
+            "archived_at",
+        ],
+        finality: Finality::Never,
+    },
+    Entity {
+        name: "referral",
+        table: "referrals",
+        fields: &[
+            "client_id",
+            "service_id",
+            "recipient",
+            "recipient_address",
+            "reason",
+            "findings",
+            "service_requested",
+            "urgency",
+            "language",
+            "signatory_name",
+            "signatory_position",
+            "created_at",
+            "status",
+            "number",
+            "issued_on",
+            "snapshot",
+            "pdf_sha256",
+            "delivered_on",
+            "outcome_on",
+            "outcome_note",
+        ],
+        finality: Finality::Never,
+    },
+    Entity {
         name: "follow_up",
         table: "follow_ups",
         fields: &["client_id", "kind", "due_on", "time", "note", "done_on", "consultation_id"],
@@ -277,7 +321,15 @@ pub struct Changes<'p> {
     written: Vec<ChangeRecord>,
 }
 
-impl Changes<'_> {
+impl<'p> Changes<'p> {
+    pub(crate) fn transaction(&self) -> &Transaction<'p> {
+        &self.transaction
+    }
+
+    pub(crate) fn device(&self) -> &str {
+        &self.device_id
+    }
+
     fn current(&self, entity: &Entity, id: &str) -> Result<Option<Record>> {
         read(&self.transaction, entity, id)
     }
@@ -395,6 +447,7 @@ impl Changes<'_> {
             ("assessment", "SELECT id FROM assessments WHERE client_id = ?1"),
             ("risk_flag", "SELECT id FROM risk_flags WHERE client_id = ?1"),
             ("schedule", "SELECT id FROM schedules WHERE client_id = ?1"),
+            ("referral", "SELECT id FROM referrals WHERE client_id = ?1"),
         ] {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }
@@ -484,7 +537,7 @@ fn entity_checked(name: &str, fields: &[(&str, FieldValue)]) -> Result<&'static 
     Ok(entity)
 }
 
-fn sqlite(err: rusqlite::Error) -> StoreError {
+pub(crate) fn sqlite(err: rusqlite::Error) -> StoreError {
     StoreError::sqlite(std::path::Path::new("profile"), err)
 }
 
@@ -549,16 +602,28 @@ impl OpenProfile {
     /// Every record of `entity` whose `field` is `value` (a client's children, say),
     /// with its id, in creation order.
     pub fn related(&self, entity: &str, field: &str, value: &str) -> Result<Vec<(String, Record)>> {
+        let field = self::entity(entity)?.field(field)?;
+        self.select(entity, &format!("{field} = ?1"), "rowid", &[&value])
+    }
+
+    /// The records of `entity` matching `condition` (SQL written in this crate, never
+    /// from input; values come as `params`), in `order`, with their ids.
+    pub(crate) fn select(
+        &self,
+        entity: &str,
+        condition: &str,
+        order: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<(String, Record)>> {
         let entity = self::entity(entity)?;
-        let field = entity.field(field)?;
         let sql = format!(
-            "SELECT id, revision, {} FROM {} WHERE {field} = ?1 ORDER BY rowid",
+            "SELECT id, revision, {} FROM {} WHERE {condition} ORDER BY {order}",
             entity.fields.join(", "),
             entity.table
         );
         let mut statement = self.connection().prepare(&sql).map_err(sqlite)?;
         let rows = statement
-            .query_map([value], |row| {
+            .query_map(params, |row| {
                 let mut fields = BTreeMap::new();
                 for (index, name) in entity.fields.iter().enumerate() {
                     fields.insert((*name).to_owned(), from_sql(row.get(index + 2)?));

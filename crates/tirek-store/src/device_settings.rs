@@ -33,6 +33,8 @@ pub struct DeviceSettings {
     pub backups_kept: Option<u32>,
     /// The clinic this computer belongs to, as its printed documents name it.
     pub clinic: Option<Clinic>,
+    /// A random id of this data folder on this computer (letter series are bound to it).
+    pub installation: Option<String>,
 }
 
 /// The clinic's details for the head of its documents (consent forms, letters).
@@ -50,6 +52,15 @@ pub struct Clinic {
     /// Its phone, `+7XXXXXXXXXX`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// What its outgoing letter numbers start with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_prefix: Option<String>,
+    /// Who may sign its letters: (name, position).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatories: Vec<(String, String)>,
+    /// Its logo, a PNG kept beside the settings (see [`crate::documents::save_logo`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_logo: bool,
 }
 
 /// Settings read from disk, with the reason they had to fall back to defaults.
@@ -75,6 +86,8 @@ struct SettingsFile {
     backups_kept: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     clinic: Option<Clinic>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    installation: Option<String>,
 }
 
 impl DeviceSettings {
@@ -102,6 +115,7 @@ impl DeviceSettings {
                     backup_folder: file.backup_folder,
                     backups_kept: file.backups_kept,
                     clinic: file.clinic,
+                    installation: file.installation,
                 },
                 warning: None,
             },
@@ -121,6 +135,7 @@ impl DeviceSettings {
             backup_folder: self.backup_folder.clone(),
             backups_kept: self.backups_kept,
             clinic: self.clinic.clone(),
+            installation: self.installation.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&file).expect("a struct of strings always serialises");
         bytes.push(b'\n');

@@ -50,6 +50,43 @@ pub fn import_instrument(data_dir: &crate::DataDir, id: &str, text: &str) -> Res
     save(&folder.join(format!("{id}.toml")), text.as_bytes())
 }
 
+/// The clinic's logo inside the data folder: a PNG the letters print at the head.
+const LOGO: &str = "clinic-logo.png";
+
+/// Reads a file the user named as bytes (a logo, a CSV), refusing one larger than
+/// `limit` bytes before reading it.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path).map_err(|err| StoreError::io(path, err))?.len();
+    if size > limit {
+        return Err(StoreError::FileTooLarge { size, limit });
+    }
+    std::fs::read(path).map_err(|err| StoreError::io(path, err))
+}
+
+/// Keeps the clinic's logo (already checked to be a PNG of a sensible size).
+pub fn save_logo(data_dir: &crate::DataDir, png: &[u8]) -> Result<()> {
+    save(&data_dir.path().join(LOGO), png)
+}
+
+/// The clinic's logo, if one was saved.
+pub fn logo(data_dir: &crate::DataDir) -> Result<Option<Vec<u8>>> {
+    let path = data_dir.path().join(LOGO);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(StoreError::io(&path, err)),
+    }
+}
+
+/// Forgets the clinic's logo.
+pub fn remove_logo(data_dir: &crate::DataDir) -> Result<()> {
+    let path = data_dir.path().join(LOGO);
+    match std::fs::remove_file(&path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(StoreError::io(&path, err)),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

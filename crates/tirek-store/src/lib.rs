@@ -24,6 +24,7 @@ pub mod documents;
 mod key_file;
 pub mod keys;
 pub mod profiles;
+pub mod referrals;
 
 /// For `cargo xtask bench store` only: the same database opened with and without
 /// encryption, to measure what encryption costs. Not compiled into the app.
@@ -214,6 +215,14 @@ pub enum StoreError {
         /// What SQLite said.
         #[source]
         source: rusqlite::Error,
+    },
+    /// A file handed in is larger than it may be.
+    #[error("the file is {size} bytes; at most {limit} are accepted")]
+    FileTooLarge {
+        /// Its size.
+        size: u64,
+        /// The most accepted.
+        limit: u64,
     },
     /// The device settings could not be written.
     #[error("cannot save the settings file {path}")]

@@ -4,6 +4,7 @@
 //! is complete; a later PHQ-9 shows reliable improvement on the trend.
 
 use anyhow::Result;
+use tirek_domain::date::Date;
 use tirek_e2e::App;
 
 use crate::frame::PASSWORD;
@@ -31,6 +32,10 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     app.click("[data-testid=assessment-fill]")?;
     app.select("[data-testid=assess-instrument]", "phq9")?;
     app.select("[data-testid=assess-by]", "parent")?;
+    // Four weeks ago, so that the later one sits apart on the chart.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    let four_weeks_ago = Date::in_kazakhstan(now).plus_days(-28);
+    app.type_into("[data-testid=assess-taken-on]", &four_weeks_ago.dotted())?;
     app.screenshot("administering")?;
     app.click("[data-testid=parent-mode-start]")?;
     app.find("[data-testid=parent-mode]")?;
@@ -94,7 +99,59 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     app.click("[data-testid=assess-save]")?;
     app.expect_text_containing("[data-testid=assessments]", "Reliable improvement")?;
     app.find("[data-testid=assessment-trend]")?;
+    // Placed by date: four weeks apart, the later one lower and ringed.
+    let points = app.execute(
+        "return [...document.querySelectorAll('[data-testid=trend-point] circle.point')]\
+           .map(c => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);",
+    )?;
+    let points: Vec<(f64, f64)> = serde_json::from_value(points)?;
+    assert_eq!(points.len(), 2, "{points:?}");
+    assert!(points[1].0 - points[0].0 > 300.0 && points[1].1 > points[0].1, "{points:?}");
     app.execute("document.querySelector('[data-testid=assessment-trend]').scrollIntoView({block: 'center'});")?;
     app.screenshot("reliable-improvement")?;
+
+    // Item by item: item 9 was 1, then 0.
+    app.click("[data-testid=assessment-items] summary")?;
+    app.expect_text_containing(
+        "[data-testid=assessment-items] tbody tr:nth-child(9)",
+        "9. Thoughts that you would be better off dead",
+    )?;
+    let item9 = app.text("[data-testid=assessment-items] tbody tr:nth-child(9)")?;
+    assert!(item9.trim_end().ends_with("1 0"), "{item9}");
+    app.execute("document.querySelector('[data-testid=assessment-items]').scrollIntoView({block: 'center'});")?;
+    app.screenshot("item-by-item")?;
+    Ok(())
+}
+
+#[test]
+fn a_clinic_installs_its_licensed_pba_text_from_settings() -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    // The clinic's licensed copy: the shipped scoring file with every item's text.
+    let shipped = std::fs::read_to_string(tirek_e2e::root().join("instruments/pba.toml"))?;
+    let mut licensed = shipped.replace("licensed_text = true", "licensed_text = false");
+    for n in (1..=23).rev() {
+        let id = format!("id = \"{n}\"\n");
+        let with_text = format!(
+            "{id}en = \"Licensed item {n}\"\nru = \"Лицензионный пункт {n}\"\nkk = \"Лицензиялық тармақ {n}\"\n"
+        );
+        licensed = licensed.replacen(&id, &with_text, 1);
+    }
+    let file = files.path().join("pba-licensed.toml");
+    std::fs::write(&file, licensed)?;
+
+    let mut app = App::start("licensed-text", data_dir.path())?;
+    app.create_profile("Айгүл Серікова", PASSWORD)?;
+    app.click("[data-testid=nav-settings]")?;
+    app.find("[data-testid=instrument-pba] [data-testid=instrument-needs-text]")?;
+    app.click("[data-testid=instrument-import]")?;
+    app.wait_for_window("Choose the licensed questionnaire file")?;
+    app.xdotool(&["key", "ctrl+l"])?;
+    app.xdotool(&["type", "--delay", "20", &file.display().to_string()])?;
+    app.xdotool(&["key", "Return"])?;
+    app.expect_text_containing("[data-testid=instrument-import-message]", "is installed")?;
+    app.find("[data-testid=instrument-pba] [data-testid=instrument-ready]")?;
+    app.execute("document.querySelector('[data-testid=instrument-settings]').scrollIntoView({block: 'start'});")?;
+    app.screenshot("licensed-text-installed")?;
     Ok(())
 }

@@ -116,6 +116,11 @@ export const commands = {
 	assessments: (clientId: string, instrument: string | null) => typedError<AssessmentView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessments", { clientId, instrument })),
 	/**  A client's questionnaires as trends: the chart laid out, and answers item by item. */
 	assessmentTrends: (clientId: string) => typedError<InstrumentTrend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessment_trends", { clientId })),
+	/**
+	 *  Imports a licensed questionnaire's full text from a file the user picks; `None`
+	 *  when the dialog was cancelled.
+	 */
+	importInstrument: (title: string) => typedError<InstrumentSummary | null, IpcError_Serialize>(__TAURI_INVOKE("import_instrument", { title })),
 	/**  Raises a risk flag of the psychologist's own judgement. */
 	raiseFlag: (clientId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("raise_flag", { clientId })),
 	/**  Completes and signs a flag's risk form. */
@@ -934,6 +939,9 @@ export type InstrumentSummary = {
 	not_validated: string[],
 	/**  Item texts must come from a clinic's licensed file. */
 	needs_licensed_text: boolean,
+	/**  Its licence, and the publication it comes from. */
+	licence: string,
+	citation: string,
 };
 
 /**  One instrument's results for a client, ready to draw. */

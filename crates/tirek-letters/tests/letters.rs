@@ -1,0 +1,301 @@
+//! The referral letter read back with poppler: each language's text against its
+//! reviewed snapshot (`tests/snapshots/`), page 1 against its reviewed image, a long
+//! reason breaking pages with the signature block whole, every Kazakh letter
+//! extracted exactly, only the embedded subset fonts, a character the fonts lack
+//! replaced visibly and reported, and the document's title and date.
+//!
+//! `TIREK_UPDATE_SNAPSHOTS=1 cargo test -p tirek-letters --test letters` rewrites the
+//! snapshots and reference images after a deliberate change: look at them before
+//! committing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tirek_domain::Language;
+use tirek_domain::chart::{Reading, Trend};
+use tirek_domain::date::Date;
+use tirek_domain::instrument::Change;
+use tirek_letters::{ClinicBlock, LetterDoc, Logo, LogoProblem, Results, ScoreRow, referral_letter};
+
+/// Every Kazakh letter, capitals too.
+const KAZAKH: &str = "ӘәғҒқҚңҢөӨұҰүҮһҺіІ";
+
+fn snapshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+}
+
+fn updating() -> bool {
+    std::env::var_os("TIREK_UPDATE_SNAPSHOTS").is_some()
+}
+
+fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("letter.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let mut command = Command::new(tool);
+    command.args(args).arg(&path);
+    if tool == "pdftotext" {
+        command.arg("-");
+    }
+    let output = command.output().expect("poppler runs");
+    assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("letter.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let info = String::from_utf8(Command::new("pdfinfo").arg(&path).output().unwrap().stdout).unwrap();
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+/// A PHQ-9 history: 18 in September, 8 in November (a reliable improvement).
+fn phq9() -> Results {
+    let instrument_range = (0.0, 27.0);
+    let readings = [
+        Reading { date: Date::new(2026, 9, 1).unwrap(), total: 18.0, change: None },
+        Reading { date: Date::new(2026, 11, 1).unwrap(), total: 8.0, change: Some(Change::ReliableImprovement) },
+    ];
+    Results {
+        name: "PHQ-9".into(),
+        chart: Some(Trend::lay_out(&fixture(instrument_range), &readings)),
+        band_labels: ["Минималды", "Жеңіл", "Орташа", "Орташа ауыр", "Ауыр"].map(String::from).to_vec(),
+        rows: vec![
+            ScoreRow {
+                date: "01.09.2026".into(),
+                total: "18".into(),
+                band: "Орташа ауыр".into(),
+                change: String::new(),
+            },
+            ScoreRow {
+                date: "01.11.2026".into(),
+                total: "8".into(),
+                band: "Жеңіл".into(),
+                change: "Сенімді жақсару".into(),
+            },
+        ],
+        notes: vec!["3,9 балл және одан көп өзгеріс сенімді деп саналады.".into()],
+    }
+}
+
+/// The PHQ-9's scoring and bands, enough to lay out a chart.
+fn fixture(range: (f64, f64)) -> tirek_domain::instrument::Instrument {
+    use tirek_domain::instrument::*;
+    let texts = |t: &str| Texts(vec![(Language::Kazakh, t.to_owned())]);
+    Instrument {
+        id: "phq9".into(),
+        version: "1".into(),
+        name: texts("PHQ-9"),
+        stem: texts(""),
+        languages: vec![LanguageStatus { language: Language::Kazakh, validated: false }],
+        licensed_text: false,
+        options: vec![],
+        items: vec![],
+        subscales: vec![],
+        scoring: Scoring {
+            method: Method::Sum,
+            multiplier: 1.0,
+            max_missing: 1,
+            missing: MissingHandling::Prorate,
+            range,
+            step: 1.0,
+            higher_is_worse: true,
+        },
+        bands: [(0.0, 4.0), (5.0, 9.0), (10.0, 14.0), (15.0, 19.0), (20.0, 27.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, (from, to))| Band { id: i.to_string(), from: *from, to: *to, label: texts("") })
+            .collect(),
+        reliable_change: None,
+        safety: vec![],
+        licence: String::new(),
+        citation: String::new(),
+    }
+}
+
+fn letter(language: Language) -> LetterDoc {
+    LetterDoc {
+        language,
+        clinic: ClinicBlock {
+            name: "Сайрам аудандық емханасы".into(),
+            bin: Some("040140001236".into()),
+            address: Some("Ақсу ауылы, Жібек жолы 12".into()),
+            phone: Some("+77253121455".into()),
+        },
+        logo: None,
+        number: Some("СЕ-7QK4M2XA/0012".into()),
+        date: "01.12.2026".into(),
+        copy: false,
+        recipient: "Түркістан облыстық оңалту орталығы".into(),
+        recipient_address: Some("Шымкент қ., Тәуке хан даңғылы 5\nбас дәрігерге".into()),
+        client_name: format!("Құрманғазиева {KAZAKH}"),
+        client_facts: vec![("letter-birth-date", "15.03.1990".into()), ("letter-iin", "900315400123".into())],
+        children: vec!["Ерасыл, 01.03.2016; мүгедек бала; F84.0".into()],
+        reason: "Анасы күтімнен қатты шаршаған, демалыс алуға мүмкіндігі жоқ.".into(),
+        findings: Some("Үш кездесу өтті. PHQ-9 бойынша көңіл-күйі жақсарды.".into()),
+        results: vec![phq9()],
+        risk_flags: vec![],
+        service_requested: "Балаға уақытша күтім (демалыс беру)".into(),
+        urgency: "soon".into(),
+        psychologist: "Серікова Айгүл".into(),
+        signatory_name: "Әбдірахманов Нұрлан".into(),
+        signatory_position: "Бас дәрігер".into(),
+        qr: Some(tirek_domain::referral::qr_payload(
+            "0193a0b1-0000-7000-8000-000000000001",
+            "СЕ-7QK4M2XA/0012",
+            "2026-12-01",
+        )),
+    }
+}
+
+#[test]
+fn each_language_prints_what_a_referral_letter_holds_as_its_reviewed_snapshot() {
+    for (language, code) in [(Language::Kazakh, "kk"), (Language::Russian, "ru"), (Language::English, "en")] {
+        let printed = referral_letter(&letter(language)).unwrap();
+        assert!(printed.missing.is_empty(), "{:?}", printed.missing);
+        if let Some(folder) = std::env::var_os("TIREK_KEEP_PDF") {
+            std::fs::write(Path::new(&folder).join(format!("letter-{code}.pdf")), &printed.pdf).unwrap();
+        }
+        let text = poppler("pdftotext", &printed.pdf, &["-layout"]);
+        let path = snapshots().join(format!("letter-{code}.txt"));
+        if updating() {
+            std::fs::create_dir_all(snapshots()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        }
+        let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(text == reviewed, "{code}: the letter's text differs from {}:\n{text}", path.display());
+    }
+}
+
+#[test]
+fn page_one_looks_like_its_reviewed_image() {
+    let printed = referral_letter(&letter(Language::Russian)).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("letter.pdf");
+    std::fs::write(&pdf, &printed.pdf).unwrap();
+    let prefix = folder.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-gray", "-r", "50", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rendered = std::fs::read(prefix.with_extension("png")).unwrap();
+    let reference_path = snapshots().join("letter-ru-page1.png");
+    if updating() {
+        std::fs::write(&reference_path, &rendered).unwrap();
+    }
+    let (width, height, pixels) = grey(&rendered);
+    let (ref_width, ref_height, reference) = grey(&std::fs::read(&reference_path).expect("a reviewed reference image"));
+    assert_eq!((width, height), (ref_width, ref_height));
+    // Anti-aliasing may differ between poppler versions: count clearly different pixels.
+    let different = pixels.iter().zip(&reference).filter(|(a, b)| a.abs_diff(**b) > 64).count();
+    let share = different as f64 / pixels.len() as f64;
+    assert!(share < 0.01, "{:.2} % of page 1 differs from the reviewed image", share * 100.0);
+}
+
+/// A greyscale PNG's size and pixels.
+fn grey(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buffer).unwrap();
+    buffer.truncate(frame.buffer_size());
+    (frame.width, frame.height, buffer)
+}
+
+#[test]
+fn a_very_long_reason_breaks_pages_and_keeps_the_signature_block_whole() {
+    let mut doc = letter(Language::Russian);
+    doc.reason = (1..=60)
+        .map(|n| format!("Абзац {n}: мать одна воспитывает сына, не спит ночами и не может оставить его ни на час."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let printed = referral_letter(&doc).unwrap();
+    let count = pages(&printed.pdf);
+    assert!(count >= 3, "{count} pages");
+    let text = poppler("pdftotext", &printed.pdf, &[]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for n in 1..=60 {
+        assert!(flat.contains(&format!("Абзац {n}:")), "paragraph {n} lost");
+    }
+    // The signature block is on one page: the psychologist, the head and the stamp.
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let with_block: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| page.contains("Психолог") || page.contains("Бас дәрігер") || page.contains("М. П."))
+        .map(|(index, _)| index)
+        .collect();
+    assert_eq!(with_block.len(), 1, "the signature block is split over pages {with_block:?}");
+    assert!(pages[with_block[0]].contains("М. П.") && pages[with_block[0]].contains("Әбдірахманов Нұрлан"));
+    let compact = text.replace(' ', "");
+    assert!(compact.contains(&format!("1/{count}")) && compact.contains(&format!("{count}/{count}")), "page numbers");
+}
+
+#[test]
+fn kazakh_letters_extract_exactly_and_only_the_embedded_subset_fonts_are_used() {
+    let printed = referral_letter(&letter(Language::Kazakh)).unwrap();
+    let text = poppler("pdftotext", &printed.pdf, &[]);
+    assert!(text.contains(&format!("Құрманғазиева {KAZAKH}")), "{text}");
+    let fonts = poppler("pdffonts", &printed.pdf, &[]);
+    for row in fonts.lines().skip(2) {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        assert!(columns[0].contains("+Liberation"), "a subset of the bundled font: {row}");
+        assert_eq!(&columns[columns.len() - 5..columns.len() - 2], ["yes", "yes", "yes"], "emb sub uni: {row}");
+    }
+    assert!(printed.pdf.len() < 100 * 1024, "{} bytes", printed.pdf.len());
+}
+
+#[test]
+fn a_character_the_fonts_lack_is_replaced_visibly_and_reported() {
+    let mut doc = letter(Language::Russian);
+    doc.reason = "Мать пишет: 你好 и 🙂".into();
+    let printed = referral_letter(&doc).unwrap();
+    assert_eq!(printed.missing, ['你', '好', '🙂']);
+    let text = poppler("pdftotext", &printed.pdf, &[]);
+    assert!(text.contains("Мать пишет: ?? и ?"), "{text}");
+}
+
+#[test]
+fn the_title_and_creation_date_are_set_and_drafts_and_copies_say_so() {
+    let printed = referral_letter(&letter(Language::English)).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("letter.pdf");
+    std::fs::write(&path, &printed.pdf).unwrap();
+    let info = String::from_utf8(Command::new("pdfinfo").arg("-isodates").arg(&path).output().unwrap().stdout).unwrap();
+    assert!(info.lines().any(|l| l.starts_with("Title:") && l.ends_with("Referral letter")), "{info}");
+    assert!(info.lines().any(|l| l.starts_with("CreationDate:") && l.contains("2026-12-01")), "{info}");
+
+    let mut copy = letter(Language::English);
+    copy.copy = true;
+    assert!(poppler("pdftotext", &referral_letter(&copy).unwrap().pdf, &[]).contains("COPY"));
+    let mut draft = letter(Language::English);
+    draft.number = None;
+    draft.qr = None;
+    let text = poppler("pdftotext", &referral_letter(&draft).unwrap().pdf, &[]);
+    assert!(text.contains("DRAFT — not issued") && text.contains("(not yet issued)"), "{text}");
+}
+
+#[test]
+fn a_logo_must_be_a_png_of_a_sensible_size_and_prints_at_the_head() {
+    assert_eq!(Logo::from_png(b"%PDF-1.7 not an image"), Err(LogoProblem::NotAnImage));
+    let png = |width: u32, height: u32| {
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..width * height).flat_map(|i| [20, 80, (i % 255) as u8, 255]).collect();
+        writer.write_image_data(&pixels).unwrap();
+        drop(writer);
+        bytes
+    };
+    assert_eq!(Logo::from_png(&png(4000, 10)), Err(LogoProblem::TooLarge { width: 4000, height: 10 }));
+    let logo = Logo::from_png(&png(120, 60)).unwrap();
+    let mut doc = letter(Language::Kazakh);
+    doc.logo = Some(logo);
+    let printed = referral_letter(&doc).unwrap();
+    let images = poppler("pdfimages", &printed.pdf, &["-list"]);
+    assert!(images.lines().any(|l| l.contains(" 120 ") && l.contains(" 60 ")), "{images}");
+}
