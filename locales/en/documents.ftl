@@ -89,3 +89,5 @@ letter-birth-date = date of birth
 letter-iin = IIN
 letter-address = address
 letter-phone = phone
+letter-finding-score = { $name } on { $date }: { $total } ({ $band })
+letter-flag-clinician = raised by the psychologist

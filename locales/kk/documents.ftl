@@ -89,3 +89,5 @@ letter-birth-date = туған күні
 letter-iin = ЖСН
 letter-address = мекенжайы
 letter-phone = телефоны
+letter-finding-score = { $name }, { $date }: { $total } ({ $band })
+letter-flag-clinician = психолог белгіледі

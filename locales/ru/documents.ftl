@@ -89,3 +89,5 @@ letter-birth-date = дата рождения
 letter-iin = ИИН
 letter-address = адрес
 letter-phone = телефон
+letter-finding-score = { $name } от { $date }: { $total } ({ $band })
+letter-flag-clinician = отмечен психологом

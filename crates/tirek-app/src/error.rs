@@ -63,6 +63,25 @@ pub enum AppError {
     /// flag cannot be resolved.
     #[error("a risk form is not complete")]
     RiskFormIncomplete,
+    /// A CSV file without the columns the directory needs.
+    #[error("the CSV file has no name, kind and phone columns")]
+    CsvHeader,
+    /// A CSV row that cannot be read.
+    #[error("line {line} of the CSV file cannot be read: {message}")]
+    CsvRow {
+        /// Its line.
+        line: u64,
+        /// What the reader said.
+        message: String,
+    },
+    /// A CSV row whose fields break the rules.
+    #[error("line {line} of the CSV file: {problems:?}")]
+    CsvInvalid {
+        /// Its line.
+        line: u64,
+        /// Each field's problem.
+        problems: Vec<FieldError>,
+    },
     /// The clinic's details are needed first (its name, before a logo).
     #[error("the clinic's details are not set")]
     ClinicNotSet,
@@ -138,6 +157,7 @@ pub fn problem_message(problem: Problem, messages: &Messages) -> String {
         Problem::NotIcd10 => "error-icd10",
         Problem::UnknownChoice => "error-choice",
         Problem::DistrictNotInRegion => "error-district-not-in-region",
+        Problem::BeforeIssued => "error-before-issued",
         Problem::OutOfRange(min, max) => {
             args.set("min", min);
             args.set("max", max);
@@ -191,6 +211,7 @@ impl AppError {
                 S::ProfileInUse => ErrorKind::Conflict,
                 S::Migration { .. } | S::Sqlite { .. } | S::UnknownField { .. } => ErrorKind::Internal,
                 S::RecordFinal { .. } | S::FileTooLarge { .. } => ErrorKind::Validation,
+                S::Abandoned => ErrorKind::Internal,
                 S::DataDirUnwritable { .. }
                 | S::DataDirNotAFolder { .. }
                 | S::SettingsUnreadable { .. }
@@ -215,6 +236,9 @@ impl AppError {
             | AppError::InstrumentFile(_)
             | AppError::RiskFormIncomplete
             | AppError::ClinicNotSet
+            | AppError::CsvHeader
+            | AppError::CsvRow { .. }
+            | AppError::CsvInvalid { .. }
             | AppError::Logo(_)
             | AppError::StatusChange { .. }
             | AppError::LicensedTextMissing(_) => ErrorKind::Validation,
@@ -239,6 +263,7 @@ impl AppError {
             AppError::RiskFormIncomplete => Some("risk_form"),
             AppError::LicensedTextMissing(_) => Some("instrument"),
             AppError::ClinicNotSet => Some("name"),
+            AppError::CsvHeader | AppError::CsvRow { .. } | AppError::CsvInvalid { .. } => Some("file"),
             AppError::Logo(_) => Some("logo"),
             AppError::StatusChange { .. } => Some("status"),
             AppError::Answers(_) => Some("answers"),
@@ -274,6 +299,23 @@ impl AppError {
             AppError::NotSigned => return messages.get("error-not-signed"),
             AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
             AppError::ClinicNotSet => return messages.get("error-clinic-not-set"),
+            AppError::CsvHeader => return messages.get("error-csv-header"),
+            AppError::CsvRow { line, message } => {
+                let mut args = FluentArgs::new();
+                args.set("line", *line);
+                args.set("detail", message.clone());
+                return messages.format("error-csv-row", Some(&args));
+            }
+            AppError::CsvInvalid { line, problems } => {
+                let mut args = FluentArgs::new();
+                args.set("line", *line);
+                let fields: Vec<String> = field_messages(problems, messages)
+                    .into_iter()
+                    .map(|p| format!("{} — {}", p.field, p.message))
+                    .collect();
+                args.set("problems", fields.join("; "));
+                return messages.format("error-csv-invalid", Some(&args));
+            }
             AppError::Logo(tirek_letters::LogoProblem::NotAnImage) => return messages.get("error-logo-not-png"),
             AppError::Logo(tirek_letters::LogoProblem::TooLarge { width, height }) => {
                 let mut args = FluentArgs::new();
@@ -372,6 +414,7 @@ impl AppError {
             S::RecordNotFound { .. } => "error-kind-not-found",
             S::RecordFinal { .. } => "error-record-final",
             S::FileTooLarge { .. } => "error-file-too-large",
+            S::Abandoned => "error-kind-internal",
             S::WrongPassword => "error-wrong-password",
             S::WrongRecoveryKey => "error-wrong-recovery-key",
             S::MalformedRecoveryKey => "error-malformed-recovery-key",

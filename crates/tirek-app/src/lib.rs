@@ -15,9 +15,11 @@ mod demo;
 mod error;
 pub mod instruments;
 mod profiles;
+mod referrals;
 pub mod regions;
 mod rights;
 mod risk;
+mod services;
 mod session;
 mod trends;
 
@@ -35,8 +37,13 @@ pub use consultations::{
 pub use demo::SeedSummary;
 pub use error::{AppError, ErrorKind, FieldMessage, Result, problem_message};
 pub use profiles::{BackupInfo, BackupSecret, BrokenLink, Created, ProfileSummary};
+pub use referrals::{
+    LetterContent, LetterPreview, PrintedLetter, ReferralInput, ReferralQuery, ReferralView, ResultsContent,
+    letter_file_name,
+};
 pub use rights::{ClientExport, EXPORT_FORMAT};
 pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
+pub use services::{CSV_COLUMNS, ImportSummary, ServiceInput, ServiceQuery, ServiceView, service_kinds};
 pub use session::{App, AppInfo};
 pub use trends::{ChartBand, ChartPoint, ChartView, InstrumentTrend, ItemRow};
 

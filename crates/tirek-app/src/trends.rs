@@ -103,8 +103,8 @@ pub(crate) fn change_code(change: Change) -> &'static str {
     }
 }
 
-fn change_of(code: Option<&str>) -> Option<Change> {
-    match code? {
+pub(crate) fn change_of(code: &str) -> Option<Change> {
+    match code {
         "reliable_improvement" => Some(Change::ReliableImprovement),
         "reliable_deterioration" => Some(Change::ReliableDeterioration),
         "no_reliable_change" => Some(Change::NoReliableChange),
@@ -121,14 +121,14 @@ pub(crate) fn trend_of(instrument: &Instrument, assessments: &[&AssessmentView])
             Some(Reading {
                 date: Date::parse(&a.taken_on).ok()?,
                 total: a.total?,
-                change: change_of(a.change.as_deref()),
+                change: a.change.as_deref().and_then(change_of),
             })
         })
         .collect();
     (!readings.is_empty()).then(|| Trend::lay_out(instrument, &readings))
 }
 
-fn chart_view(instrument: &Instrument, trend: &Trend, language: Language) -> ChartView {
+pub(crate) fn chart_view(instrument: &Instrument, trend: &Trend, language: Language) -> ChartView {
     let band_label = |index: usize| instrument.bands[index].label.best(language).to_owned();
     let unit = |value: f64| value.round() as i32;
     let (left, top, right, bottom) = trend.plot;

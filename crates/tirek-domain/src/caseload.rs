@@ -58,6 +58,8 @@ pub enum Problem {
     WithdrawnBeforeGiven,
     /// Withdrawn already: a withdrawal is final; a new consent is a new record.
     AlreadyWithdrawn,
+    /// Earlier than the letter it is about was issued.
+    BeforeIssued,
 }
 
 /// A problem in a named field.

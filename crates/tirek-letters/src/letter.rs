@@ -34,10 +34,11 @@ pub struct LetterDoc {
     pub recipient: String,
     /// Its address lines.
     pub recipient_address: Option<String>,
-    /// The client: name, then (label id, value) facts — date of birth, IIN, address, phone.
+    /// The client's full name.
     pub client_name: String,
-    /// The client's facts.
-    pub client_facts: Vec<(&'static str, String)>,
+    /// The client's facts as (label, value), worded in the letter's language: date
+    /// of birth, IIN, address, phone.
+    pub client_facts: Vec<(String, String)>,
     /// Each child, as one line (name, date of birth, IIN, disability, diagnosis).
     pub children: Vec<String>,
     /// Why the family is referred.
@@ -151,7 +152,7 @@ pub fn referral_letter(doc: &LetterDoc) -> Result<Printed> {
 
     // Who is referred.
     let mut facts = vec![doc.client_name.clone()];
-    facts.extend(doc.client_facts.iter().map(|(label, value)| format!("{} {value}", messages.get(label))));
+    facts.extend(doc.client_facts.iter().map(|(label, value)| format!("{label} {value}")));
     section(&mut flow, &fonts, &messages.get("letter-client"), &facts.join(", "));
     for child in &doc.children {
         section(&mut flow, &fonts, &messages.get("letter-child"), child);
@@ -202,8 +203,8 @@ pub fn referral_letter(doc: &LetterDoc) -> Result<Printed> {
     let mut info = document.metadata.info.clone();
     info.document_title = title;
     info.creation_date = pdf_date(&doc.date);
-    info.modification_date = info.creation_date.clone();
-    info.metadata_date = info.creation_date.clone();
+    info.modification_date = info.creation_date;
+    info.metadata_date = info.creation_date;
     document.metadata.info = info;
     Ok(Printed { pdf: document.save(&PdfSaveOptions::default(), &mut Vec::new()), missing })
 }

@@ -130,7 +130,7 @@ fn letter(language: Language) -> LetterDoc {
         recipient: "Түркістан облыстық оңалту орталығы".into(),
         recipient_address: Some("Шымкент қ., Тәуке хан даңғылы 5\nбас дәрігерге".into()),
         client_name: format!("Құрманғазиева {KAZAKH}"),
-        client_facts: vec![("letter-birth-date", "15.03.1990".into()), ("letter-iin", "900315400123".into())],
+        client_facts: vec![("туған күні".into(), "15.03.1990".into()), ("ЖСН".into(), "900315400123".into())],
         children: vec!["Ерасыл, 01.03.2016; мүгедек бала; F84.0".into()],
         reason: "Анасы күтімнен қатты шаршаған, демалыс алуға мүмкіндігі жоқ.".into(),
         findings: Some("Үш кездесу өтті. PHQ-9 бойынша көңіл-күйі жақсарды.".into()),

@@ -216,6 +216,9 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The caller abandoned a transaction (its own error says why); nothing was written.
+    #[error("the operation was abandoned and nothing was written")]
+    Abandoned,
     /// A file handed in is larger than it may be.
     #[error("the file is {size} bytes; at most {limit} are accepted")]
     FileTooLarge {

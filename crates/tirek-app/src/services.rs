@@ -1,0 +1,311 @@
+//! The services directory: where families can be referred — psychiatry,
+//! rehabilitation, respite care, peer groups, social protection, family support
+//! centres, NGOs — with region and district, address, phone and languages. Searched
+//! by district and by name as typed; moved between clinics as CSV. A new profile
+//! starts with examples of every kind (`data/services-example.csv`), marked as
+//! examples to replace.
+
+use serde::{Deserialize, Serialize};
+use tirek_domain::change::FieldValue;
+use tirek_domain::referral::{ServiceForm, ServiceKind};
+use tirek_domain::text::{fold, sort_key};
+use tirek_store::changes::Record;
+
+use crate::caseload::{new_id, owned, text};
+use crate::profiles::now_ms;
+use crate::{App, AppError, Result, regions};
+
+/// The examples a new profile starts with.
+const EXAMPLES: &str = include_str!("../../../data/services-example.csv");
+/// The largest CSV file accepted for import.
+const CSV_MAX_BYTES: u64 = 2 * 1024 * 1024;
+/// The columns of the directory's CSV, in order.
+pub const CSV_COLUMNS: [&str; 8] = ["name", "kind", "region", "district", "address", "phone", "languages", "notes"];
+
+/// A service as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+#[allow(missing_docs)]
+pub struct ServiceInput {
+    pub name: String,
+    /// A service kind code (`respite_care`…).
+    pub kind: String,
+    pub region: String,
+    pub district: String,
+    pub address: String,
+    pub phone: String,
+    /// `kk`, `ru`, `en`.
+    pub languages: Vec<String>,
+    pub notes: String,
+}
+
+/// A service in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ServiceView {
+    pub id: String,
+    #[serde(flatten)]
+    pub input: ServiceInput,
+    /// One of the examples a profile starts with: to replace with a real service.
+    pub example: bool,
+}
+
+/// Which services to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+#[allow(missing_docs)]
+pub struct ServiceQuery {
+    /// Only this district's.
+    pub district: Option<String>,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Name, address or notes containing this (case, ё and Kazakh letters folded).
+    pub search: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ImportSummary {
+    pub added: u32,
+}
+
+fn form(input: &ServiceInput) -> ServiceForm {
+    ServiceForm {
+        name: input.name.clone(),
+        kind: input.kind.clone(),
+        region: input.region.clone(),
+        district: input.district.clone(),
+        address: input.address.clone(),
+        phone: input.phone.clone(),
+        languages: input.languages.clone(),
+        notes: input.notes.clone(),
+    }
+}
+
+/// The fields to store for `input`, or every problem.
+fn fields(input: &ServiceInput) -> Result<Vec<(&'static str, FieldValue)>> {
+    let service = form(input).validate().map_err(AppError::Invalid)?;
+    let places = regions::check(service.region.as_deref(), service.district.as_deref());
+    if !places.is_empty() {
+        return Err(AppError::Invalid(places));
+    }
+    let languages: Vec<&str> = service.languages.iter().map(|l| l.code()).collect();
+    Ok(vec![
+        ("name", FieldValue::Text(service.name)),
+        ("kind", FieldValue::Text(service.kind.code().to_owned())),
+        ("region", text(service.region)),
+        ("district", text(service.district)),
+        ("address", text(service.address)),
+        ("phone", FieldValue::Text(service.phone)),
+        ("languages", FieldValue::Text(languages.join(" "))),
+        ("notes", text(service.notes)),
+    ])
+}
+
+fn view(id: String, record: &Record) -> ServiceView {
+    ServiceView {
+        id,
+        input: ServiceInput {
+            name: owned(record, "name").unwrap_or_default(),
+            kind: owned(record, "kind").unwrap_or_default(),
+            region: owned(record, "region").unwrap_or_default(),
+            district: owned(record, "district").unwrap_or_default(),
+            address: owned(record, "address").unwrap_or_default(),
+            phone: owned(record, "phone").unwrap_or_default(),
+            languages: record.text("languages").unwrap_or("").split_whitespace().map(str::to_owned).collect(),
+            notes: owned(record, "notes").unwrap_or_default(),
+        },
+        example: record.integer("example") == Some(1),
+    }
+}
+
+/// Reads the directory's CSV: a header naming [`CSV_COLUMNS`] (any order, a UTF-8
+/// byte-order mark allowed), then one service per row. Every bad row is named by
+/// its line.
+fn parse_csv(bytes: &[u8]) -> Result<Vec<ServiceInput>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let problem = |line: u64, message: String| AppError::CsvRow { line, message };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = reader.headers().map_err(|err| problem(1, err.to_string()))?.clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let columns: Vec<Option<usize>> = CSV_COLUMNS.iter().map(|name| column(name)).collect();
+    if columns[0].is_none() || columns[1].is_none() || columns[5].is_none() {
+        return Err(AppError::CsvHeader);
+    }
+    let mut services = Vec::new();
+    for row in reader.records() {
+        let row = row.map_err(|err| {
+            let line = err.position().map_or(0, |p| p.line());
+            problem(line, err.to_string())
+        })?;
+        let line = row.position().map_or(0, |p| p.line());
+        let cell = |index: usize| columns[index].and_then(|c| row.get(c)).unwrap_or("").to_owned();
+        if row.iter().all(|value| value.trim().is_empty()) {
+            continue;
+        }
+        let input = ServiceInput {
+            name: cell(0),
+            kind: cell(1),
+            region: cell(2),
+            district: cell(3),
+            address: cell(4),
+            phone: cell(5),
+            languages: cell(6).split([' ', ',', ';']).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            notes: cell(7),
+        };
+        if let Err(error) = fields(&input) {
+            return Err(AppError::CsvInvalid { line, problems: error.into_field_errors() });
+        }
+        services.push(input);
+    }
+    Ok(services)
+}
+
+impl App {
+    /// Adds a service to the directory; returns its id.
+    pub fn add_service(&self, input: &ServiceInput) -> Result<String> {
+        let mut fields = fields(input)?;
+        fields.push(("example", FieldValue::Integer(0)));
+        let id = new_id();
+        self.with_profile(|open, author| {
+            open.write(author, now_ms(), |changes| changes.insert("service", &id, &fields))?;
+            Ok(id.clone())
+        })
+    }
+
+    /// Saves an edited service (no longer an example once edited).
+    pub fn update_service(&self, id: &str, input: &ServiceInput) -> Result<()> {
+        let mut fields = fields(input)?;
+        fields.push(("example", FieldValue::Integer(0)));
+        self.with_profile(|open, author| {
+            service_record(open, id)?;
+            open.write(author, now_ms(), |changes| changes.update("service", id, &fields))?;
+            Ok(())
+        })
+    }
+
+    /// Takes a service off the directory; letters that name it keep its name.
+    pub fn archive_service(&self, id: &str) -> Result<()> {
+        self.with_profile(|open, author| {
+            service_record(open, id)?;
+            open.write(author, now_ms(), |changes| {
+                changes.update("service", id, &[("archived_at", FieldValue::Integer(now_ms()))])
+            })?;
+            Ok(())
+        })
+    }
+
+    /// One service.
+    pub fn service(&self, id: &str) -> Result<ServiceView> {
+        self.with_profile(|open, _| Ok(view(id.to_owned(), &service_record(open, id)?)))
+    }
+
+    /// The directory, filtered, by name in the Kazakh alphabet's order.
+    pub fn services(&self, query: &ServiceQuery) -> Result<Vec<ServiceView>> {
+        let district = query.district.as_deref().filter(|d| !d.is_empty());
+        let records = self.with_profile(|open, _| Ok(open.services(district)?))?;
+        let wanted = fold(query.search.trim());
+        let mut services: Vec<ServiceView> = records
+            .into_iter()
+            .map(|(id, record)| view(id, &record))
+            .filter(|s| query.kind.as_deref().is_none_or(|kind| kind.is_empty() || s.input.kind == kind))
+            .filter(|s| {
+                wanted.is_empty()
+                    || [&s.input.name, &s.input.address, &s.input.notes].iter().any(|text| fold(text).contains(&wanted))
+                    || (wanted.chars().all(|c| c.is_ascii_digit()) && s.input.phone.contains(&wanted))
+            })
+            .collect();
+        services.sort_by_cached_key(|s| sort_key(&s.input.name));
+        Ok(services)
+    }
+
+    /// Adds every service in a CSV file (the clinic's own list): all of them, or —
+    /// when any row is wrong — none, with the row's line and problems.
+    pub fn import_services(&self, path: &std::path::Path) -> Result<ImportSummary> {
+        let bytes = tirek_store::documents::read_bytes(path, CSV_MAX_BYTES)?;
+        self.add_services(&parse_csv(&bytes)?, false)
+    }
+
+    /// Adds the examples a new directory starts with (marked as examples).
+    pub fn add_example_services(&self) -> Result<ImportSummary> {
+        self.add_services(&parse_csv(EXAMPLES.as_bytes())?, true)
+    }
+
+    fn add_services(&self, services: &[ServiceInput], example: bool) -> Result<ImportSummary> {
+        let rows: Vec<Vec<(&'static str, FieldValue)>> = services
+            .iter()
+            .map(|input| {
+                let mut fields = fields(input)?;
+                fields.push(("example", FieldValue::Integer(i64::from(example))));
+                Ok(fields)
+            })
+            .collect::<Result<_>>()?;
+        self.with_profile(|open, author| {
+            open.write(author, now_ms(), |changes| {
+                for fields in &rows {
+                    changes.insert("service", &new_id(), fields)?;
+                }
+                Ok(())
+            })?;
+            Ok(ImportSummary { added: rows.len() as u32 })
+        })
+    }
+
+    /// The directory (or one district's part of it) as CSV: UTF-8 with a byte-order
+    /// mark, so that spreadsheet programs show Kazakh letters right.
+    pub fn services_csv(&self, district: Option<&str>) -> Result<Vec<u8>> {
+        let query = ServiceQuery { district: district.map(str::to_owned), ..ServiceQuery::default() };
+        let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
+            writer.write_record(row).map_err(|err| AppError::CsvRow { line: 0, message: err.to_string() })
+        };
+        write(&mut writer, &CSV_COLUMNS)?;
+        for service in self.services(&query)? {
+            let s = &service.input;
+            let languages = s.languages.join(" ");
+            write(
+                &mut writer,
+                &[&s.name, &s.kind, &s.region, &s.district, &s.address, &s.phone, &languages, &s.notes],
+            )?;
+        }
+        writer.into_inner().map_err(|err| AppError::CsvRow { line: 0, message: err.to_string() })
+    }
+}
+
+fn service_record(open: &tirek_store::OpenProfile, id: &str) -> Result<Record> {
+    open.read("service", id)?
+        .ok_or_else(|| tirek_store::StoreError::RecordNotFound { entity: "service".into(), id: id.into() }.into())
+}
+
+/// The kinds a service can be, for forms.
+pub fn service_kinds() -> Vec<&'static str> {
+    ServiceKind::ALL.iter().map(|k| k.code()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_examples_cover_every_kind_and_are_valid() {
+        let services = parse_csv(EXAMPLES.as_bytes()).unwrap();
+        for kind in ServiceKind::ALL {
+            assert!(services.iter().any(|s| s.kind == kind.code()), "no example of {kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_row_is_named_by_its_line_and_fields() {
+        let csv = "name,kind,phone,district\nЦентр,respite_care,+77250000003,\nБез телефона,ngo,,\n";
+        let Err(AppError::CsvInvalid { line, problems }) = parse_csv(csv.as_bytes()) else { panic!("accepted") };
+        assert_eq!((line, problems[0].field), (3, "phone"));
+        assert!(matches!(parse_csv(b"title,phone\nx,1\n"), Err(AppError::CsvHeader)));
+        let with_bom = "\u{feff}Name,Kind,Phone\nОрталық,ngo,87012345678\n";
+        assert_eq!(parse_csv(with_bom.as_bytes()).unwrap()[0].phone, "87012345678");
+    }
+}
