@@ -640,7 +640,8 @@ impl App {
             representative: input.representative.clone(),
             method: input.method.clone(),
             witness: input.witness.clone(),
-            given_on: input.given_on.clone(),
+            // Today when left empty (the command line); the window always fills it in.
+            given_on: if input.given_on.trim().is_empty() { today().to_string() } else { input.given_on.clone() },
         };
         let consent = form.validate(today()).map_err(AppError::Invalid)?;
         self.with_profile(|open, author| {

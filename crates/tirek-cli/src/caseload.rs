@@ -64,6 +64,29 @@ pub(crate) enum ClientCommand {
         #[arg(long)]
         language: Option<String>,
     },
+    /// Record a consent the client (or their representative) gave
+    Consent {
+        /// The client's id
+        id: String,
+        /// record, server or referral
+        #[arg(long)]
+        scope: String,
+        /// client or representative
+        #[arg(long, default_value = "client")]
+        given_by: String,
+        /// The representative's name and basis, when one gave it
+        #[arg(long, default_value = "")]
+        representative: String,
+        /// signed_paper or verbal_witness
+        #[arg(long, default_value = "signed_paper")]
+        method: String,
+        /// The witness of a verbal consent
+        #[arg(long, default_value = "")]
+        witness: String,
+        /// The day it was given (today when left out)
+        #[arg(long, default_value = "")]
+        date: String,
+    },
     /// Erase a client at their request: the record is gone for good
     Erase {
         /// The client's id
@@ -337,6 +360,18 @@ fn client(command: &ClientCommand, cli: &Cli, app: &App, messages: &Messages) ->
             let pdf = app.consent_form(id, language)?;
             app.save_document(out, &pdf)?;
         }
+        ClientCommand::Consent { id, scope, given_by, representative, method, witness, date } => {
+            let input = tirek_app::ConsentInput {
+                scope: scope.clone(),
+                given_by: given_by.clone(),
+                representative: representative.clone(),
+                method: method.clone(),
+                witness: witness.clone(),
+                given_on: date.clone(),
+            };
+            let consent = app.give_consent(id, &input)?;
+            if cli.json { print_json(&serde_json::json!({ "id": consent })) } else { println!("{consent}") }
+        }
         ClientCommand::Erase { id, yes: _ } => {
             let count = app.erase_client(id)?;
             if cli.json {
@@ -464,6 +499,15 @@ pub(crate) enum ClinicCommand {
         address: String,
         #[arg(long, default_value = "")]
         phone: String,
+        /// What outgoing letter numbers start with
+        #[arg(long, default_value = "")]
+        letter_prefix: String,
+        /// Who signs letters, as "Name|Position"; repeat for several (the first is the default)
+        #[arg(long = "signatory")]
+        signatories: Vec<String>,
+        /// The clinic's logo, a PNG (at most 1 MB)
+        #[arg(long)]
+        logo: Option<PathBuf>,
     },
     /// Show the clinic's details
     Show,
@@ -472,21 +516,40 @@ pub(crate) enum ClinicCommand {
 /// `tirek clinic`: no profile needed, the details belong to the computer.
 pub(crate) fn run_clinic(command: &ClinicCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     let clinic = match command {
-        ClinicCommand::Set { name, bin, address, phone } => Some(app.set_clinic(&ClinicInput {
-            name: name.clone(),
-            bin: bin.clone(),
-            address: address.clone(),
-            phone: phone.clone(),
-        })?),
+        ClinicCommand::Set { name, bin, address, phone, letter_prefix, signatories, logo } => {
+            let signatories = signatories
+                .iter()
+                .map(|both| {
+                    let (name, position) = both.split_once('|').unwrap_or((both, ""));
+                    tirek_app::Signatory { name: name.trim().to_owned(), position: position.trim().to_owned() }
+                })
+                .collect();
+            let mut clinic = app.set_clinic(&ClinicInput {
+                name: name.clone(),
+                bin: bin.clone(),
+                address: address.clone(),
+                phone: phone.clone(),
+                letter_prefix: letter_prefix.clone(),
+                signatories,
+                has_logo: false,
+            })?;
+            if let Some(logo) = logo {
+                clinic = app.set_clinic_logo(logo)?;
+            }
+            Some(clinic)
+        }
         ClinicCommand::Show => app.clinic(),
     };
     if cli.json {
         print_json(&clinic);
     } else if let Some(clinic) = clinic {
-        for value in [&clinic.name, &clinic.bin, &clinic.address, &clinic.phone] {
+        for value in [&clinic.name, &clinic.bin, &clinic.address, &clinic.phone, &clinic.letter_prefix] {
             if !value.is_empty() {
                 println!("{value}");
             }
+        }
+        for signatory in &clinic.signatories {
+            println!("{} — {}", signatory.name, signatory.position);
         }
     } else {
         println!("{}", messages.get("cli-clinic-not-set"));

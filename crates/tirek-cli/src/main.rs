@@ -11,6 +11,7 @@
 mod backup;
 mod caseload;
 mod instrument;
+mod letters;
 mod profile;
 mod secrets;
 
@@ -91,6 +92,20 @@ enum Command {
     /// The clinic's details for printed documents
     #[command(subcommand)]
     Clinic(caseload::ClinicCommand),
+    /// The services directory: add, list, import and export as CSV
+    Service {
+        #[command(subcommand)]
+        command: letters::ServiceCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
+    /// Referral letters: write, print, list, follow
+    Letter {
+        #[command(subcommand)]
+        command: letters::LetterCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
     /// A fictional caseload for trying Tirek and for benchmarks
     Demo {
         #[command(subcommand)]
@@ -170,6 +185,8 @@ fn main() -> ExitCode {
         Command::Instrument(command) => instrument::run(command, &cli, &app, &messages),
         Command::Assess { command, which } => instrument::run_assess(command, which, &cli, &app, &messages),
         Command::Clinic(command) => caseload::run_clinic(command, &cli, &app, &messages),
+        Command::Service { command, which } => letters::run_service(command, which, &cli, &app, &messages),
+        Command::Letter { command, which } => letters::run_letter(command, which, &cli, &app, &messages),
         Command::Demo { command, which } => caseload::run_demo(command, which, &cli, &app, &messages),
     };
     match outcome {
