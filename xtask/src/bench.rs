@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store|caseload]`: the performance figures of DESIGN.md §7, each beside
+//! `cargo xtask bench [store|caseload|letters]`: the performance figures of DESIGN.md §7, each beside
 //! its baseline from the same run, printed as medians. Optimised builds without LTO
 //! (`[profile.bench]`), so a bench run costs minutes, not a release build.
 
@@ -8,7 +8,7 @@ use crate::process;
 
 /// Runs the named benchmarks, or all of them.
 pub(crate) fn bench(names: &[String]) -> Result<()> {
-    let all = ["store", "caseload"];
+    let all = ["store", "caseload", "letters"];
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names.iter().map(String::as_str).collect() };
     for name in chosen {
         match name {
@@ -34,6 +34,13 @@ pub(crate) fn bench(names: &[String]) -> Result<()> {
                 process::run(&mut process::command(
                     "cargo",
                     &["run", "--locked", "--profile", "bench", "-p", "tirek-app", "--example", "bench_caseload"],
+                    &crate::root(),
+                ))
+            })?,
+            "letters" => process::step("bench letters", || {
+                process::run(&mut process::command(
+                    "cargo",
+                    &["run", "--locked", "--profile", "bench", "-p", "tirek-letters", "--example", "bench_letters"],
                     &crate::root(),
                 ))
             })?,

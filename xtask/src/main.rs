@@ -32,7 +32,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist|bench> [-- ARGS]
   test      run every test and check (Rust, UI, end-to-end, tidy)
   codegen   regenerate ui/src/lib/bindings.ts from the Rust commands
   dist      build the Linux .deb package
-  bench     measure performance against same-run baselines (bench store)";
+  bench     measure performance against same-run baselines (bench store|caseload|letters)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

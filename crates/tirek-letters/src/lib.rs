@@ -15,6 +15,8 @@ mod letter;
 pub mod logo;
 mod qr;
 mod recovery_sheet;
+#[doc(hidden)]
+pub mod sample;
 
 pub use chart::{Results, ScoreRow, score_text};
 pub use client_record::{

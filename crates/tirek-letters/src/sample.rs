@@ -1,0 +1,116 @@
+//! A fictional referral letter, the same for the tests and `cargo xtask bench
+//! letters`: a mother referred for respite care, her PHQ-9 easing over two months.
+
+use tirek_domain::Language;
+use tirek_domain::chart::{Reading, Trend};
+use tirek_domain::date::Date;
+use tirek_domain::instrument::Change;
+
+use crate::{ClinicBlock, LetterDoc, Results, ScoreRow};
+
+/// Every Kazakh letter, capitals too.
+pub const KAZAKH: &str = "ӘәғҒқҚңҢөӨұҰүҮһҺіІ";
+
+/// A PHQ-9 history: 18 in September, 8 in November (a reliable improvement).
+pub fn phq9() -> Results {
+    let instrument_range = (0.0, 27.0);
+    let readings = [
+        Reading { date: Date::new(2026, 9, 1).unwrap(), total: 18.0, change: None },
+        Reading { date: Date::new(2026, 11, 1).unwrap(), total: 8.0, change: Some(Change::ReliableImprovement) },
+    ];
+    Results {
+        name: "PHQ-9".into(),
+        chart: Some(Trend::lay_out(&fixture(instrument_range), &readings)),
+        band_labels: ["Минималды", "Жеңіл", "Орташа", "Орташа ауыр", "Ауыр"].map(String::from).to_vec(),
+        rows: vec![
+            ScoreRow {
+                date: "01.09.2026".into(),
+                total: "18".into(),
+                band: "Орташа ауыр".into(),
+                change: String::new(),
+            },
+            ScoreRow {
+                date: "01.11.2026".into(),
+                total: "8".into(),
+                band: "Жеңіл".into(),
+                change: "Сенімді жақсару".into(),
+            },
+        ],
+        notes: vec!["3,9 балл және одан көп өзгеріс сенімді деп саналады.".into()],
+    }
+}
+
+/// The PHQ-9's scoring and bands, enough to lay out a chart.
+fn fixture(range: (f64, f64)) -> tirek_domain::instrument::Instrument {
+    use tirek_domain::instrument::*;
+    let texts = |t: &str| Texts(vec![(Language::Kazakh, t.to_owned())]);
+    Instrument {
+        id: "phq9".into(),
+        version: "1".into(),
+        name: texts("PHQ-9"),
+        stem: texts(""),
+        languages: vec![LanguageStatus { language: Language::Kazakh, validated: false }],
+        licensed_text: false,
+        options: vec![],
+        items: vec![],
+        subscales: vec![],
+        scoring: Scoring {
+            method: Method::Sum,
+            multiplier: 1.0,
+            max_missing: 1,
+            missing: MissingHandling::Prorate,
+            range,
+            step: 1.0,
+            higher_is_worse: true,
+        },
+        bands: [(0.0, 4.0), (5.0, 9.0), (10.0, 14.0), (15.0, 19.0), (20.0, 27.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, (from, to))| Band { id: i.to_string(), from: *from, to: *to, label: texts("") })
+            .collect(),
+        reliable_change: None,
+        safety: vec![],
+        licence: String::new(),
+        citation: String::new(),
+    }
+}
+
+/// A two-page referral letter with a PHQ-9 chart, in `language`.
+pub fn letter(language: Language) -> LetterDoc {
+    let messages = tirek_i18n::Messages::new(language);
+    LetterDoc {
+        language,
+        clinic: ClinicBlock {
+            name: "Сайрам аудандық емханасы".into(),
+            bin: Some("040140001236".into()),
+            address: Some("Ақсу ауылы, Жібек жолы 12".into()),
+            phone: Some("+77253121455".into()),
+        },
+        logo: None,
+        number: Some("СЕ-7QK4M2XA/0012".into()),
+        date: "01.12.2026".into(),
+        copy: false,
+        recipient: "Түркістан облыстық оңалту орталығы".into(),
+        recipient_address: Some("Шымкент қ., Тәуке хан даңғылы 5\nбас дәрігерге".into()),
+        client_name: format!("Құрманғазиева {KAZAKH}"),
+        client_facts: vec![
+            (messages.get("letter-birth-date"), "15.03.1990".into()),
+            (messages.get("letter-iin"), "900315400123".into()),
+        ],
+        children: vec!["Ерасыл, 01.03.2016; мүгедек бала; F84.0".into()],
+        reason: "Анасы күтімнен қатты шаршаған, демалыс алуға мүмкіндігі жоқ.".into(),
+        findings: Some("Үш кездесу өтті. PHQ-9 бойынша көңіл-күйі жақсарды.".into()),
+        results: vec![phq9()],
+        risk_flags: vec![],
+        service_requested: "Балаға уақытша күтім (демалыс беру)".into(),
+        urgency: "soon".into(),
+        psychologist: "Серікова Айгүл".into(),
+        signatory_name: "Әбдірахманов Нұрлан".into(),
+        signatory_position: "Бас дәрігер".into(),
+        qr: Some(tirek_domain::referral::qr_payload(
+            "0193a0b1-0000-7000-8000-000000000001",
+            "СЕ-7QK4M2XA/0012",
+            "2026-12-01",
+        )),
+    }
+}
