@@ -91,3 +91,18 @@ letter-address = address
 letter-phone = phone
 letter-finding-score = { $name } on { $date }: { $total } ({ $band })
 letter-flag-clinician = raised by the psychologist
+
+## The parent's handout of services.
+handout-title = Where to find support
+handout-district = Services in { $district }
+handout-intro = You do not have to manage alone. These services help families raising a child with a disability. Call before you go: the phone number is the quickest way in.
+handout-none = No services of this district are in the directory yet. Ask your psychologist.
+handout-phone = Phone: { $phone }
+handout-given = Given by the psychologist { $psychologist } on { $date }.
+
+## The one-page client summary.
+summary-title = Client summary
+summary-printed-on = Printed on { $date }
+summary-scores = Latest questionnaire scores
+summary-next = Next steps
+summary-more = … and { $count } more

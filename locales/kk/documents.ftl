@@ -91,3 +91,18 @@ letter-address = мекенжайы
 letter-phone = телефоны
 letter-finding-score = { $name }, { $date }: { $total } ({ $band })
 letter-flag-clinician = психолог белгіледі
+
+## Ата-анаға арналған қызметтер парағы.
+handout-title = Қолдауды қайдан табуға болады
+handout-district = Қызметтер: { $district }
+handout-intro = Сіз жалғыз күресуге міндетті емессіз. Бұл қызметтер мүгедек бала тәрбиелеп отырған отбасыларға көмектеседі. Барар алдында қоңырау шалыңыз: телефон арқылы жазылу ең жылдам жол.
+handout-none = Анықтамалықта бұл ауданның қызметтері әлі жоқ. Психологыңыздан сұраңыз.
+handout-phone = Телефоны: { $phone }
+handout-given = Психолог { $psychologist } берді, { $date }.
+
+## Клиент туралы қысқаша мәлімет.
+summary-title = Клиент туралы қысқаша мәлімет
+summary-printed-on = Басып шығарылған күні: { $date }
+summary-scores = Сауалнамалардың соңғы нәтижелері
+summary-next = Келесі қадамдар
+summary-more = … тағы { $count }

@@ -91,3 +91,18 @@ letter-address = адрес
 letter-phone = телефон
 letter-finding-score = { $name } от { $date }: { $total } ({ $band })
 letter-flag-clinician = отмечен психологом
+
+## Памятка родителю со службами.
+handout-title = Куда обратиться за поддержкой
+handout-district = Службы: { $district }
+handout-intro = Вы не обязаны справляться в одиночку. Эти службы помогают семьям, воспитывающим ребёнка с инвалидностью. Позвоните перед визитом: по телефону быстрее всего записаться.
+handout-none = Служб этого района в справочнике пока нет. Спросите своего психолога.
+handout-phone = Телефон: { $phone }
+handout-given = Выдано психологом { $psychologist } { $date }.
+
+## Краткая сводка по клиенту.
+summary-title = Сводка по клиенту
+summary-printed-on = Напечатано { $date }
+summary-scores = Последние результаты опросников
+summary-next = Дальнейшие шаги
+summary-more = … и ещё { $count }

@@ -84,7 +84,7 @@ fn dotted(iso: &str) -> String {
 }
 
 impl App {
-    fn clinic_block(&self) -> Option<tirek_letters::ClinicBlock> {
+    pub(crate) fn clinic_block(&self) -> Option<tirek_letters::ClinicBlock> {
         self.clinic().map(|clinic| tirek_letters::ClinicBlock {
             name: clinic.name,
             bin: Some(clinic.bin).filter(|b| !b.is_empty()),
@@ -210,5 +210,87 @@ impl App {
         let pdf = tirek_letters::client_record(&doc)?;
         self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Export, Some(id)).map(drop)?))?;
         Ok(pdf)
+    }
+
+    /// A one-page summary of client `id` in `language`: who they are, children,
+    /// consents in force, each questionnaire's latest score, open risk flags and
+    /// what comes next. Audited as a print.
+    pub fn client_summary_pdf(&self, id: &str, language: Language) -> Result<tirek_letters::Printed> {
+        let messages = tirek_i18n::Messages::new(language);
+        let detail = self.client(id)?;
+        let client = &detail.client;
+        let place = client
+            .district
+            .as_deref()
+            .or(client.region.as_deref())
+            .and_then(|p| crate::regions::place_name(p, language));
+        let facts: Vec<(String, String)> = [
+            ("record-birth-date", client.birth_date.as_deref().map(dotted)),
+            ("record-phone", client.phone.clone()),
+            ("record-place", place.map(str::to_owned)),
+            ("record-language", client.language.parse::<Language>().ok().map(|l| l.endonym().to_owned())),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| Some((messages.get(label), value?)))
+        .collect();
+        let children = detail
+            .children
+            .iter()
+            .map(|child| {
+                let mut parts = vec![child.name.clone()];
+                parts.extend(child.birth_date.as_deref().map(dotted));
+                parts.push(messages.get(&format!("choice-disability-{}", child.disability)));
+                parts.extend(child.diagnosis.clone());
+                parts.join(", ")
+            })
+            .collect();
+        let consents = detail
+            .consents
+            .iter()
+            .filter(|c| c.withdrawn_on.is_none())
+            .map(|c| format!("{} — {}", messages.get(&format!("choice-scope-{}", c.scope)), dotted(&c.given_on)))
+            .collect();
+        let scores = self
+            .printed_results(id, language)?
+            .into_iter()
+            .filter_map(|results| {
+                let last = results.rows.last()?;
+                let change = if last.change.is_empty() { String::new() } else { format!(" · {}", last.change) };
+                Some(format!("{}: {} — {} ({}){change}", results.name, last.date, last.total, last.band))
+            })
+            .collect();
+        let risk_flags = detail
+            .risk_flags
+            .iter()
+            .filter(|f| f.resolved_at.is_none())
+            .map(|f| {
+                let raised = tirek_domain::date::Date::in_kazakhstan(f.raised_at as i64).dotted();
+                format!("{raised}: {}", f.message.clone().unwrap_or_else(|| messages.get("letter-flag-clinician")))
+            })
+            .collect();
+        let next = detail
+            .follow_ups
+            .iter()
+            .filter(|f| f.done_on.is_none())
+            .map(|f| {
+                let note = f.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+                format!("{} · {}{note}", dotted(&f.due_on), messages.get(&format!("choice-kind-{}", f.kind)))
+            })
+            .collect();
+        let doc = tirek_letters::SummaryDoc {
+            language,
+            clinic: self.clinic_block(),
+            name: client.full_name(),
+            facts,
+            children,
+            consents,
+            scores,
+            risk_flags,
+            next,
+            printed_on: crate::caseload::today().dotted(),
+        };
+        let printed = tirek_letters::client_summary(&doc)?;
+        self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Print, Some(id)).map(drop)?))?;
+        Ok(printed)
     }
 }

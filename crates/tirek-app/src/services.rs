@@ -277,6 +277,54 @@ impl App {
     }
 }
 
+impl App {
+    /// The parent's handout: the services of client `client_id`'s district (or,
+    /// without one, their region's), in `language`, grouped by kind. It names no one.
+    pub fn handout_pdf(&self, client_id: &str, language: tirek_domain::Language) -> Result<tirek_letters::Printed> {
+        let detail = self.client(client_id)?;
+        let client = &detail.client;
+        let place = client.district.clone().or(client.region.clone()).unwrap_or_default();
+        let mut services: Vec<ServiceView> = self
+            .services(&ServiceQuery::default())?
+            .into_iter()
+            .filter(|s| !place.is_empty() && (s.input.district == place || s.input.region == place))
+            .collect();
+        let order = |kind: &str| ServiceKind::ALL.iter().position(|k| k.code() == kind).unwrap_or(usize::MAX);
+        services.sort_by_key(|s| order(&s.input.kind));
+        let doc = tirek_letters::HandoutDoc {
+            language,
+            clinic: self.clinic_block(),
+            district: regions::place_name(&place, language).unwrap_or("—").to_owned(),
+            services: services
+                .into_iter()
+                .map(|s| tirek_letters::HandoutService {
+                    kind: s.input.kind,
+                    name: s.input.name,
+                    address: Some(s.input.address).filter(|a| !a.is_empty()),
+                    phone: s.input.phone,
+                    languages: (!s.input.languages.is_empty()).then(|| {
+                        s.input
+                            .languages
+                            .iter()
+                            .filter_map(|code| code.parse::<tirek_domain::Language>().ok())
+                            .map(|l| l.endonym().to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }),
+                    notes: Some(s.input.notes).filter(|n| !n.is_empty()),
+                })
+                .collect(),
+            psychologist: self.unlocked_profile().map(|p| p.name).unwrap_or_default(),
+            date: crate::caseload::today().dotted(),
+        };
+        let printed = tirek_letters::handout(&doc)?;
+        self.with_profile(|open, _| {
+            Ok(open.audit(now_ms(), tirek_domain::audit::AuditEvent::Print, Some(client_id)).map(drop)?)
+        })?;
+        Ok(printed)
+    }
+}
+
 fn service_record(open: &tirek_store::OpenProfile, id: &str) -> Result<Record> {
     open.read("service", id)?
         .ok_or_else(|| tirek_store::StoreError::RecordNotFound { entity: "service".into(), id: id.into() }.into())

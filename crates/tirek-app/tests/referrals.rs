@@ -186,6 +186,17 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
     let refused = app.set_referral_status(&draft.id, "declined", "", "").unwrap_err();
     assert!(refused.localized(&Messages::new(Language::Russian)).contains("Семья принята"), "{refused:?}");
 
+    // The parent's handout: the district's services in her language, naming no one;
+    // the one-page summary: the latest score.
+    let handout = pdf_text(&app.handout_pdf(&client, Language::Russian).unwrap().pdf);
+    assert!(
+        handout.contains("Сайрам ауданының уақытша күтім қызметі") && handout.contains("Временный уход"),
+        "{handout}"
+    );
+    assert!(!handout.contains("Нұрланова"));
+    let summary = pdf_text(&app.client_summary_pdf(&client, Language::Russian).unwrap().pdf);
+    assert!(summary.contains("Нұрланова Әлия") && summary.contains("01.11.2026 — 8 (Лёгкая)"), "{summary}");
+
     let attended_only = ReferralQuery { status: Some("attended".into()), ..ReferralQuery::default() };
     assert_eq!(app.referrals(&attended_only).unwrap().len(), 1);
     assert_eq!(app.referrals(&ReferralQuery::default()).unwrap().len(), 2);

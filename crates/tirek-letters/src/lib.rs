@@ -10,6 +10,7 @@
 mod chart;
 mod client_record;
 mod consent_form;
+mod handout;
 mod layout;
 mod letter;
 pub mod logo;
@@ -17,15 +18,18 @@ mod qr;
 mod recovery_sheet;
 #[doc(hidden)]
 pub mod sample;
+mod summary;
 
 pub use chart::{Results, ScoreRow, score_text};
 pub use client_record::{
     ClientRecordDoc, RecordChild, RecordConsent, RecordConsultation, RecordFollowUp, client_record,
 };
 pub use consent_form::{ClinicBlock, ConsentFormDoc, consent_form};
+pub use handout::{HandoutDoc, HandoutService, handout};
 pub use letter::{LetterDoc, referral_letter};
 pub use logo::{Logo, LogoProblem};
 pub use recovery_sheet::{RecoverySheet, recovery_sheet};
+pub use summary::{SummaryDoc, client_summary};
 
 /// What can go wrong while making a document.
 #[derive(Debug, thiserror::Error)]

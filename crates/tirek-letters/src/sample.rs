@@ -6,7 +6,9 @@ use tirek_domain::chart::{Reading, Trend};
 use tirek_domain::date::Date;
 use tirek_domain::instrument::Change;
 
-use crate::{ClinicBlock, LetterDoc, Results, ScoreRow};
+use crate::{
+    ClinicBlock, ConsentFormDoc, HandoutDoc, HandoutService, LetterDoc, RecoverySheet, Results, ScoreRow, SummaryDoc,
+};
 
 /// Every Kazakh letter, capitals too.
 pub const KAZAKH: &str = "ӘәғҒқҚңҢөӨұҰүҮһҺіІ";
@@ -112,5 +114,81 @@ pub fn letter(language: Language) -> LetterDoc {
             "СЕ-7QK4M2XA/0012",
             "2026-12-01",
         )),
+    }
+}
+
+fn clinic() -> ClinicBlock {
+    ClinicBlock {
+        name: "Сайрам аудандық емханасы".into(),
+        bin: Some("040140001236".into()),
+        address: Some("Ақсу ауылы, Жібек жолы 12".into()),
+        phone: Some("+77253121455".into()),
+    }
+}
+
+/// The parent's handout for the Sairam district, in `language`.
+pub fn handout(language: Language) -> HandoutDoc {
+    HandoutDoc {
+        language,
+        clinic: Some(clinic()),
+        district: "Сайрам ауданы".into(),
+        services: vec![
+            HandoutService {
+                kind: "respite_care".into(),
+                name: "Сайрам ауданының уақытша күтім қызметі".into(),
+                address: Some("Ақсу ауылы, Бейбітшілік 3".into()),
+                phone: "+77253120003".into(),
+                languages: Some("Қазақша, Русский".into()),
+                notes: Some("Дүйсенбі–жұма, 9:00–18:00".into()),
+            },
+            HandoutService {
+                kind: "peer_group".into(),
+                name: "«Ерекше бақыт» ата-аналар тобы".into(),
+                address: None,
+                phone: "+77012345678".into(),
+                languages: None,
+                notes: None,
+            },
+        ],
+        psychologist: "Серікова Айгүл".into(),
+        date: "01.12.2026".into(),
+    }
+}
+
+/// A one-page client summary, in `language`.
+pub fn summary(language: Language) -> SummaryDoc {
+    SummaryDoc {
+        language,
+        clinic: Some(clinic()),
+        name: format!("Құрманғазиева {KAZAKH}"),
+        facts: vec![("☎".into(), "+77012345678".into())],
+        children: vec!["Ерасыл, 01.03.2016, F84.0".into()],
+        consents: vec!["record — 30.08.2026".into()],
+        scores: vec!["PHQ-9: 01.11.2026 — 8".into()],
+        risk_flags: vec![],
+        next: (1..=7).map(|n| format!("0{n}.12.2026 · қоңырау {n}")).collect(),
+        printed_on: "01.12.2026".into(),
+    }
+}
+
+/// The consent form for the sample client, in `language`.
+pub fn consent_form(language: Language) -> ConsentFormDoc {
+    ConsentFormDoc {
+        language,
+        clinic: Some(clinic()),
+        client_name: format!("Құрманғазиева {KAZAKH}"),
+        iin: Some("900315400123".into()),
+        birth_date: Some("15.03.1990".into()),
+        psychologist: "Серікова Айгүл".into(),
+    }
+}
+
+/// A recovery sheet, in `language`.
+pub fn recovery_sheet(language: Language) -> RecoverySheet<'static> {
+    RecoverySheet {
+        language,
+        profile_name: "Серікова Айгүл",
+        created: "01.12.2026",
+        recovery_key: "ABCD-EFGH-JKMN-PQRS-TVWX-YZ23-4567-89AB",
     }
 }

@@ -51,23 +51,49 @@ fn letter(language: Language) -> LetterDoc {
     tirek_letters::sample::letter(language)
 }
 
+/// Every printed template in `language`, by name.
+fn templates(language: Language) -> Vec<(&'static str, Vec<u8>)> {
+    use tirek_letters::{client_summary, consent_form, handout, recovery_sheet, sample};
+    let letter = referral_letter(&letter(language)).unwrap();
+    assert!(letter.missing.is_empty(), "{:?}", letter.missing);
+    vec![
+        ("letter", letter.pdf),
+        ("handout", handout(&sample::handout(language)).unwrap().pdf),
+        ("summary", client_summary(&sample::summary(language)).unwrap().pdf),
+        ("consent-form", consent_form(&sample::consent_form(language)).unwrap()),
+        ("recovery-sheet", recovery_sheet(&sample::recovery_sheet(language)).unwrap()),
+    ]
+}
+
 #[test]
-fn each_language_prints_what_a_referral_letter_holds_as_its_reviewed_snapshot() {
+fn every_template_in_every_language_prints_its_reviewed_snapshot() {
     for (language, code) in [(Language::Kazakh, "kk"), (Language::Russian, "ru"), (Language::English, "en")] {
-        let printed = referral_letter(&letter(language)).unwrap();
-        assert!(printed.missing.is_empty(), "{:?}", printed.missing);
-        if let Some(folder) = std::env::var_os("TIREK_KEEP_PDF") {
-            std::fs::write(Path::new(&folder).join(format!("letter-{code}.pdf")), &printed.pdf).unwrap();
+        for (template, pdf) in templates(language) {
+            if let Some(folder) = std::env::var_os("TIREK_KEEP_PDF") {
+                std::fs::write(Path::new(&folder).join(format!("{template}-{code}.pdf")), &pdf).unwrap();
+            }
+            let text = poppler("pdftotext", &pdf, &["-layout"]);
+            let path = snapshots().join(format!("{template}-{code}.txt"));
+            if updating() {
+                std::fs::create_dir_all(snapshots()).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            }
+            let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(text == reviewed, "{template} ({code}) differs from {}:\n{text}", path.display());
         }
-        let text = poppler("pdftotext", &printed.pdf, &["-layout"]);
-        let path = snapshots().join(format!("letter-{code}.txt"));
-        if updating() {
-            std::fs::create_dir_all(snapshots()).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        }
-        let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(text == reviewed, "{code}: the letter's text differs from {}:\n{text}", path.display());
     }
+}
+
+#[test]
+fn the_summary_stays_on_one_page_and_the_handout_names_no_one() {
+    use tirek_letters::{client_summary, handout, sample};
+    let summary = client_summary(&sample::summary(Language::Russian)).unwrap();
+    assert_eq!(pages(&summary.pdf), 1);
+    assert!(poppler("pdftotext", &summary.pdf, &[]).contains("… и ещё 2"), "seven next steps, five shown");
+    let sheet = handout(&sample::handout(Language::Kazakh)).unwrap();
+    let text = poppler("pdftotext", &sheet.pdf, &[]);
+    assert!(text.contains("Уақытша күтім") && text.contains("+77253120003"), "{text}");
+    assert!(!text.contains("Құрманғазиева"));
 }
 
 #[test]
