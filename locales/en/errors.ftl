@@ -19,6 +19,7 @@ error-csv-header = The CSV file's first line must name the columns, at least nam
 error-csv-row = Line { $line } of the CSV file cannot be read ({ $detail }). Nothing was imported.
 error-csv-invalid = Line { $line } of the CSV file: { $problems }. Nothing was imported.
 error-before-issued = This is earlier than the letter was issued.
+error-cannot-open = The document could not be opened here: open it from the folder you saved it in.
 error-clinic-not-set = Enter the clinic's details first (Settings → Clinic).
 error-logo-not-png = The logo must be a PNG image; this file is not one (or it is damaged).
 error-logo-too-large = The logo is { $width }×{ $height } pixels; at most 3000 a side. Save a smaller copy and choose it again.

@@ -8,6 +8,7 @@
 
 mod caseload;
 mod commands;
+mod letters;
 pub mod ipc;
 
 use std::path::PathBuf;
@@ -75,6 +76,27 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::schedule_instrument,
         caseload::stop_schedule,
         caseload::schedules,
+        letters::open_saved,
+        letters::services,
+        letters::add_service,
+        letters::update_service,
+        letters::archive_service,
+        letters::add_example_services,
+        letters::import_services,
+        letters::export_services,
+        letters::start_referral,
+        letters::referral,
+        letters::save_referral_draft,
+        letters::discard_referral,
+        letters::letter_preview,
+        letters::issue_referral,
+        letters::save_referral_pdf,
+        letters::set_referral_status,
+        letters::referrals,
+        letters::save_handout,
+        letters::save_client_summary,
+        letters::choose_clinic_logo,
+        letters::remove_clinic_logo,
     ])
 }
 
@@ -115,6 +137,7 @@ pub fn run() {
         // The save dialog, called from Rust only: the page gets no dialog permission.
         .plugin(tauri_plugin_dialog::init())
         .manage(app)
+        .manage(letters::Saved::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |handle| {
             builder.mount_events(handle);

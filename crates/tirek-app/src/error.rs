@@ -82,6 +82,9 @@ pub enum AppError {
         /// Each field's problem.
         problems: Vec<FieldError>,
     },
+    /// A saved document could not be opened in the system's viewer.
+    #[error("the document cannot be opened here")]
+    CannotOpen,
     /// The clinic's details are needed first (its name, before a logo).
     #[error("the clinic's details are not set")]
     ClinicNotSet,
@@ -236,6 +239,7 @@ impl AppError {
             | AppError::InstrumentFile(_)
             | AppError::RiskFormIncomplete
             | AppError::ClinicNotSet
+            | AppError::CannotOpen
             | AppError::CsvHeader
             | AppError::CsvRow { .. }
             | AppError::CsvInvalid { .. }
@@ -263,6 +267,7 @@ impl AppError {
             AppError::RiskFormIncomplete => Some("risk_form"),
             AppError::LicensedTextMissing(_) => Some("instrument"),
             AppError::ClinicNotSet => Some("name"),
+            AppError::CannotOpen => None,
             AppError::CsvHeader | AppError::CsvRow { .. } | AppError::CsvInvalid { .. } => Some("file"),
             AppError::Logo(_) => Some("logo"),
             AppError::StatusChange { .. } => Some("status"),
@@ -299,6 +304,7 @@ impl AppError {
             AppError::NotSigned => return messages.get("error-not-signed"),
             AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
             AppError::ClinicNotSet => return messages.get("error-clinic-not-set"),
+            AppError::CannotOpen => return messages.get("error-cannot-open"),
             AppError::CsvHeader => return messages.get("error-csv-header"),
             AppError::CsvRow { line, message } => {
                 let mut args = FluentArgs::new();

@@ -135,6 +135,51 @@ export const commands = {
 	stopSchedule: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("stop_schedule", { id })),
 	/**  A client's questionnaire schedules, with when each is next due. */
 	schedules: (clientId: string) => typedError<ScheduleView[], IpcError_Serialize>(__TAURI_INVOKE("schedules", { clientId })),
+	/**  Opens a document this window saved in the system's viewer. */
+	openSaved: (path: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("open_saved", { path })),
+	/**  The services directory, filtered. */
+	services: (query: ServiceQuery_Deserialize) => typedError<ServiceView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("services", { query })),
+	/**  Adds a service; returns its id. */
+	addService: (input: ServiceInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_service", { input })),
+	/**  Saves an edited service. */
+	updateService: (id: string, input: ServiceInput_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("update_service", { id, input })),
+	/**  Takes a service off the directory. */
+	archiveService: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("archive_service", { id })),
+	/**  Adds the example services. */
+	addExampleServices: () => typedError<ImportSummary, IpcError_Serialize>(__TAURI_INVOKE("add_example_services")),
+	/**  Imports services from a CSV file the user picks; `None` when cancelled. */
+	importServices: (title: string) => typedError<ImportSummary | null, IpcError_Serialize>(__TAURI_INVOKE("import_services", { title })),
+	/**  Saves the directory as CSV where the user chooses. */
+	exportServices: () => typedError<SavedDocument_Serialize, IpcError_Serialize>(__TAURI_INVOKE("export_services")),
+	/**  Starts a referral letter for a client (refused without consent to referral). */
+	startReferral: (clientId: string) => typedError<ReferralView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("start_referral", { clientId })),
+	/**  One letter. */
+	referral: (id: string) => typedError<ReferralView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("referral", { id })),
+	/**  Saves the composer's fields (a draft). */
+	saveReferralDraft: (id: string, input: ReferralInput_Deserialize) => typedError<ReferralView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_referral_draft", { id, input })),
+	/**  Throws a draft away. */
+	discardReferral: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("discard_referral", { id })),
+	/**  The letter as the preview shows it. */
+	letterPreview: (id: string) => typedError<LetterPreview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("letter_preview", { id })),
+	/**
+	 *  Asks where to save the letter, then issues it (its number is given here) and
+	 *  saves the original there; cancelling the dialog leaves the draft a draft.
+	 */
+	issueReferral: (id: string) => typedError<SavedDocument_Serialize, IpcError_Serialize>(__TAURI_INVOKE("issue_referral", { id })),
+	/**  Saves a letter's PDF again: a draft marked as such, an issued one as a copy. */
+	saveReferralPdf: (id: string) => typedError<SavedDocument_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_referral_pdf", { id })),
+	/**  Marks a letter delivered, attended or declined. */
+	setReferralStatus: (id: string, status: string, date: string, note: string) => typedError<ReferralView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_referral_status", { id, status, date, note })),
+	/**  The letter register. */
+	referrals: (query: ReferralQuery_Deserialize) => typedError<ReferralView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("referrals", { query })),
+	/**  Saves the parent's handout of district services, in `language`. */
+	saveHandout: (clientId: string, language: LanguageCode) => typedError<SavedDocument_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_handout", { clientId, language })),
+	/**  Saves the one-page client summary, in `language`. */
+	saveClientSummary: (clientId: string, language: LanguageCode) => typedError<SavedDocument_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_client_summary", { clientId, language })),
+	/**  Makes a PNG the user picks the clinic's logo; `None` when cancelled. */
+	chooseClinicLogo: (title: string) => typedError<ClinicInput_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("choose_clinic_logo", { title })),
+	/**  Removes the clinic's logo. */
+	removeClinicLogo: () => typedError<ClinicInput_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_clinic_logo")),
 };
 
 /* Types */
@@ -681,6 +726,12 @@ export type ClinicInput_Deserialize = {
 	bin?: string,
 	address?: string,
 	phone?: string,
+	/**  What outgoing letter numbers start with (`СЕ`, `ПК-3`); may be empty. */
+	letter_prefix?: string,
+	/**  Who may sign letters: the head and their deputies. */
+	signatories?: Signatory_Deserialize[],
+	/**  Whether a logo is set (set and removed on its own, see [`App::set_clinic_logo`]). */
+	has_logo?: boolean,
 };
 
 /**  The clinic's details, as typed or as stored. */
@@ -689,6 +740,12 @@ export type ClinicInput_Serialize = {
 	bin: string,
 	address: string,
 	phone: string,
+	/**  What outgoing letter numbers start with (`СЕ`, `ПК-3`); may be empty. */
+	letter_prefix: string,
+	/**  Who may sign letters: the head and their deputies. */
+	signatories: Signatory_Serialize[],
+	/**  Whether a logo is set (set and removed on its own, see [`App::set_clinic_logo`]). */
+	has_logo: boolean,
 };
 
 /**  The consent form, as typed. */
@@ -913,6 +970,11 @@ export type FollowUpView_Serialize = {
 	overdue: boolean,
 };
 
+/**  What an import did. */
+export type ImportSummary = {
+	added: number,
+};
+
 /**  An instrument ready to fill in, in one language. */
 export type InstrumentForm = {
 	id: string,
@@ -1055,6 +1117,89 @@ export type LanguageCode =
 /**  English. */
 "en";
 
+/**
+ *  Everything a letter says, in its language: what the preview shows, what the PDF
+ *  prints, and — once issued — what is kept for reprints.
+ */
+export type LetterContent = LetterContent_Serialize | LetterContent_Deserialize;
+
+/**
+ *  Everything a letter says, in its language: what the preview shows, what the PDF
+ *  prints, and — once issued — what is kept for reprints.
+ */
+export type LetterContent_Deserialize = {
+	language: string,
+	clinic_name: string,
+	clinic_lines: string[],
+	number?: string | null,
+	/**  `DD.MM.YYYY`. */
+	date: string,
+	recipient: string,
+	recipient_address?: string | null,
+	client_name: string,
+	/**  (label, value) in the letter's language. */
+	client_facts: ([string, string])[],
+	children: string[],
+	reason: string,
+	findings?: string | null,
+	results: ResultsContent[],
+	risk_flags: string[],
+	service_requested: string,
+	urgency: string,
+	psychologist: string,
+	signatory_name: string,
+	signatory_position: string,
+	qr?: string | null,
+};
+
+/**
+ *  Everything a letter says, in its language: what the preview shows, what the PDF
+ *  prints, and — once issued — what is kept for reprints.
+ */
+export type LetterContent_Serialize = {
+	language: string,
+	clinic_name: string,
+	clinic_lines: string[],
+	number: string | null,
+	/**  `DD.MM.YYYY`. */
+	date: string,
+	recipient: string,
+	recipient_address: string | null,
+	client_name: string,
+	/**  (label, value) in the letter's language. */
+	client_facts: ([string, string])[],
+	children: string[],
+	reason: string,
+	findings: string | null,
+	results: ResultsContent[],
+	risk_flags: string[],
+	service_requested: string,
+	urgency: string,
+	psychologist: string,
+	signatory_name: string,
+	signatory_position: string,
+	qr: string | null,
+};
+
+/**  A letter ready to look at before printing: its content and each chart laid out. */
+export type LetterPreview = LetterPreview_Serialize | LetterPreview_Deserialize;
+
+/**  A letter ready to look at before printing: its content and each chart laid out. */
+export type LetterPreview_Deserialize = {
+	content: LetterContent_Deserialize,
+	charts: (ChartView_Deserialize | null)[],
+	/**  Labels of the letter's sections, in its language. */
+	labels: ([string, string])[],
+};
+
+/**  A letter ready to look at before printing: its content and each chart laid out. */
+export type LetterPreview_Serialize = {
+	content: LetterContent_Serialize,
+	charts: (ChartView_Serialize | null)[],
+	/**  Labels of the letter's sections, in its language. */
+	labels: ([string, string])[],
+};
+
 /**  A region or district with its name in one language. */
 export type PlaceName = {
 	/**  The stable id. */
@@ -1071,6 +1216,101 @@ export type ProfileDto = {
 	name: string,
 };
 
+/**  A referral as typed in the composer. */
+export type ReferralInput = ReferralInput_Serialize | ReferralInput_Deserialize;
+
+/**  A referral as typed in the composer. */
+export type ReferralInput_Deserialize = {
+	/**  The directory's service it goes to, if chosen from there. */
+	service_id?: string | null,
+	recipient?: string,
+	recipient_address?: string,
+	reason?: string,
+	findings?: string,
+	service_requested?: string,
+	/**  `routine`, `soon` or `urgent`. */
+	urgency?: string,
+	/**  `kk`, `ru` or `en`: the letter's, not the interface's. */
+	language?: string,
+	signatory_name?: string,
+	signatory_position?: string,
+};
+
+/**  A referral as typed in the composer. */
+export type ReferralInput_Serialize = {
+	/**  The directory's service it goes to, if chosen from there. */
+	service_id: string | null,
+	recipient: string,
+	recipient_address: string,
+	reason: string,
+	findings: string,
+	service_requested: string,
+	/**  `routine`, `soon` or `urgent`. */
+	urgency: string,
+	/**  `kk`, `ru` or `en`: the letter's, not the interface's. */
+	language: string,
+	signatory_name: string,
+	signatory_position: string,
+};
+
+/**  Which letters to list. */
+export type ReferralQuery = ReferralQuery_Serialize | ReferralQuery_Deserialize;
+
+/**  Which letters to list. */
+export type ReferralQuery_Deserialize = {
+	client_id?: string | null,
+	status?: string | null,
+	/**  ISO dates, inclusive. */
+	issued_from?: string | null,
+	issued_to?: string | null,
+};
+
+/**  Which letters to list. */
+export type ReferralQuery_Serialize = {
+	client_id: string | null,
+	status: string | null,
+	/**  ISO dates, inclusive. */
+	issued_from: string | null,
+	issued_to: string | null,
+};
+
+/**  A letter in the register. */
+export type ReferralView = ReferralView_Serialize | ReferralView_Deserialize;
+
+/**  A letter in the register. */
+export type ReferralView_Deserialize = {
+	id: string,
+	client_id: string,
+	client_name: string,
+	input: ReferralInput_Deserialize,
+	/**  `draft`, `issued`, `delivered`, `attended`, `declined`. */
+	status: string,
+	number?: string | null,
+	issued_on?: string | null,
+	delivered_on?: string | null,
+	outcome_on?: string | null,
+	outcome_note?: string | null,
+	/**  What issuing still needs, in the interface language. */
+	missing_for_issue: FieldMessage[],
+};
+
+/**  A letter in the register. */
+export type ReferralView_Serialize = {
+	id: string,
+	client_id: string,
+	client_name: string,
+	input: ReferralInput_Serialize,
+	/**  `draft`, `issued`, `delivered`, `attended`, `declined`. */
+	status: string,
+	number: string | null,
+	issued_on: string | null,
+	delivered_on: string | null,
+	outcome_on: string | null,
+	outcome_note: string | null,
+	/**  What issuing still needs, in the interface language. */
+	missing_for_issue: FieldMessage[],
+};
+
 /**  A region with its districts, named in one language. */
 export type Region = {
 	/**  The stable id. */
@@ -1079,6 +1319,18 @@ export type Region = {
 	name: string,
 	/**  Its districts and cities, by name. */
 	districts: PlaceName[],
+};
+
+/**  One instrument's results in a letter. */
+export type ResultsContent = {
+	instrument: string,
+	name: string,
+	/**  (ISO date, total, change code) of each scored assessment, for the chart. */
+	readings: ([string, number | null, string | null])[],
+	band_labels: string[],
+	/**  (date, total, band, change) rows of the table. */
+	rows: ([string, string, string, string])[],
+	notes: string[],
 };
 
 /**  A risk flag as the client's page shows it. */
@@ -1149,6 +1401,25 @@ export type RiskFormInput_Serialize = {
 	contacts: string,
 };
 
+/**  A document saved where the user chose, and the characters its fonts lacked. */
+export type SavedDocument = SavedDocument_Serialize | SavedDocument_Deserialize;
+
+/**  A document saved where the user chose, and the characters its fonts lacked. */
+export type SavedDocument_Deserialize = {
+	/**  Where it went; `None` when the dialog was cancelled. */
+	path?: string | null,
+	/**  Characters printed as "?" (none, nearly always). */
+	missing: string[],
+};
+
+/**  A document saved where the user chose, and the characters its fonts lacked. */
+export type SavedDocument_Serialize = {
+	/**  Where it went; `None` when the dialog was cancelled. */
+	path: string | null,
+	/**  Characters printed as "?" (none, nearly always). */
+	missing: string[],
+};
+
 /**  A questionnaire schedule of a client. */
 export type ScheduleView = {
 	id: string,
@@ -1196,6 +1467,77 @@ export type ScoreView_Serialize = {
 	flag_messages: string[],
 };
 
+/**  A service as typed. */
+export type ServiceInput = ServiceInput_Serialize | ServiceInput_Deserialize;
+
+/**  A service as typed. */
+export type ServiceInput_Deserialize = {
+	name?: string,
+	/**  A service kind code (`respite_care`…). */
+	kind?: string,
+	region?: string,
+	district?: string,
+	address?: string,
+	phone?: string,
+	/**  `kk`, `ru`, `en`. */
+	languages?: string[],
+	notes?: string,
+};
+
+/**  A service as typed. */
+export type ServiceInput_Serialize = {
+	name: string,
+	/**  A service kind code (`respite_care`…). */
+	kind: string,
+	region: string,
+	district: string,
+	address: string,
+	phone: string,
+	/**  `kk`, `ru`, `en`. */
+	languages: string[],
+	notes: string,
+};
+
+/**  Which services to list. */
+export type ServiceQuery = ServiceQuery_Serialize | ServiceQuery_Deserialize;
+
+/**  Which services to list. */
+export type ServiceQuery_Deserialize = {
+	/**  Only this district's. */
+	district?: string | null,
+	/**  Only this kind. */
+	kind?: string | null,
+	/**  Name, address or notes containing this (case, ё and Kazakh letters folded). */
+	search?: string,
+};
+
+/**  Which services to list. */
+export type ServiceQuery_Serialize = {
+	/**  Only this district's. */
+	district: string | null,
+	/**  Only this kind. */
+	kind: string | null,
+	/**  Name, address or notes containing this (case, ё and Kazakh letters folded). */
+	search: string,
+};
+
+/**  A service in the directory. */
+export type ServiceView = ServiceView_Serialize | ServiceView_Deserialize;
+
+/**  A service in the directory. */
+export type ServiceView_Deserialize = {
+	id: string,
+	/**  One of the examples a profile starts with: to replace with a real service. */
+	example: boolean,
+} & ServiceInput_Deserialize;
+
+/**  A service in the directory. */
+export type ServiceView_Serialize = {
+	id: string,
+	/**  One of the examples a profile starts with: to replace with a real service. */
+	example: boolean,
+} & ServiceInput_Serialize;
+
 /**  The lock state the window shows. */
 export type SessionDto = SessionDto_Serialize | SessionDto_Deserialize;
 
@@ -1217,6 +1559,21 @@ export type SessionDto_Serialize = {
 	profiles: ProfileDto[],
 	/**  Minutes of inactivity before the profile locks itself. */
 	autoLockMinutes: number,
+};
+
+/**  Someone who signs the clinic's letters. */
+export type Signatory = Signatory_Serialize | Signatory_Deserialize;
+
+/**  Someone who signs the clinic's letters. */
+export type Signatory_Deserialize = {
+	name?: string,
+	position?: string,
+};
+
+/**  Someone who signs the clinic's letters. */
+export type Signatory_Serialize = {
+	name: string,
+	position: string,
 };
 
 /**  One event on a client's timeline, newest first. */

@@ -40,6 +40,17 @@ export const CHOICES = {
   risk_level: ["low", "moderate", "high", "imminent"],
   change: ["reliable_improvement", "reliable_deterioration", "no_reliable_change"],
   administered_by: ["clinician", "parent"],
+  service_kind: [
+    "psychiatry",
+    "rehabilitation",
+    "respite_care",
+    "peer_group",
+    "social_protection",
+    "family_support_centre",
+    "ngo",
+  ],
+  urgency: ["routine", "soon", "urgent"],
+  status: ["draft", "issued", "delivered", "attended", "declined"],
 } as const;
 
 export type ChoiceGroup = keyof typeof CHOICES;
@@ -58,6 +69,9 @@ const PREFIX: Record<ChoiceGroup, string> = {
   risk_level: "risk-level",
   change: "assessment-change",
   administered_by: "assess-by",
+  service_kind: "choice-service_kind",
+  urgency: "choice-urgency",
+  status: "choice-status",
 };
 
 /** The Fluent id naming `code` of `group`. */

@@ -8,11 +8,15 @@ export const navigation = $state<{
   screen: ScreenId;
   openClient: string | null;
   openConsultation: { id: string; clientId: string } | null;
+  openLetter: { id: string; clientId: string } | null;
+  showLetter: { id: string; savedPath: string | null; missing: string[] } | null;
   visits: number;
 }>({
   screen: "caseload",
   openClient: null,
   openConsultation: null,
+  openLetter: null,
+  showLetter: null,
   // Counts clicks in the navigation: clicking the current screen again returns it
   // to its start (the caseload's list).
   visits: 0,
@@ -34,6 +38,21 @@ export function openClient(id: string): void {
 export function openConsultation(id: string, clientId: string): void {
   navigation.openConsultation = { id, clientId };
   navigation.screen = "caseload";
+}
+
+/** Opens draft letter `id` (of client `clientId`) in the caseload's composer. */
+export function openLetter(id: string, clientId: string): void {
+  navigation.openLetter = { id, clientId };
+  navigation.screen = "caseload";
+}
+
+/**
+ * Shows issued letter `id` in the letter register, with where its PDF was just saved
+ * and the characters its fonts lacked.
+ */
+export function showLetter(id: string, savedPath: string | null = null, missing: string[] = []): void {
+  navigation.showLetter = { id, savedPath, missing };
+  navigation.screen = "letters";
 }
 
 /**
