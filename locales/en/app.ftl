@@ -28,7 +28,7 @@ questionnaires-empty-body = Here you will give PHQ-9, GAD-7, WHO-5, PSS-10 and t
 
 letters-title = Letters
 letters-empty-heading = No letters yet
-letters-empty-body = Referral letters in Kazakh, Russian or English, with the clinic's letterhead and an outgoing number, and the register of everything sent and its outcome.
+letters-empty-body = A referral letter is written from the client's page (“Write a referral”), in Kazakh, Russian or English, on the clinic's letterhead. Once issued it appears here with its number, and its status follows it until the family is seen.
 
 settings-title = Settings
 settings-language-heading = Interface language
@@ -126,11 +126,12 @@ settings-clinic-save = Save the clinic's details
 settings-clinic-saved = The clinic's details are saved.
 
 ## Letters and the services directory.
+document-saved = Saved to { $path }.
 letters-register = Letter register
 letters-services = Services directory
 letters-status = Status
 letters-all = All
-letters-none = No letters yet. A referral letter is written from the client's page.
+letters-none-with-status = No letters in this status.
 letters-number = Number
 letters-issued-on = Issued
 letters-client = Client

@@ -28,7 +28,7 @@ questionnaires-empty-body = Мұнда PHQ-9, GAD-7, WHO-5, PSS-10 және кү
 
 letters-title = Хаттар
 letters-empty-heading = Әзірге хаттар жоқ
-letters-empty-body = Емхана бланкісі мен шығыс нөмірі бар қазақ, орыс немесе ағылшын тіліндегі жолдамалар және барлық жіберілген хаттар мен олардың нәтижелерінің тізілімі.
+letters-empty-body = Жолдама клиенттің парағынан жазылады («Жолдама жазу»), қазақ, орыс немесе ағылшын тілінде, емхана бланкісінде. Берілгеннен кейін ол осында нөмірімен шығады, нәтижесі де осында белгіленеді.
 
 settings-title = Баптаулар
 settings-language-heading = Интерфейс тілі
@@ -126,11 +126,12 @@ settings-clinic-save = Деректемелерді сақтау
 settings-clinic-saved = Емхананың деректемелері сақталды.
 
 ## Letters and the services directory.
+document-saved = Сақталды: { $path }.
 letters-register = Хаттар журналы
 letters-services = Қызметтер анықтамалығы
 letters-status = Күйі
 letters-all = Барлығы
-letters-none = Хаттар әлі жоқ. Жолдама клиенттің парағынан жазылады.
+letters-none-with-status = Бұл күйдегі хаттар жоқ.
 letters-number = Нөмірі
 letters-issued-on = Берілді
 letters-client = Клиент

@@ -28,7 +28,7 @@ questionnaires-empty-body = Здесь вы будете проводить PHQ-
 
 letters-title = Письма
 letters-empty-heading = Писем пока нет
-letters-empty-body = Направления на казахском, русском или английском языке с бланком поликлиники и исходящим номером, а также журнал всех отправленных писем и их результатов.
+letters-empty-body = Направление пишется со страницы клиента («Написать направление») на казахском, русском или английском языке, на бланке поликлиники. После выдачи оно появится здесь со своим номером, и здесь же отмечается, чем оно закончилось.
 
 settings-title = Настройки
 settings-language-heading = Язык интерфейса
@@ -126,11 +126,12 @@ settings-clinic-save = Сохранить реквизиты
 settings-clinic-saved = Реквизиты поликлиники сохранены.
 
 ## Letters and the services directory.
+document-saved = Сохранено: { $path }.
 letters-register = Журнал писем
 letters-services = Справочник служб
 letters-status = Статус
 letters-all = Все
-letters-none = Писем пока нет. Направление пишется со страницы клиента.
+letters-none-with-status = Писем с таким статусом нет.
 letters-number = Номер
 letters-issued-on = Выдано
 letters-client = Клиент

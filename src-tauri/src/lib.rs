@@ -8,8 +8,8 @@
 
 mod caseload;
 mod commands;
-mod letters;
 pub mod ipc;
+mod letters;
 
 use std::path::PathBuf;
 

@@ -231,6 +231,14 @@ impl App {
         self.session.type_text(&element, text)
     }
 
+    /// Replaces what the input matching `selector` holds with `text`, as a user
+    /// selecting everything and typing over it.
+    pub fn replace_text(&self, selector: &str, text: &str) -> Result<()> {
+        let element = self.find(selector)?;
+        self.session.clear(&element)?;
+        self.session.type_text(&element, text)
+    }
+
     /// Chooses the option with `value` in the `<select>` matching `selector`, as a
     /// user's pick does (the change event included).
     pub fn select(&self, selector: &str, value: &str) -> Result<()> {

@@ -106,6 +106,13 @@ impl Session {
             .map(drop)
     }
 
+    /// Empties the input or text area `element`.
+    pub fn clear(&self, element: &Element) -> Result<()> {
+        self.post(&format!("/element/{}/clear", element.id), &json!({}))
+            .with_context(|| format!("clearing `{}`", element.selector))
+            .map(drop)
+    }
+
     /// Types `text` (with WebDriver key codes such as Tab `\u{E004}`) into whatever
     /// has the keyboard focus, as a keyboard-only user would.
     pub fn type_into_focus(&self, text: &str) -> Result<()> {

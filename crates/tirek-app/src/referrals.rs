@@ -518,6 +518,8 @@ impl App {
             "letter-stamp",
             "letter-draft",
             "letter-draft-number",
+            "letter-urgency-soon",
+            "letter-urgency-urgent",
             "results-date",
             "results-total",
             "results-band",

@@ -3,5 +3,6 @@
 
 mod caseload;
 mod frame;
+mod letters;
 mod profile;
 mod questionnaires;

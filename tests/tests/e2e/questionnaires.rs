@@ -35,7 +35,7 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     // Four weeks ago, so that the later one sits apart on the chart.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
     let four_weeks_ago = Date::in_kazakhstan(now).plus_days(-28);
-    app.type_into("[data-testid=assess-taken-on]", &four_weeks_ago.dotted())?;
+    app.replace_text("[data-testid=assess-taken-on]", &four_weeks_ago.dotted())?;
     app.screenshot("administering")?;
     app.click("[data-testid=parent-mode-start]")?;
     app.find("[data-testid=parent-mode]")?;
@@ -116,8 +116,11 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
         "[data-testid=assessment-items] tbody tr:nth-child(9)",
         "9. Thoughts that you would be better off dead",
     )?;
-    let item9 = app.text("[data-testid=assessment-items] tbody tr:nth-child(9)")?;
-    assert!(item9.trim_end().ends_with("1 0"), "{item9}");
+    let cells = app.execute(
+        "return [...document.querySelectorAll('[data-testid=assessment-items] tbody tr:nth-child(9) td')]\
+           .map(td => td.textContent.trim());",
+    )?;
+    assert_eq!(cells, serde_json::json!(["1", "0"]), "item 9, oldest first");
     app.execute("document.querySelector('[data-testid=assessment-items]').scrollIntoView({block: 'center'});")?;
     app.screenshot("item-by-item")?;
     Ok(())
@@ -146,8 +149,10 @@ fn a_clinic_installs_its_licensed_pba_text_from_settings() -> Result<()> {
     app.find("[data-testid=instrument-pba] [data-testid=instrument-needs-text]")?;
     app.click("[data-testid=instrument-import]")?;
     app.wait_for_window("Choose the licensed questionnaire file")?;
-    app.xdotool(&["key", "ctrl+l"])?;
-    app.xdotool(&["type", "--delay", "20", &file.display().to_string()])?;
+    // Typing a path that starts with "/" opens the dialog's location field.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    app.xdotool(&["type", "--delay", "30", &file.display().to_string()])?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
     app.xdotool(&["key", "Return"])?;
     app.expect_text_containing("[data-testid=instrument-import-message]", "is installed")?;
     app.find("[data-testid=instrument-pba] [data-testid=instrument-ready]")?;
