@@ -390,44 +390,8 @@ impl App {
         .into_iter()
         .filter_map(|(label, value)| Some((messages.get(label), value?)))
         .collect();
-        let children = detail
-            .children
-            .iter()
-            .map(|child| {
-                let mut parts = vec![child.name.clone()];
-                parts.extend(child.birth_date.as_deref().map(dotted));
-                parts.extend(child.iin.as_ref().map(|iin| format!("{} {iin}", messages.get("letter-iin"))));
-                if child.disability != "none" {
-                    parts.push(messages.get(&format!("choice-disability-{}", child.disability)));
-                }
-                if let Some(diagnosis) = &child.diagnosis {
-                    let code = child.icd10.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-                    parts.push(format!("{diagnosis}{code}"));
-                }
-                parts.join(", ")
-            })
-            .collect();
-        let instruments = self.all_instruments();
-        let risk_flags = detail
-            .risk_flags
-            .iter()
-            .filter(|flag| flag.resolved_at.is_none())
-            .map(|flag| {
-                let raised = Date::in_kazakhstan(flag.raised_at as i64).dotted();
-                let message = flag
-                    .rule
-                    .as_deref()
-                    .and_then(|rule| instruments.iter().flat_map(|i| &i.safety).find(|r| r.id == rule))
-                    .map(|rule| rule.message.best(language).to_owned())
-                    .unwrap_or_else(|| messages.get("letter-flag-clinician"));
-                let level = flag
-                    .level
-                    .as_deref()
-                    .map(|level| format!(" ({})", messages.get(&format!("choice-risk_level-{level}"))))
-                    .unwrap_or_default();
-                format!("{raised}: {message}{level}")
-            })
-            .collect();
+        let children = detail.children.iter().map(|child| child_line(child, &messages)).collect();
+        let risk_flags = open_flag_lines(&detail.risk_flags, &self.all_instruments(), language);
         let results = self
             .printed_results(&letter.client_id, language)?
             .into_iter()
@@ -728,6 +692,51 @@ fn render(
         qr: content.qr.clone(),
     };
     tirek_letters::referral_letter(&doc)
+}
+
+/// A child in one line of a document: name, date of birth, IIN, disability, diagnosis.
+pub(crate) fn child_line(child: &crate::ChildView, messages: &Messages) -> String {
+    let dotted = |iso: &str| Date::parse(iso).map_or_else(|_| iso.to_owned(), Date::dotted);
+    let mut parts = vec![child.name.clone()];
+    parts.extend(child.birth_date.as_deref().map(dotted));
+    parts.extend(child.iin.as_ref().map(|iin| format!("{} {iin}", messages.get("letter-iin"))));
+    if child.disability != "none" {
+        parts.push(messages.get(&format!("choice-disability-{}", child.disability)));
+    }
+    if let Some(diagnosis) = &child.diagnosis {
+        let code = child.icd10.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+        parts.push(format!("{diagnosis}{code}"));
+    }
+    parts.join(", ")
+}
+
+/// The open risk flags in lines of a document in `language`: when raised, the rule's
+/// words (or "raised by the psychologist"), the level on the signed form.
+pub(crate) fn open_flag_lines(
+    flags: &[crate::RiskFlagView],
+    instruments: &[tirek_domain::instrument::Instrument],
+    language: Language,
+) -> Vec<String> {
+    let messages = Messages::new(language);
+    flags
+        .iter()
+        .filter(|flag| flag.resolved_at.is_none())
+        .map(|flag| {
+            let raised = Date::in_kazakhstan(flag.raised_at as i64).dotted();
+            let message = flag
+                .rule
+                .as_deref()
+                .and_then(|rule| instruments.iter().flat_map(|i| &i.safety).find(|r| r.id == rule))
+                .map(|rule| rule.message.best(language).to_owned())
+                .unwrap_or_else(|| messages.get("letter-flag-clinician"));
+            let level = flag
+                .level
+                .as_deref()
+                .map(|level| format!(" ({})", messages.get(&format!("risk-level-{level}"))))
+                .unwrap_or_default();
+            format!("{raised}: {message}{level}")
+        })
+        .collect()
 }
 
 /// The date a status is marked with: today when empty; neither in the future nor

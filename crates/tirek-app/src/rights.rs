@@ -233,17 +233,7 @@ impl App {
         .into_iter()
         .filter_map(|(label, value)| Some((messages.get(label), value?)))
         .collect();
-        let children = detail
-            .children
-            .iter()
-            .map(|child| {
-                let mut parts = vec![child.name.clone()];
-                parts.extend(child.birth_date.as_deref().map(dotted));
-                parts.push(messages.get(&format!("choice-disability-{}", child.disability)));
-                parts.extend(child.diagnosis.clone());
-                parts.join(", ")
-            })
-            .collect();
+        let children = detail.children.iter().map(|child| crate::referrals::child_line(child, &messages)).collect();
         let consents = detail
             .consents
             .iter()
@@ -259,15 +249,7 @@ impl App {
                 Some(format!("{}: {} — {} ({}){change}", results.name, last.date, last.total, last.band))
             })
             .collect();
-        let risk_flags = detail
-            .risk_flags
-            .iter()
-            .filter(|f| f.resolved_at.is_none())
-            .map(|f| {
-                let raised = tirek_domain::date::Date::in_kazakhstan(f.raised_at as i64).dotted();
-                format!("{raised}: {}", f.message.clone().unwrap_or_else(|| messages.get("letter-flag-clinician")))
-            })
-            .collect();
+        let risk_flags = crate::referrals::open_flag_lines(&detail.risk_flags, &self.all_instruments(), language);
         let next = detail
             .follow_ups
             .iter()

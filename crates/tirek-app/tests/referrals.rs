@@ -152,6 +152,10 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }
     assert!(!text.contains("КОПИЯ"));
+    assert!(
+        !["choice-", "letter-", "results-", "risk-level-"].iter().any(|id| text.contains(id)),
+        "a message id left untranslated:\n{text}"
+    );
     let file_name = letter_file_name(&issued.letter);
     assert!(!file_name.contains("Нұрланова") && file_name.contains("0001"), "{file_name}");
     let content = app.letter_content(&draft.id).unwrap();
@@ -195,6 +199,7 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
     );
     assert!(!handout.contains("Нұрланова"));
     let summary = pdf_text(&app.client_summary_pdf(&client, Language::Russian).unwrap().pdf);
+    assert!(!["choice-", "summary-", "record-"].iter().any(|id| summary.contains(id)), "{summary}");
     assert!(summary.contains("Нұрланова Әлия") && summary.contains("01.11.2026 — 8 (Лёгкая)"), "{summary}");
 
     let attended_only = ReferralQuery { status: Some("attended".into()), ..ReferralQuery::default() };

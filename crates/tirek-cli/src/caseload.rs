@@ -212,11 +212,21 @@ struct IdJson {
     id: String,
 }
 
-pub(crate) fn unlock(app: &App, which: &Which, cli: &Cli, messages: &Messages) -> Result<(), Failure> {
+/// Runs `body` with the profile `which` names unlocked (its password read as the
+/// command line reads passwords), and locks it again whatever `body` returns.
+pub(crate) fn unlocked(
+    app: &App,
+    which: &Which,
+    cli: &Cli,
+    messages: &Messages,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let profile = app.find_profile(which.profile.as_deref())?;
     let password = Secrets::new(cli.password_stdin).next(messages, "cli-password-prompt")?;
     app.unlock(&profile.id, &password)?;
-    Ok(())
+    let result = body();
+    app.lock();
+    result
 }
 
 fn say(messages: &Messages, id: &str, args: &[(&str, String)]) {
@@ -274,20 +284,7 @@ fn print_list(app: &App, cli: &Cli, messages: &Messages, query: &CaseloadQuery) 
     Ok(())
 }
 
-pub(crate) fn run_client(
-    command: &ClientCommand,
-    which: &Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    unlock(app, which, cli, messages)?;
-    let result = client(command, cli, app, messages);
-    app.lock();
-    result
-}
-
-fn client(command: &ClientCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn client(command: &ClientCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     match command {
         ClientCommand::Add(args) => {
             let input = ClientInput {
@@ -384,20 +381,7 @@ fn client(command: &ClientCommand, cli: &Cli, app: &App, messages: &Messages) ->
     Ok(())
 }
 
-pub(crate) fn run_consult(
-    command: &ConsultCommand,
-    which: &Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    unlock(app, which, cli, messages)?;
-    let result = consult(command, cli, app, messages);
-    app.lock();
-    result
-}
-
-fn consult(command: &ConsultCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn consult(command: &ConsultCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     match command {
         ConsultCommand::Add {
             clients,
@@ -461,18 +445,9 @@ fn consult(command: &ConsultCommand, cli: &Cli, app: &App, messages: &Messages) 
     Ok(())
 }
 
-pub(crate) fn run_demo(
-    command: &DemoCommand,
-    which: &Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    unlock(app, which, cli, messages)?;
+pub(crate) fn demo(command: &DemoCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     let DemoCommand::Seed { clients, seed } = command;
-    let result = app.demo_seed(*clients, *seed);
-    app.lock();
-    let summary = result?;
+    let summary = app.demo_seed(*clients, *seed)?;
     if cli.json {
         print_json(&summary);
     } else {

@@ -114,20 +114,7 @@ fn print_assessment(assessment: &tirek_app::AssessmentView, messages: &Messages)
     }
 }
 
-pub(crate) fn run_assess(
-    command: &AssessCommand,
-    which: &crate::caseload::Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    crate::caseload::unlock(app, which, cli, messages)?;
-    let result = assess(command, cli, app, messages);
-    app.lock();
-    result
-}
-
-fn assess(command: &AssessCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn assess(command: &AssessCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     match command {
         AssessCommand::Add { client, instrument, answers, language, by, date } => {
             let input = tirek_app::AssessmentInput {

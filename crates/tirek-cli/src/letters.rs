@@ -8,7 +8,6 @@ use clap::{Args, Subcommand};
 use tirek_app::{App, ReferralInput, ReferralQuery, ReferralView, ServiceInput, ServiceQuery};
 use tirek_i18n::{FluentArgs, Messages};
 
-use crate::caseload::Which;
 use crate::{Cli, Failure, print_json};
 
 #[derive(Debug, Subcommand)]
@@ -145,20 +144,7 @@ pub(crate) struct LetterArgs {
     out: Option<PathBuf>,
 }
 
-pub(crate) fn run_service(
-    command: &ServiceCommand,
-    which: &Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    crate::caseload::unlock(app, which, cli, messages)?;
-    let result = service(command, cli, app, messages);
-    app.lock();
-    result
-}
-
-fn service(command: &ServiceCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn service(command: &ServiceCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     match command {
         ServiceCommand::Add(args) => {
             let input = ServiceInput {
@@ -219,20 +205,7 @@ fn service(command: &ServiceCommand, cli: &Cli, app: &App, messages: &Messages) 
     Ok(())
 }
 
-pub(crate) fn run_letter(
-    command: &LetterCommand,
-    which: &Which,
-    cli: &Cli,
-    app: &App,
-    messages: &Messages,
-) -> Result<(), Failure> {
-    crate::caseload::unlock(app, which, cli, messages)?;
-    let result = letter(command, cli, app, messages);
-    app.lock();
-    result
-}
-
-fn letter(command: &LetterCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
+pub(crate) fn letter(command: &LetterCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     match command {
         LetterCommand::Create(args) => {
             let draft = app.start_referral(&args.client)?;

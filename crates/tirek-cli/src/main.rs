@@ -180,14 +180,26 @@ fn main() -> ExitCode {
         Command::Backup(command) => backup::run(command, &cli, &app, &messages),
         Command::Iin(IinCommand::Check { iin }) => check_iin(&cli, iin, &messages),
         Command::Audit(command) => profile::run_audit(command, &cli, &app, &messages),
-        Command::Client { command, which } => caseload::run_client(command, which, &cli, &app, &messages),
-        Command::Consult { command, which } => caseload::run_consult(command, which, &cli, &app, &messages),
+        Command::Client { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || caseload::client(command, &cli, &app, &messages))
+        }
+        Command::Consult { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || caseload::consult(command, &cli, &app, &messages))
+        }
         Command::Instrument(command) => instrument::run(command, &cli, &app, &messages),
-        Command::Assess { command, which } => instrument::run_assess(command, which, &cli, &app, &messages),
+        Command::Assess { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || instrument::assess(command, &cli, &app, &messages))
+        }
         Command::Clinic(command) => caseload::run_clinic(command, &cli, &app, &messages),
-        Command::Service { command, which } => letters::run_service(command, which, &cli, &app, &messages),
-        Command::Letter { command, which } => letters::run_letter(command, which, &cli, &app, &messages),
-        Command::Demo { command, which } => caseload::run_demo(command, which, &cli, &app, &messages),
+        Command::Service { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || letters::service(command, &cli, &app, &messages))
+        }
+        Command::Letter { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || letters::letter(command, &cli, &app, &messages))
+        }
+        Command::Demo { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || caseload::demo(command, &cli, &app, &messages))
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
