@@ -24,7 +24,19 @@ agenda-title = Agenda
 
 questionnaires-title = Questionnaires
 questionnaires-empty-heading = No questionnaires given yet
-questionnaires-empty-body = Here you will give PHQ-9, GAD-7, WHO-5, PSS-10 and the burnout questionnaires, see each parent's scores over time and notice reliable change and risk.
+questionnaires-empty-body = Questionnaires are given from a client's page. Each parent's latest scores then appear here, the severe band first, with reliable change and risk flags.
+questionnaires-filter = Show
+questionnaires-filter-all = All latest results
+questionnaires-filter-severe = Most severe band
+questionnaires-filter-worse = Reliably worse
+questionnaires-filter-flagged = Risk flag raised
+questionnaires-none-here = No results match.
+questionnaires-client = Client
+questionnaires-instrument = Questionnaire
+questionnaires-date = Date
+questionnaires-band = Band
+questionnaires-change = Change from the one before
+questionnaires-most-severe = most severe band
 
 letters-title = Letters
 letters-empty-heading = No letters yet

@@ -24,7 +24,19 @@ agenda-title = Күнтізбе
 
 questionnaires-title = Сауалнамалар
 questionnaires-empty-heading = Сауалнамалар әлі жүргізілмеген
-questionnaires-empty-body = Мұнда PHQ-9, GAD-7, WHO-5, PSS-10 және күйзеліс сауалнамаларын жүргізіп, әр ата-ананың ұпайларын уақыт бойынша көріп, сенімді өзгеріс пен қауіпті байқайсыз.
+questionnaires-empty-body = Сауалнамалар клиенттің парағынан жүргізіледі. Мұнда әр ата-ананың соңғы нәтижелері шығады — алдымен ең ауыр деңгей — сенімді өзгеріс пен қауіп белгілерімен.
+questionnaires-filter = Көрсету
+questionnaires-filter-all = Барлық соңғы нәтижелер
+questionnaires-filter-severe = Ең ауыр деңгей
+questionnaires-filter-worse = Сенімді нашарлау
+questionnaires-filter-flagged = Қауіп белгісі қойылған
+questionnaires-none-here = Сәйкес нәтижелер жоқ.
+questionnaires-client = Клиент
+questionnaires-instrument = Сауалнама
+questionnaires-date = Күні
+questionnaires-band = Деңгейі
+questionnaires-change = Алдыңғысымен салыстырғанда
+questionnaires-most-severe = ең ауыр деңгей
 
 letters-title = Хаттар
 letters-empty-heading = Әзірге хаттар жоқ

@@ -24,7 +24,19 @@ agenda-title = Календарь
 
 questionnaires-title = Опросники
 questionnaires-empty-heading = Опросники ещё не проводились
-questionnaires-empty-body = Здесь вы будете проводить PHQ-9, GAD-7, WHO-5, PSS-10 и опросники выгорания, видеть баллы каждого родителя во времени и замечать достоверные изменения и риск.
+questionnaires-empty-body = Опросники проводятся со страницы клиента. Здесь появятся последние результаты каждого родителя — сначала самый тяжёлый уровень — с достоверным изменением и флагами риска.
+questionnaires-filter = Показать
+questionnaires-filter-all = Все последние результаты
+questionnaires-filter-severe = Самый тяжёлый уровень
+questionnaires-filter-worse = Достоверно хуже
+questionnaires-filter-flagged = Отмечен флаг риска
+questionnaires-none-here = Нет подходящих результатов.
+questionnaires-client = Клиент
+questionnaires-instrument = Опросник
+questionnaires-date = Дата
+questionnaires-band = Уровень
+questionnaires-change = Изменение к предыдущему
+questionnaires-most-severe = самый тяжёлый уровень
 
 letters-title = Письма
 letters-empty-heading = Писем пока нет

@@ -323,6 +323,13 @@ pub fn assessment_trends(app: State<'_, App>, client_id: String) -> Answer<Vec<t
     call!(app, app.assessment_trends(&client_id))
 }
 
+/// Every active client's latest result on each instrument, most severe first.
+#[tauri::command]
+#[specta::specta]
+pub fn latest_results(app: State<'_, App>) -> Answer<Vec<tirek_app::LatestResult>> {
+    call!(app, app.latest_results())
+}
+
 /// Checks the psychologist's password without locking (leaving the parent's screen).
 #[tauri::command]
 #[specta::specta]

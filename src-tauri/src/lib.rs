@@ -68,6 +68,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::add_assessment,
         caseload::assessments,
         caseload::assessment_trends,
+        caseload::latest_results,
         caseload::import_instrument,
         caseload::raise_flag,
         caseload::sign_risk_form,

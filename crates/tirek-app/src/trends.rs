@@ -94,6 +94,29 @@ pub struct ChartPoint {
     pub shows_date: bool,
 }
 
+/// A client's latest result on one instrument, for the questionnaire overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct LatestResult {
+    pub client_id: String,
+    pub client_name: String,
+    pub instrument: String,
+    pub instrument_name: String,
+    pub taken_on: String,
+    pub total: f64,
+    pub band_label: Option<String>,
+    /// 0 for the instrument's least severe band, rising with severity.
+    pub severity: u32,
+    /// In the instrument's most severe band.
+    pub most_severe: bool,
+    /// Against the one before: `reliable_improvement`, `reliable_deterioration`,
+    /// `no_reliable_change`.
+    pub change: Option<String>,
+    /// A safety rule fired on it.
+    pub flagged: bool,
+}
+
 /// The code a change is known by in views and Fluent (`choice-change-…`).
 pub(crate) fn change_code(change: Change) -> &'static str {
     match change {
@@ -276,5 +299,50 @@ impl App {
                 })
             })
             .collect())
+    }
+
+    /// Every active client's latest result on each instrument, most severe first
+    /// (then reliable deterioration, then the most recent): who is in the severe band
+    /// and who got reliably worse, across the caseload.
+    pub fn latest_results(&self) -> Result<Vec<LatestResult>> {
+        let language = self.language();
+        let instruments = self.all_instruments();
+        let rows = self.with_profile(|open, _| Ok(open.scored_assessments()?))?;
+        let mut latest: Vec<LatestResult> = Vec::new();
+        for (index, row) in rows.iter().enumerate() {
+            let next = rows.get(index + 1);
+            if next.is_some_and(|n| n.client_id == row.client_id && n.instrument == row.instrument) {
+                continue; // not the latest of its client and instrument
+            }
+            let Some(instrument) = instruments.iter().find(|i| i.id == row.instrument) else { continue };
+            let total = row.total_centi as f64 / 100.0;
+            let previous = index
+                .checked_sub(1)
+                .map(|i| &rows[i])
+                .filter(|p| p.client_id == row.client_id && p.instrument == row.instrument);
+            let band = row.band.as_deref().and_then(|id| instrument.bands.iter().position(|b| b.id == id));
+            let count = instrument.bands.len();
+            let severity = band.map_or(0, |b| if instrument.scoring.higher_is_worse { b } else { count - 1 - b });
+            latest.push(LatestResult {
+                client_id: row.client_id.clone(),
+                client_name: row.client_name.clone(),
+                instrument: row.instrument.clone(),
+                instrument_name: instrument.name.best(language).to_owned(),
+                taken_on: row.taken_on.clone(),
+                total,
+                band_label: band.map(|b| instrument.bands[b].label.best(language).to_owned()),
+                severity: severity as u32,
+                most_severe: band.is_some() && severity + 1 == count,
+                change: previous
+                    .and_then(|p| instrument.change(p.total_centi as f64 / 100.0, total))
+                    .map(|c| change_code(c).to_owned()),
+                flagged: row.flagged,
+            });
+        }
+        let rank = |r: &LatestResult| {
+            (std::cmp::Reverse(r.most_severe), std::cmp::Reverse(r.change.as_deref() == Some("reliable_deterioration")))
+        };
+        latest.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| b.taken_on.cmp(&a.taken_on)));
+        Ok(latest)
     }
 }

@@ -351,3 +351,30 @@ fn the_parents_screen_is_left_only_with_the_psychologists_password_and_the_profi
     app.lock();
     assert!(matches!(app.confirm_password(PASSWORD), Err(AppError::Locked)));
 }
+
+#[test]
+fn the_overview_lists_each_parents_latest_result_severe_and_worse_first() {
+    let (_folder, app) = app();
+    let better = with_client(&app, "Нұрланова", "Әлия");
+    add_phq9(&app, &better, "2026-09-01", [3, 3, 2, 2, 2, 2, 2, 1, 1], "ru"); // 18
+    add_phq9(&app, &better, "2026-11-01", [1, 1, 1, 1, 1, 1, 1, 1, 0], "ru"); // 8: better
+    let client = ClientInput {
+        family_name: "Серікова".into(),
+        given_name: "Жанар".into(),
+        language: "kk".into(),
+        ..ClientInput::default()
+    };
+    let worse = app.create_client(&client).unwrap();
+    add_phq9(&app, &worse, "2026-10-01", [1, 1, 1, 1, 1, 1, 1, 1, 0], "kk"); // 8
+    add_phq9(&app, &worse, "2026-11-15", [3, 3, 3, 3, 2, 2, 2, 2, 0], "kk"); // 20: severe, worse
+
+    let latest = app.latest_results().unwrap();
+    assert_eq!(latest.len(), 2, "one row per client and instrument: the latest");
+    assert_eq!(latest[0].client_name, "Серікова Жанар");
+    assert_eq!((latest[0].total, latest[0].most_severe), (20.0, true));
+    assert_eq!(latest[0].change.as_deref(), Some("reliable_deterioration"));
+    assert_eq!(latest[0].band_label.as_deref(), Some("Severe"));
+    assert_eq!(latest[1].client_name, "Нұрланова Әлия");
+    assert_eq!((latest[1].total, latest[1].change.as_deref()), (8.0, Some("reliable_improvement")));
+    assert_eq!(latest[1].severity, 1, "mild: the second band");
+}

@@ -1,5 +1,5 @@
-//! The caseload's read side: the queries behind the caseload list, the agenda and a
-//! client's consultations, each answered by one indexed statement. Writes go through
+//! The caseload's read side: the queries behind the caseload list, the agenda, a
+//! client's consultations and the questionnaire overview, each answered by one indexed statement. Writes go through
 //! [`crate::changes`]; these only read.
 
 use rusqlite::types::Value;
@@ -90,6 +90,25 @@ pub struct ActiveSchedule {
     pub starts_on: String,
     /// When the instrument was last filled in for the client.
     pub last_taken_on: Option<String>,
+}
+
+/// A scored assessment with its client's name, for the questionnaire overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoredAssessment {
+    /// The client's id.
+    pub client_id: String,
+    /// The client's name, family name first.
+    pub client_name: String,
+    /// The instrument's id.
+    pub instrument: String,
+    /// `YYYY-MM-DD`.
+    pub taken_on: String,
+    /// The total in hundredths.
+    pub total_centi: i64,
+    /// The band's id.
+    pub band: Option<String>,
+    /// A safety rule fired.
+    pub flagged: bool,
 }
 
 /// A follow-up with its client's name, for the agenda.
@@ -210,6 +229,34 @@ impl OpenProfile {
                     note: row.get(6)?,
                     done_on: row.get(7)?,
                     consultation_id: row.get(8)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// Every scored assessment of an active client, with the client's name, grouped by
+    /// client and instrument and oldest first within each: what the questionnaire
+    /// overview reads to find each one's latest result and its change.
+    pub fn scored_assessments(&self) -> Result<Vec<ScoredAssessment>> {
+        let sql = "SELECT a.client_id,
+                          trim(coalesce(c.family_name, '') || ' ' || coalesce(c.given_name, '') || ' ' ||
+                               coalesce(c.patronymic, '')),
+                          a.instrument, a.taken_on, a.total_centi, a.band, a.flags
+                   FROM assessments a JOIN clients c ON c.id = a.client_id
+                   WHERE c.archived = 0 AND a.total_centi IS NOT NULL
+                   ORDER BY c.sort_key, a.client_id, a.instrument, a.taken_on, a.rowid";
+        let mut statement = self.connection().prepare(sql).map_err(sqlite)?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(ScoredAssessment {
+                    client_id: row.get(0)?,
+                    client_name: row.get(1)?,
+                    instrument: row.get(2)?,
+                    taken_on: row.get(3)?,
+                    total_centi: row.get(4)?,
+                    band: row.get(5)?,
+                    flagged: row.get::<_, Option<String>>(6)?.is_some_and(|flags| !flags.is_empty()),
                 })
             })
             .map_err(sqlite)?;

@@ -123,6 +123,12 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     assert_eq!(cells, serde_json::json!(["1", "0"]), "item 9, oldest first");
     app.execute("document.querySelector('[data-testid=assessment-items]').scrollIntoView({block: 'center'});")?;
     app.screenshot("item-by-item")?;
+
+    // Across the caseload: her latest PHQ-9, improved.
+    app.click("[data-testid=nav-questionnaires]")?;
+    app.expect_text_containing("[data-testid=latest-result]", "Нұрланова Әлия")?;
+    app.expect_text_containing("[data-testid=latest-result]", "Reliable improvement")?;
+    app.screenshot("overview")?;
     Ok(())
 }
 

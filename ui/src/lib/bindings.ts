@@ -116,6 +116,8 @@ export const commands = {
 	assessments: (clientId: string, instrument: string | null) => typedError<AssessmentView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessments", { clientId, instrument })),
 	/**  A client's questionnaires as trends: the chart laid out, and answers item by item. */
 	assessmentTrends: (clientId: string) => typedError<InstrumentTrend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("assessment_trends", { clientId })),
+	/**  Every active client's latest result on each instrument, most severe first. */
+	latestResults: () => typedError<LatestResult_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("latest_results")),
 	/**
 	 *  Imports a licensed questionnaire's full text from a file the user picks; `None`
 	 *  when the dialog was cancelled.
@@ -1116,6 +1118,53 @@ export type LanguageCode =
 "ru" | 
 /**  English. */
 "en";
+
+/**  A client's latest result on one instrument, for the questionnaire overview. */
+export type LatestResult = LatestResult_Serialize | LatestResult_Deserialize;
+
+/**  A client's latest result on one instrument, for the questionnaire overview. */
+export type LatestResult_Deserialize = {
+	client_id: string,
+	client_name: string,
+	instrument: string,
+	instrument_name: string,
+	taken_on: string,
+	total: number | null,
+	band_label?: string | null,
+	/**  0 for the instrument's least severe band, rising with severity. */
+	severity: number,
+	/**  In the instrument's most severe band. */
+	most_severe: boolean,
+	/**
+	 *  Against the one before: `reliable_improvement`, `reliable_deterioration`,
+	 *  `no_reliable_change`.
+	 */
+	change?: string | null,
+	/**  A safety rule fired on it. */
+	flagged: boolean,
+};
+
+/**  A client's latest result on one instrument, for the questionnaire overview. */
+export type LatestResult_Serialize = {
+	client_id: string,
+	client_name: string,
+	instrument: string,
+	instrument_name: string,
+	taken_on: string,
+	total: number | null,
+	band_label: string | null,
+	/**  0 for the instrument's least severe band, rising with severity. */
+	severity: number,
+	/**  In the instrument's most severe band. */
+	most_severe: boolean,
+	/**
+	 *  Against the one before: `reliable_improvement`, `reliable_deterioration`,
+	 *  `no_reliable_change`.
+	 */
+	change: string | null,
+	/**  A safety rule fired on it. */
+	flagged: boolean,
+};
 
 /**
  *  Everything a letter says, in its language: what the preview shows, what the PDF
