@@ -82,6 +82,12 @@ pub enum AppError {
         /// Each field's problem.
         problems: Vec<FieldError>,
     },
+    /// A free instrument's published wording cannot be replaced by an import.
+    #[error("instrument {0} ships with its published text and cannot be replaced")]
+    InstrumentNotReplaceable(String),
+    /// An imported instrument file without item text (it must bring the licensed text).
+    #[error("the instrument file has no item text")]
+    InstrumentFileWithoutText,
     /// A saved document could not be opened in the system's viewer.
     #[error("the document cannot be opened here")]
     CannotOpen,
@@ -239,6 +245,8 @@ impl AppError {
             | AppError::InstrumentFile(_)
             | AppError::RiskFormIncomplete
             | AppError::ClinicNotSet
+            | AppError::InstrumentNotReplaceable(_)
+            | AppError::InstrumentFileWithoutText
             | AppError::CannotOpen
             | AppError::CsvHeader
             | AppError::CsvRow { .. }
@@ -268,6 +276,7 @@ impl AppError {
             AppError::LicensedTextMissing(_) => Some("instrument"),
             AppError::ClinicNotSet => Some("name"),
             AppError::CannotOpen => None,
+            AppError::InstrumentNotReplaceable(_) | AppError::InstrumentFileWithoutText => Some("file"),
             AppError::CsvHeader | AppError::CsvRow { .. } | AppError::CsvInvalid { .. } => Some("file"),
             AppError::Logo(_) => Some("logo"),
             AppError::StatusChange { .. } => Some("status"),
@@ -305,6 +314,12 @@ impl AppError {
             AppError::RiskFormIncomplete => return messages.get("error-risk-form-incomplete"),
             AppError::ClinicNotSet => return messages.get("error-clinic-not-set"),
             AppError::CannotOpen => return messages.get("error-cannot-open"),
+            AppError::InstrumentNotReplaceable(id) => {
+                let mut args = FluentArgs::new();
+                args.set("id", id.clone());
+                return messages.format("error-instrument-not-replaceable", Some(&args));
+            }
+            AppError::InstrumentFileWithoutText => return messages.get("error-instrument-file-without-text"),
             AppError::CsvHeader => return messages.get("error-csv-header"),
             AppError::CsvRow { line, message } => {
                 let mut args = FluentArgs::new();

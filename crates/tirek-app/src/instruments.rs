@@ -393,18 +393,10 @@ impl App {
             AppError::InstrumentFile(problems)
         })?;
         if bundled().iter().any(|b| b.id == instrument.id && !b.licensed_text) {
-            return Err(AppError::InstrumentFile(vec![FileProblem {
-                file,
-                line: None,
-                problem: format!("`{}` ships with its published text and cannot be replaced", instrument.id),
-            }]));
+            return Err(AppError::InstrumentNotReplaceable(instrument.id.clone()));
         }
         if instrument.licensed_text {
-            return Err(AppError::InstrumentFile(vec![FileProblem {
-                file,
-                line: None,
-                problem: "the file has no item text (licensed_text = true): import the full text".to_owned(),
-            }]));
+            return Err(AppError::InstrumentFileWithoutText);
         }
         tirek_store::documents::import_instrument(&self.data_dir()?, &instrument.id, &text)?;
         Ok(summary(&instrument, self.language()))

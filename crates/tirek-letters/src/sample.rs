@@ -161,7 +161,7 @@ pub fn summary(language: Language) -> SummaryDoc {
         language,
         clinic: Some(clinic()),
         name: format!("Құрманғазиева {KAZAKH}"),
-        facts: vec![("☎".into(), "+77012345678".into())],
+        facts: vec![(tirek_i18n::Messages::new(language).get("record-phone"), "+77012345678".into())],
         children: vec!["Ерасыл, 01.03.2016, F84.0".into()],
         consents: vec!["record — 30.08.2026".into()],
         scores: vec!["PHQ-9: 01.11.2026 — 8".into()],

@@ -59,7 +59,11 @@ fn templates(language: Language) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("letter", letter.pdf),
         ("handout", handout(&sample::handout(language)).unwrap().pdf),
-        ("summary", client_summary(&sample::summary(language)).unwrap().pdf),
+        ("summary", {
+            let summary = client_summary(&sample::summary(language)).unwrap();
+            assert!(summary.missing.is_empty(), "{:?}", summary.missing);
+            summary.pdf
+        }),
         ("consent-form", consent_form(&sample::consent_form(language)).unwrap()),
         ("recovery-sheet", recovery_sheet(&sample::recovery_sheet(language)).unwrap()),
     ]
@@ -97,31 +101,34 @@ fn the_summary_stays_on_one_page_and_the_handout_names_no_one() {
 }
 
 #[test]
-fn page_one_looks_like_its_reviewed_image() {
-    let printed = referral_letter(&letter(Language::Russian)).unwrap();
-    let folder = tempfile::tempdir().unwrap();
-    let pdf = folder.path().join("letter.pdf");
-    std::fs::write(&pdf, &printed.pdf).unwrap();
-    let prefix = folder.path().join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-gray", "-r", "50", "-f", "1", "-l", "1", "-singlefile"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let rendered = std::fs::read(prefix.with_extension("png")).unwrap();
-    let reference_path = snapshots().join("letter-ru-page1.png");
-    if updating() {
-        std::fs::write(&reference_path, &rendered).unwrap();
+fn page_one_of_every_template_looks_like_its_reviewed_image() {
+    for (template, pdf) in templates(Language::Russian) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("document.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let prefix = folder.path().join("page");
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-gray", "-r", "50", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(&path)
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let rendered = std::fs::read(prefix.with_extension("png")).unwrap();
+        let reference_path = snapshots().join(format!("{template}-ru-page1.png"));
+        if updating() {
+            std::fs::write(&reference_path, &rendered).unwrap();
+        }
+        let (width, height, pixels) = grey(&rendered);
+        let reference =
+            std::fs::read(&reference_path).unwrap_or_else(|_| panic!("{template}: a reviewed reference image"));
+        let (ref_width, ref_height, reference) = grey(&reference);
+        assert_eq!((width, height), (ref_width, ref_height), "{template}");
+        // Anti-aliasing may differ between poppler versions: count clearly different pixels.
+        let different = pixels.iter().zip(&reference).filter(|(a, b)| a.abs_diff(**b) > 64).count();
+        let share = different as f64 / pixels.len() as f64;
+        assert!(share < 0.01, "{template}: {:.2} % of page 1 differs from the reviewed image", share * 100.0);
     }
-    let (width, height, pixels) = grey(&rendered);
-    let (ref_width, ref_height, reference) = grey(&std::fs::read(&reference_path).expect("a reviewed reference image"));
-    assert_eq!((width, height), (ref_width, ref_height));
-    // Anti-aliasing may differ between poppler versions: count clearly different pixels.
-    let different = pixels.iter().zip(&reference).filter(|(a, b)| a.abs_diff(**b) > 64).count();
-    let share = different as f64 / pixels.len() as f64;
-    assert!(share < 0.01, "{:.2} % of page 1 differs from the reviewed image", share * 100.0);
 }
 
 /// A greyscale PNG's size and pixels.
