@@ -37,6 +37,9 @@ pub enum LettersError {
     /// A bundled font could not be read (a broken build, never user input).
     #[error("the bundled font {0} cannot be parsed")]
     Font(&'static str),
+    /// A bundled template could not be read (a broken build, never user input).
+    #[error("the bundled template {0} cannot be parsed")]
+    Template(&'static str),
 }
 
 /// A printed document, and the characters its fonts lacked (printed as "?").
