@@ -111,9 +111,8 @@ impl Block {
     }
 }
 
-static TEMPLATE: std::sync::LazyLock<std::result::Result<Template, String>> = std::sync::LazyLock::new(|| {
-    toml::from_str(include_str!("../../../templates/referral-letter.toml")).map_err(|err| err.to_string())
-});
+static TEMPLATE: std::sync::LazyLock<std::result::Result<Template, toml::de::Error>> =
+    std::sync::LazyLock::new(|| toml::from_str(include_str!("../../../templates/referral-letter.toml")));
 
 fn template() -> Result<&'static Template> {
     TEMPLATE.as_ref().map_err(|_| LettersError::Template("referral-letter.toml"))
