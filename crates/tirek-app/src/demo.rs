@@ -52,6 +52,8 @@ pub struct SeedSummary {
     pub follow_ups: u32,
     pub assessments: u32,
     pub open_flags: u32,
+    /// Example services added to an empty directory.
+    pub services: u32,
 }
 
 /// SplitMix64: small, fast and reproducible; nothing here needs more.
@@ -97,7 +99,8 @@ const DISTRICTS: &[(&str, &str)] = &[
 
 impl App {
     /// Adds `clients` fictional clients, with children, consents, about ten
-    /// consultations each over two years and follow-ups, to the unlocked profile.
+    /// consultations each over two years and follow-ups, to the unlocked profile —
+    /// and the example services, when the directory is empty.
     pub fn demo_seed(&self, clients: u32, seed: u64) -> Result<SeedSummary> {
         let names: Names = toml::from_str(NAMES_TOML).expect("data/demo-names.toml is valid (tested)");
         let mut random = Random(seed);
@@ -121,6 +124,10 @@ impl App {
                 })?;
                 Ok(())
             })?;
+        }
+        // A directory to refer to, when there is none yet.
+        if self.services(&crate::ServiceQuery::default())?.is_empty() {
+            summary.services = self.add_example_services()?.added;
         }
         Ok(summary)
     }

@@ -370,7 +370,7 @@ impl App {
         clinic_lines.extend(Some(clinic.address.clone()).filter(|a| !a.is_empty()));
         let contacts: Vec<String> = [
             Some(clinic.bin.clone()).filter(|b| !b.is_empty()).map(|b| format!("{} {b}", messages.get("doc-bin"))),
-            Some(clinic.phone.clone()).filter(|p| !p.is_empty()),
+            Some(clinic.phone.clone()).filter(|p| !p.is_empty()).map(|p| tirek_domain::phone::display(&p)),
         ]
         .into_iter()
         .flatten()
@@ -385,7 +385,7 @@ impl App {
             ("letter-birth-date", client.birth_date.as_deref().map(dotted)),
             ("letter-iin", client.iin.clone()),
             ("letter-address", Some(address).filter(|a| !a.is_empty())),
-            ("letter-phone", client.phone.clone()),
+            ("letter-phone", client.phone.as_deref().map(tirek_domain::phone::display)),
         ]
         .into_iter()
         .filter_map(|(label, value)| Some((messages.get(label), value?)))

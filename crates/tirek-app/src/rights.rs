@@ -89,7 +89,7 @@ impl App {
             name: clinic.name,
             bin: Some(clinic.bin).filter(|b| !b.is_empty()),
             address: Some(clinic.address).filter(|a| !a.is_empty()),
-            phone: Some(clinic.phone).filter(|p| !p.is_empty()),
+            phone: Some(clinic.phone).filter(|p| !p.is_empty()).map(|p| tirek_domain::phone::display(&p)),
         })
     }
 
@@ -129,7 +129,7 @@ impl App {
         let details: Vec<(&'static str, String)> = [
             ("record-birth-date", client.birth_date.as_deref().map(dotted)),
             ("record-iin", client.iin.clone()),
-            ("record-phone", client.phone.clone()),
+            ("record-phone", client.phone.as_deref().map(tirek_domain::phone::display)),
             ("record-address", client.address.clone()),
             ("record-place", place),
             ("record-language", spoken),
@@ -226,7 +226,7 @@ impl App {
             .and_then(|p| crate::regions::place_name(p, language));
         let facts: Vec<(String, String)> = [
             ("record-birth-date", client.birth_date.as_deref().map(dotted)),
-            ("record-phone", client.phone.clone()),
+            ("record-phone", client.phone.as_deref().map(tirek_domain::phone::display)),
             ("record-place", place.map(str::to_owned)),
             ("record-language", client.language.parse::<Language>().ok().map(|l| l.endonym().to_owned())),
         ]

@@ -301,7 +301,7 @@ impl App {
                     kind: s.input.kind,
                     name: s.input.name,
                     address: Some(s.input.address).filter(|a| !a.is_empty()),
-                    phone: s.input.phone,
+                    phone: tirek_domain::phone::display(&s.input.phone),
                     languages: (!s.input.languages.is_empty()).then(|| {
                         s.input
                             .languages

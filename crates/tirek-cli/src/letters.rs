@@ -87,6 +87,12 @@ pub(crate) enum LetterCommand {
         /// Only those in this status: draft, issued, delivered, attended, declined
         #[arg(long)]
         status: Option<String>,
+        /// Only those issued on or after this day (YYYY-MM-DD)
+        #[arg(long)]
+        from: Option<String>,
+        /// Only those issued on or before this day (YYYY-MM-DD)
+        #[arg(long)]
+        to: Option<String>,
     },
     /// Mark an issued letter delivered, attended or declined
     Status {
@@ -249,8 +255,13 @@ pub(crate) fn letter(command: &LetterCommand, cli: &Cli, app: &App, messages: &M
                 println!("{}", out.display());
             }
         }
-        LetterCommand::List { client, status } => {
-            let query = ReferralQuery { client_id: client.clone(), status: status.clone(), ..ReferralQuery::default() };
+        LetterCommand::List { client, status, from, to } => {
+            let query = ReferralQuery {
+                client_id: client.clone(),
+                status: status.clone(),
+                issued_from: from.clone(),
+                issued_to: to.clone(),
+            };
             let letters = app.referrals(&query)?;
             if cli.json {
                 print_json(&letters);

@@ -142,4 +142,9 @@ fn a_referral_is_written_issued_printed_and_followed_from_a_script() {
     assert_eq!(attended["outcome_note"], "Қабылданды");
     let register = json(&tirek(dir, &["--json", "letter", "list", "--status", "attended"]));
     assert_eq!(register.as_array().unwrap().len(), 1);
+    let issued_on = attended["issued_on"].as_str().unwrap();
+    let since = json(&tirek(dir, &["--json", "letter", "list", "--from", issued_on, "--to", issued_on]));
+    assert_eq!(since.as_array().unwrap().len(), 1);
+    let later = json(&tirek(dir, &["--json", "letter", "list", "--from", "2999-01-01"]));
+    assert!(later.as_array().unwrap().is_empty());
 }

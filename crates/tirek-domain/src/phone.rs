@@ -30,6 +30,17 @@ pub fn normalize(typed: &str) -> Result<String, PhoneProblem> {
     Ok(format!("+7{national}"))
 }
 
+/// A stored number as people read it aloud, grouped: `+77012345678` →
+/// `+7 701 234 56 78` (the window's `showPhone` does the same); anything else as it is.
+pub fn display(stored: &str) -> String {
+    let digits: Vec<char> = stored.chars().collect();
+    if digits.len() != 12 || !stored.starts_with("+7") || !digits[2..].iter().all(char::is_ascii_digit) {
+        return stored.to_owned();
+    }
+    let part = |from: usize, to: usize| digits[from..to].iter().collect::<String>();
+    format!("+7 {} {} {} {}", part(2, 5), part(5, 8), part(8, 10), part(10, 12))
+}
+
 /// The digits of a partly typed number, as search matches them against a stored
 /// number's digits (which the store keeps after both a 7 and an 8).
 pub fn search_digits(typed: &str) -> String {
@@ -39,6 +50,13 @@ pub fn search_digits(typed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_number_is_grouped_as_it_is_said_aloud() {
+        assert_eq!(display("+77012345678"), "+7 701 234 56 78");
+        assert_eq!(display("+77253120003"), "+7 725 312 00 03");
+        assert_eq!(display("112"), "112");
+    }
 
     #[test]
     fn every_usual_way_of_writing_a_number_gives_one_form() {

@@ -93,6 +93,11 @@ fn a_referral_letter_from_consent_to_outcome_and_the_services_directory() -> Res
     app.click("[data-testid=back]")?;
     app.expect_text_containing("[data-testid=register-row]", "Attended")?;
     app.screenshot("register")?;
+    // Issued from tomorrow on: none.
+    app.type_into("[data-testid=register-from]", &today().plus_days(1).dotted())?;
+    app.expect_text_containing("[data-testid=register]", "No letters match")?;
+    app.replace_text("[data-testid=register-from]", &today().dotted())?;
+    app.expect_text_containing("[data-testid=register-row]", "Attended")?;
 
     // The directory: the example list, one district.
     app.click("[data-testid=tab-services]")?;
