@@ -65,6 +65,8 @@ pub struct ReferralView {
     pub outcome_note: Option<String>,
     /// What issuing still needs, in the interface language.
     pub missing_for_issue: Vec<FieldMessage>,
+    /// The statuses it may be marked next (none for a draft or an outcome).
+    pub next_statuses: Vec<String>,
 }
 
 /// Which letters to list.
@@ -218,6 +220,11 @@ fn referral_view(
         outcome_on: owned(record, "outcome_on"),
         outcome_note: owned(record, "outcome_note"),
         missing_for_issue: crate::error::field_messages(&missing, messages),
+        next_statuses: LetterStatus::from_code(record.text("status").unwrap_or(""))
+            .map(|from| {
+                LetterStatus::ALL.iter().filter(|to| from.may_become(**to)).map(|to| to.code().to_owned()).collect()
+            })
+            .unwrap_or_default(),
         id,
     })
 }

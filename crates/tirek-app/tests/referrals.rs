@@ -144,6 +144,8 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
     let number = issued.letter.number.clone().unwrap();
     assert!(number.starts_with("СЕ-") && number.ends_with("/0001"), "{number}");
     assert_eq!(issued.letter.status, "issued");
+    assert_eq!(issued.letter.next_statuses, ["delivered", "attended", "declined"]);
+    assert!(draft.next_statuses.is_empty(), "a draft is issued, not marked");
     assert!(issued.missing.is_empty());
     let text = pdf_text(&issued.pdf);
     for expected in
@@ -187,6 +189,7 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
     assert!(matches!(app.set_referral_status(&draft.id, "attended", "2099-01-01", ""), Err(AppError::Invalid(_))));
     let attended = app.set_referral_status(&draft.id, "attended", "", "Принята, ребёнок ходит с декабря").unwrap();
     assert_eq!(attended.outcome_note.as_deref(), Some("Принята, ребёнок ходит с декабря"));
+    assert!(attended.next_statuses.is_empty(), "an outcome is final");
     let refused = app.set_referral_status(&draft.id, "declined", "", "").unwrap_err();
     assert!(refused.localized(&Messages::new(Language::Russian)).contains("Семья принята"), "{refused:?}");
 

@@ -1341,6 +1341,8 @@ export type ReferralView_Deserialize = {
 	outcome_note?: string | null,
 	/**  What issuing still needs, in the interface language. */
 	missing_for_issue: FieldMessage[],
+	/**  The statuses it may be marked next (none for a draft or an outcome). */
+	next_statuses: string[],
 };
 
 /**  A letter in the register. */
@@ -1358,6 +1360,8 @@ export type ReferralView_Serialize = {
 	outcome_note: string | null,
 	/**  What issuing still needs, in the interface language. */
 	missing_for_issue: FieldMessage[],
+	/**  The statuses it may be marked next (none for a draft or an outcome). */
+	next_statuses: string[],
 };
 
 /**  A region with its districts, named in one language. */
