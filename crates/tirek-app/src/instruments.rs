@@ -49,7 +49,7 @@ struct FileShape {
     higher_is_worse: bool,
     #[serde(default)]
     licensed_text: bool,
-    licence: String,
+    licence: TextsFile,
     citation: String,
     name: TextsFile,
     languages: BTreeMap<String, String>,
@@ -143,6 +143,51 @@ fn line_of_id(text: &str, id: &str, nth: usize) -> Option<usize> {
     text.match_indices(&needle).nth(nth).map(|(offset, _)| line_at(text, offset))
 }
 
+/// The line of table `[name]` or key `name = …` in `text`.
+fn line_of_key(text: &str, name: &str) -> Option<usize> {
+    let table = format!("[{name}]");
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.starts_with(&table) || line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|index| index + 1)
+}
+
+/// An editor's mark from the reference the files were written from ("this figure is
+/// unconfirmed"). Comments may keep it; a text never does, since any text may reach
+/// a user — a doubt worth telling is said in words.
+const EDITORS_MARK: &str = "[?]";
+
+/// The line of every string in the file that holds [`EDITORS_MARK`].
+fn editors_marks(text: &str) -> Vec<usize> {
+    use toml::de::DeValue;
+    fn walk(value: &DeValue<'_>, start: usize, text: &str, lines: &mut Vec<usize>) {
+        match value {
+            DeValue::String(string) if string.contains(EDITORS_MARK) => lines.push(line_at(text, start)),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    walk(item.get_ref(), item.span().start, text, lines);
+                }
+            }
+            DeValue::Table(table) => {
+                for value in table.values() {
+                    walk(value.get_ref(), value.span().start, text, lines);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut lines = Vec::new();
+    if let Ok(table) = toml::de::DeTable::parse(text) {
+        for value in table.get_ref().values() {
+            walk(value.get_ref(), value.span().start, text, &mut lines);
+        }
+    }
+    lines.sort_unstable();
+    lines
+}
+
 /// A key in a text table that is not a language code (a typo in a key name, too).
 struct UnknownKey(String);
 
@@ -189,7 +234,14 @@ pub fn parse(file: &str, text: &str) -> Result<Instrument, Vec<FileProblem>> {
             Err(_) => problems.push(at(None, format!("unknown language `{code}`"))),
         }
     }
+    for line in editors_marks(text) {
+        problems.push(at(
+            Some(line),
+            format!("`{EDITORS_MARK}` is an editor's mark and must not reach a user: say the doubt in words"),
+        ));
+    }
     let name = text_of(&mut problems, &shape.name, None);
+    let licence = text_of(&mut problems, &shape.licence, line_of_key(text, "licence"));
     let stem = text_of(&mut problems, &shape.stem, None);
     let options = shape
         .option
@@ -309,7 +361,7 @@ pub fn parse(file: &str, text: &str) -> Result<Instrument, Vec<FileProblem>> {
         bands,
         reliable_change,
         safety,
-        licence: shape.licence,
+        licence,
         citation: shape.citation,
     };
     for problem in instrument.check() {
@@ -325,8 +377,11 @@ pub fn parse(file: &str, text: &str) -> Result<Instrument, Vec<FileProblem>> {
             }
             InstrumentProblem::UnknownSubscale(id) => (None, format!("subscale `{id}` is not declared")),
             InstrumentProblem::MissingTranslation { what, language } => {
-                let id = what.split_once(' ').map_or(what.as_str(), |(_, id)| id);
-                (line_of_id(text, id, 0), format!("{what} has no {} text", language.code()))
+                let line = match what.split_once(' ') {
+                    Some((_, id)) => line_of_id(text, id, 0),
+                    None => line_of_key(text, what),
+                };
+                (line, format!("{what} has no {} text", language.code()))
             }
             InstrumentProblem::BadReliableChange => {
                 (None, "reliable_change: r must be between 0 and 1, sd and threshold positive".to_owned())
@@ -418,7 +473,7 @@ pub struct InstrumentSummary {
     pub not_validated: Vec<String>,
     /// Item texts must come from a clinic's licensed file.
     pub needs_licensed_text: bool,
-    /// Its licence, and the publication it comes from.
+    /// Its licence in the interface language, and the publication it comes from.
     pub licence: String,
     pub citation: String,
 }
@@ -546,7 +601,7 @@ fn summary(instrument: &Instrument, language: Language) -> InstrumentSummary {
             .map(|l| l.language.code().to_owned())
             .collect(),
         needs_licensed_text: instrument.licensed_text,
-        licence: instrument.licence.clone(),
+        licence: instrument.licence.best(language).to_owned(),
         citation: instrument.citation.clone(),
         id: instrument.id.clone(),
         version: instrument.version.clone(),
@@ -589,7 +644,7 @@ mod tests {
         let broken = r#"id = "broken"
 version = "1"
 higher_is_worse = true
-licence = "x"
+licence = { en = "x", ru = "x", kk = "x" }
 citation = "x"
 languages = { en = "original" }
 name = { en = "Broken" }
@@ -651,5 +706,51 @@ en = "!"
         let problems: Vec<String> =
             parse("broken.toml", &missing_text).unwrap_err().iter().map(ToString::to_string).collect();
         assert!(problems.iter().any(|p| p.ends_with("item 2 has no en text")), "{problems:?}");
+        let no_kazakh_licence = broken.replace("kk = \"x\" }", "}");
+        let problems: Vec<String> =
+            parse("broken.toml", &no_kazakh_licence).unwrap_err().iter().map(ToString::to_string).collect();
+        assert!(problems.contains(&"broken.toml:4: licence has no kk text".to_owned()), "{problems:?}");
+    }
+
+    #[test]
+    fn every_licence_is_in_every_language_of_the_app() {
+        for instrument in bundled() {
+            for language in Language::ALL {
+                let licence = instrument.licence.get(language).unwrap_or_default();
+                assert!(!licence.trim().is_empty(), "{}: no {} licence", instrument.id, language.code());
+            }
+            let [en, ru, kk] = [Language::English, Language::Russian, Language::Kazakh]
+                .map(|language| summary(instrument, language).licence);
+            assert!(en != ru && en != kk, "{}: the licence is not translated", instrument.id);
+        }
+    }
+
+    #[test]
+    fn an_editors_mark_never_reaches_a_user() {
+        // Every shipped file: "[?]" only in comments.
+        for (file, text) in bundled::BUNDLED {
+            let marks = editors_marks(text);
+            assert!(marks.is_empty(), "{file}: `[?]` in a text on lines {marks:?}");
+        }
+        // Nor in a file a clinic imports: each text with the mark is named by its line,
+        // whatever it is (licence, item, band, the reliable change's source); a comment
+        // may keep it.
+        let phq9 = bundled::BUNDLED.iter().find(|(file, _)| *file == "phq9.toml").unwrap().1;
+        let marked = phq9
+            .replacen("# The 10th", "# [?] The 10th", 1)
+            .replacen("kk = \"Доктор Роберт", "kk = \"[?] Доктор Роберт", 1)
+            .replacen("en = \"Little interest", "en = \"[?] Little interest", 1)
+            .replacen("source = \"SD 3.52", "source = \"[?] SD 3.52", 1);
+        let line_of = |needle: &str| marked.lines().position(|line| line.contains(needle)).unwrap() + 1;
+        let expected: Vec<String> = ["kk = \"[?] Доктор", "en = \"[?] Little", "source = \"[?]"]
+            .map(|needle| {
+                format!(
+                    "phq9.toml:{}: `[?]` is an editor's mark and must not reach a user: say the doubt in words",
+                    line_of(needle)
+                )
+            })
+            .to_vec();
+        let problems: Vec<String> = parse("phq9.toml", &marked).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(problems, expected);
     }
 }

@@ -219,9 +219,10 @@ pub struct Instrument {
     pub reliable_change: Option<ReliableChange>,
     /// Safety rules.
     pub safety: Vec<SafetyRule>,
-    /// Licence.
-    pub licence: String,
-    /// Citation.
+    /// The terms it may be used on, per language — in every language of the app,
+    /// since any window may show it.
+    pub licence: Texts,
+    /// The publication it comes from (a reference, in the language it was published in).
     pub citation: String,
 }
 
@@ -240,7 +241,8 @@ pub enum InstrumentProblem {
     UnknownReference(String),
     /// A subscale named by an item is not declared.
     UnknownSubscale(String),
-    /// An item, option or message lacks a text in a language the file offers.
+    /// An item, option or message lacks a text in a language the file offers (or the
+    /// licence in a language of the app).
     MissingTranslation {
         /// What lacks it.
         what: String,
@@ -354,6 +356,11 @@ impl Instrument {
             }
             for rule in &self.safety {
                 need(format!("rule {}", rule.id), &rule.message);
+            }
+        }
+        for language in Language::ALL {
+            if self.licence.get(language).is_none_or(|t| t.trim().is_empty()) {
+                problems.push(InstrumentProblem::MissingTranslation { what: "licence".into(), language });
             }
         }
         problems
@@ -507,7 +514,7 @@ pub(crate) mod tests {
                 },
                 SafetyRule { id: "high".into(), when: Condition::InBand("high".into()), message: texts("!") },
             ],
-            licence: "free".into(),
+            licence: Texts(Language::ALL.iter().map(|l| (*l, "free".to_owned())).collect()),
             citation: "none".into(),
         }
     }
@@ -587,6 +594,7 @@ pub(crate) mod tests {
         broken.bands[2].from = 8.0;
         broken.safety[1].when = Condition::InBand("extreme".into());
         broken.items[2].text = Texts::default();
+        broken.licence.0.retain(|(language, _)| *language != Language::Kazakh);
         broken.reliable_change =
             Some(ReliableChange::Index { sd: 3.0, r: 1.2, provisional: true, source: String::new() });
         let problems = broken.check();
@@ -601,5 +609,12 @@ pub(crate) mod tests {
             })
         );
         assert!(problems.contains(&InstrumentProblem::BadReliableChange));
+        assert!(
+            problems.contains(&InstrumentProblem::MissingTranslation {
+                what: "licence".into(),
+                language: Language::Kazakh
+            }),
+            "the licence is shown in every window language, whatever the items' languages"
+        );
     }
 }

@@ -72,7 +72,7 @@ fn fixture(range: (f64, f64)) -> tirek_domain::instrument::Instrument {
             .collect(),
         reliable_change: None,
         safety: vec![],
-        licence: String::new(),
+        licence: Texts::default(),
         citation: String::new(),
     }
 }
