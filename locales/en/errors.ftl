@@ -26,6 +26,8 @@ error-clinic-not-set = Enter the clinic's details first (Settings → Clinic).
 error-logo-not-png = The logo must be a PNG image; this file is not one (or it is damaged).
 error-logo-too-large = The logo is { $width }×{ $height } pixels; at most 3000 a side. Save a smaller copy and choose it again.
 error-status-change = A letter cannot go from “{ $from }” to “{ $to }”.
+error-example-service = “{ $name }” is an example in the services directory, not a real service: no letter can go to it. Choose a real service, or replace the example's name, address and phone with a real service's (Letters → Services directory).
+error-handout-only-examples = The services directory has only examples for { $place }, and examples never go on a handout. Add the real services there first (Letters → Services directory).
 error-letter-font = These characters cannot be printed and appear as “?”: { $chars }
 
 error-io = Tirek could not read or write { $path }

@@ -120,6 +120,12 @@ pub enum AppError {
     /// An addendum was asked for on a consultation that is still a draft.
     #[error("the consultation is not signed")]
     NotSigned,
+    /// A letter was addressed to one of the directory's examples (its name).
+    #[error("service {0} is an example, not a real service")]
+    ExampleService(String),
+    /// The handout would list only examples for this place (its name): none are printed.
+    #[error("the directory has only examples for {0}")]
+    HandoutOnlyExamples(String),
 }
 
 /// A field's problem in the interface language, for the window to show under it.
@@ -253,7 +259,9 @@ impl AppError {
             | AppError::CsvInvalid { .. }
             | AppError::Logo(_)
             | AppError::StatusChange { .. }
-            | AppError::LicensedTextMissing(_) => ErrorKind::Validation,
+            | AppError::LicensedTextMissing(_)
+            | AppError::ExampleService(_)
+            | AppError::HandoutOnlyExamples(_) => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
         }
     }
@@ -281,6 +289,8 @@ impl AppError {
             AppError::Logo(_) => Some("logo"),
             AppError::StatusChange { .. } => Some("status"),
             AppError::Answers(_) => Some("answers"),
+            AppError::ExampleService(_) => Some("service_id"),
+            AppError::HandoutOnlyExamples(_) => None,
             AppError::Store(_) => None,
         }
     }
@@ -361,6 +371,16 @@ impl AppError {
                 return messages.format("error-unknown-instrument", Some(&args));
             }
             AppError::Answers(problem) => return crate::instruments::answers_message(problem, messages),
+            AppError::ExampleService(name) => {
+                let mut args = FluentArgs::new();
+                args.set("name", name.clone());
+                return messages.format("error-example-service", Some(&args));
+            }
+            AppError::HandoutOnlyExamples(place) => {
+                let mut args = FluentArgs::new();
+                args.set("place", place.clone());
+                return messages.format("error-handout-only-examples", Some(&args));
+            }
             // Like a compiler's messages: for whoever edits the file, file:line first.
             AppError::InstrumentFile(problems) => {
                 return problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");

@@ -301,11 +301,15 @@ impl App {
     }
 
     /// Saves what the composer holds (a draft only). A service chosen from the
-    /// directory fills an empty recipient and address.
+    /// directory fills an empty recipient and address; one of its examples is
+    /// refused, and nothing is saved.
     pub fn save_referral_draft(&self, id: &str, input: &ReferralInput) -> Result<ReferralView> {
         let mut input = input.clone();
         if let Some(service_id) = input.service_id.clone().filter(|s| !s.is_empty()) {
             let service = self.service(&service_id)?;
+            if service.example {
+                return Err(AppError::ExampleService(service.input.name));
+            }
             if input.recipient.trim().is_empty() {
                 input.recipient = service.input.name.clone();
             }
@@ -341,6 +345,15 @@ impl App {
             Ok(())
         })?;
         self.referral(id)
+    }
+
+    /// Refuses a letter whose service is one of the directory's examples (a draft
+    /// saved before the service held an example's details again): a made-up name,
+    /// street or phone must never reach a family as a real service.
+    fn refuse_example_recipient(&self, input: &ReferralInput) -> Result<()> {
+        let Some(service_id) = input.service_id.as_deref().filter(|s| !s.is_empty()) else { return Ok(()) };
+        let service = self.service(service_id)?;
+        if service.example { Err(AppError::ExampleService(service.input.name)) } else { Ok(()) }
     }
 
     /// Throws away a draft started by mistake.
@@ -511,6 +524,7 @@ impl App {
             return Err(tirek_store::StoreError::RecordFinal { entity: "referral".into(), id: id.into() }.into());
         }
         self.require_consent(&letter.client_id, ConsentScope::Referral)?;
+        self.refuse_example_recipient(&letter.input)?;
         let draft = form(&letter.input).clean().map_err(AppError::Invalid)?;
         let missing = draft.missing_for_issue();
         if !missing.is_empty() {
@@ -565,6 +579,9 @@ impl App {
     /// reprint marked "copy", word for word as issued. Audited as a print.
     pub fn referral_pdf(&self, id: &str) -> Result<PrintedLetter> {
         let letter = self.referral(id)?;
+        if letter.status == "draft" {
+            self.refuse_example_recipient(&letter.input)?;
+        }
         let content = self.letter_content(id)?;
         let printed = render(&content, letter.status != "draft", &self.all_instruments(), self.clinic_logo())?;
         self.with_profile(|open, _| Ok(open.audit(now_ms(), AuditEvent::Print, Some(id)).map(drop)?))?;

@@ -1,13 +1,18 @@
 //! The services directory: where families can be referred — psychiatry,
 //! rehabilitation, respite care, peer groups, social protection, family support
 //! centres, NGOs — with region and district, address, phone and languages. Searched
-//! by district and by name as typed; moved between clinics as CSV. A new profile
-//! starts with examples of every kind (`data/services-example.csv`), marked as
-//! examples to replace.
+//! by district and by name as typed; moved between clinics as CSV. A new directory
+//! can start with examples of every kind, in the interface language
+//! (`data/services-example-{kk,ru,en}.csv`): made-up names, streets and phones that
+//! stay marked as examples until all three are replaced, and that never reach a
+//! family — no handout lists them, no letter goes to them, no export carries them.
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use tirek_domain::Language;
 use tirek_domain::change::FieldValue;
-use tirek_domain::referral::{ServiceForm, ServiceKind};
+use tirek_domain::referral::{Service, ServiceForm, ServiceKind};
 use tirek_domain::text::{fold, sort_key};
 use tirek_store::changes::Record;
 
@@ -15,8 +20,13 @@ use crate::caseload::{new_id, owned, text};
 use crate::profiles::now_ms;
 use crate::{App, AppError, Result, regions};
 
-/// The examples a new profile starts with.
-const EXAMPLES: &str = include_str!("../../../data/services-example.csv");
+/// The examples a new directory can start with, one list per language so that a
+/// directory started in Kazakh reads in Kazakh.
+const EXAMPLES: [(Language, &str); 3] = [
+    (Language::Kazakh, include_str!("../../../data/services-example-kk.csv")),
+    (Language::Russian, include_str!("../../../data/services-example-ru.csv")),
+    (Language::English, include_str!("../../../data/services-example-en.csv")),
+];
 /// The largest CSV file accepted for import.
 const CSV_MAX_BYTES: u64 = 2 * 1024 * 1024;
 /// The columns of the directory's CSV, in order.
@@ -48,7 +58,9 @@ pub struct ServiceView {
     pub id: String,
     #[serde(flatten)]
     pub input: ServiceInput,
-    /// One of the examples a profile starts with: to replace with a real service.
+    /// One of the examples a directory starts with, or still holding an example's
+    /// name, address or phone: to replace with a real service. Never on a handout,
+    /// never a letter's recipient.
     pub example: bool,
 }
 
@@ -87,14 +99,56 @@ fn form(input: &ServiceInput) -> ServiceForm {
     }
 }
 
-/// The fields to store for `input`, or every problem.
-fn fields(input: &ServiceInput) -> Result<Vec<(&'static str, FieldValue)>> {
+/// The names, addresses and phones of the examples in every language, as stored.
+struct ExampleDetails {
+    names: HashSet<String>,
+    addresses: HashSet<String>,
+    phones: HashSet<String>,
+}
+
+fn example_details() -> &'static ExampleDetails {
+    static DETAILS: std::sync::OnceLock<ExampleDetails> = std::sync::OnceLock::new();
+    DETAILS.get_or_init(|| {
+        let mut details = ExampleDetails { names: HashSet::new(), addresses: HashSet::new(), phones: HashSet::new() };
+        // Tested: every example list parses and each row is valid.
+        let rows = EXAMPLES.iter().flat_map(|(_, csv)| parse_csv(csv.as_bytes()).unwrap_or_default());
+        for service in rows.filter_map(|input| form(&input).validate().ok()) {
+            details.names.insert(service.name);
+            details.addresses.extend(service.address);
+            details.phones.insert(service.phone);
+        }
+        details
+    })
+}
+
+/// Whether `service` still holds an example's name, address or phone. Editing an
+/// example into a real service clears its mark once all three are replaced (an
+/// address may be left empty), with no separate step: that is what a clinic does
+/// with an example — writes its own service over it — and a made-up street or
+/// number left behind would send a family nowhere.
+fn is_example(service: &Service) -> bool {
+    let examples = example_details();
+    examples.names.contains(&service.name)
+        || service.address.as_ref().is_some_and(|address| examples.addresses.contains(address))
+        || examples.phones.contains(&service.phone)
+}
+
+/// `input` checked: the clean service, or every problem.
+fn checked(input: &ServiceInput) -> Result<Service> {
     let service = form(input).validate().map_err(AppError::Invalid)?;
     let places = regions::check(service.region.as_deref(), service.district.as_deref());
     if !places.is_empty() {
         return Err(AppError::Invalid(places));
     }
+    Ok(service)
+}
+
+/// The fields to store for `input`, or every problem; marked as an example while it
+/// holds an example's details.
+fn fields(input: &ServiceInput) -> Result<Vec<(&'static str, FieldValue)>> {
+    let service = checked(input)?;
     let languages: Vec<&str> = service.languages.iter().map(|l| l.code()).collect();
+    let example = is_example(&service);
     Ok(vec![
         ("name", FieldValue::Text(service.name)),
         ("kind", FieldValue::Text(service.kind.code().to_owned())),
@@ -104,6 +158,7 @@ fn fields(input: &ServiceInput) -> Result<Vec<(&'static str, FieldValue)>> {
         ("phone", FieldValue::Text(service.phone)),
         ("languages", FieldValue::Text(languages.join(" "))),
         ("notes", text(service.notes)),
+        ("example", FieldValue::Integer(i64::from(example))),
     ])
 }
 
@@ -158,7 +213,8 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<ServiceInput>> {
             languages: cell(6).split([' ', ',', ';']).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
             notes: cell(7),
         };
-        if let Err(error) = fields(&input) {
+        // Checked only: the examples' own details are read through here.
+        if let Err(error) = checked(&input) {
             return Err(AppError::CsvInvalid { line, problems: error.into_field_errors() });
         }
         services.push(input);
@@ -169,8 +225,7 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<ServiceInput>> {
 impl App {
     /// Adds a service to the directory; returns its id.
     pub fn add_service(&self, input: &ServiceInput) -> Result<String> {
-        let mut fields = fields(input)?;
-        fields.push(("example", FieldValue::Integer(0)));
+        let fields = fields(input)?;
         let id = new_id();
         self.with_profile(|open, author| {
             open.write(author, now_ms(), |changes| changes.insert("service", &id, &fields))?;
@@ -178,10 +233,10 @@ impl App {
         })
     }
 
-    /// Saves an edited service (no longer an example once edited).
+    /// Saves an edited service: an example stays one until its name, address and
+    /// phone are all replaced.
     pub fn update_service(&self, id: &str, input: &ServiceInput) -> Result<()> {
-        let mut fields = fields(input)?;
-        fields.push(("example", FieldValue::Integer(0)));
+        let fields = fields(input)?;
         self.with_profile(|open, author| {
             service_record(open, id)?;
             open.write(author, now_ms(), |changes| changes.update("service", id, &fields))?;
@@ -225,26 +280,21 @@ impl App {
     }
 
     /// Adds every service in a CSV file (the clinic's own list): all of them, or —
-    /// when any row is wrong — none, with the row's line and problems.
+    /// when any row is wrong — none, with the row's line and problems. A row holding
+    /// an example's details comes in marked as an example.
     pub fn import_services(&self, path: &std::path::Path) -> Result<ImportSummary> {
         let bytes = tirek_store::documents::read_bytes(path, CSV_MAX_BYTES)?;
-        self.add_services(&parse_csv(&bytes)?, false)
+        self.add_services(&parse_csv(&bytes)?)
     }
 
-    /// Adds the examples a new directory starts with (marked as examples).
+    /// Adds the examples a new directory starts with, in the interface language,
+    /// marked as examples.
     pub fn add_example_services(&self) -> Result<ImportSummary> {
-        self.add_services(&parse_csv(EXAMPLES.as_bytes())?, true)
+        self.add_services(&parse_csv(example_list(self.language()).as_bytes())?)
     }
 
-    fn add_services(&self, services: &[ServiceInput], example: bool) -> Result<ImportSummary> {
-        let rows: Vec<Vec<(&'static str, FieldValue)>> = services
-            .iter()
-            .map(|input| {
-                let mut fields = fields(input)?;
-                fields.push(("example", FieldValue::Integer(i64::from(example))));
-                Ok(fields)
-            })
-            .collect::<Result<_>>()?;
+    fn add_services(&self, services: &[ServiceInput]) -> Result<ImportSummary> {
+        let rows: Vec<Vec<(&'static str, FieldValue)>> = services.iter().map(fields).collect::<Result<_>>()?;
         self.with_profile(|open, author| {
             open.write(author, now_ms(), |changes| {
                 for fields in &rows {
@@ -257,7 +307,8 @@ impl App {
     }
 
     /// The directory (or one district's part of it) as CSV: UTF-8 with a byte-order
-    /// mark, so that spreadsheet programs show Kazakh letters right.
+    /// mark, so that spreadsheet programs show Kazakh letters right. Examples stay
+    /// behind: another clinic has its own, and a file is no place to mark them.
     pub fn services_csv(&self, district: Option<&str>) -> Result<Vec<u8>> {
         let query = ServiceQuery { district: district.map(str::to_owned), ..ServiceQuery::default() };
         let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -265,7 +316,7 @@ impl App {
             writer.write_record(row).map_err(|err| AppError::CsvRow { line: 0, message: err.to_string() })
         };
         write(&mut writer, &CSV_COLUMNS)?;
-        for service in self.services(&query)? {
+        for service in self.services(&query)?.into_iter().filter(|s| !s.example) {
             let s = &service.input;
             let languages = s.languages.join(" ");
             write(
@@ -279,16 +330,22 @@ impl App {
 
 impl App {
     /// The parent's handout: the services of client `client_id`'s district (or,
-    /// without one, their region's), in `language`, grouped by kind. It names no one.
-    pub fn handout_pdf(&self, client_id: &str, language: tirek_domain::Language) -> Result<tirek_letters::Printed> {
+    /// without one, their region's), in `language`, grouped by kind. It names no one,
+    /// and lists no example: refused when the place has examples only, since a sheet
+    /// saying "no services" would be no use to the family.
+    pub fn handout_pdf(&self, client_id: &str, language: Language) -> Result<tirek_letters::Printed> {
         let detail = self.client(client_id)?;
         let client = &detail.client;
         let place = client.district.clone().or(client.region.clone()).unwrap_or_default();
-        let mut services: Vec<ServiceView> = self
+        let (examples, mut services): (Vec<ServiceView>, Vec<ServiceView>) = self
             .services(&ServiceQuery::default())?
             .into_iter()
             .filter(|s| !place.is_empty() && (s.input.district == place || s.input.region == place))
-            .collect();
+            .partition(|s| s.example);
+        if services.is_empty() && !examples.is_empty() {
+            let place = regions::place_name(&place, self.language()).unwrap_or(&place).to_owned();
+            return Err(AppError::HandoutOnlyExamples(place));
+        }
         let order = |kind: &str| ServiceKind::ALL.iter().position(|k| k.code() == kind).unwrap_or(usize::MAX);
         services.sort_by_key(|s| order(&s.input.kind));
         let doc = tirek_letters::HandoutDoc {
@@ -306,7 +363,7 @@ impl App {
                         s.input
                             .languages
                             .iter()
-                            .filter_map(|code| code.parse::<tirek_domain::Language>().ok())
+                            .filter_map(|code| code.parse::<Language>().ok())
                             .map(|l| l.endonym().to_owned())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -330,6 +387,11 @@ fn service_record(open: &tirek_store::OpenProfile, id: &str) -> Result<Record> {
         .ok_or_else(|| tirek_store::StoreError::RecordNotFound { entity: "service".into(), id: id.into() }.into())
 }
 
+/// The example list in `language`.
+fn example_list(language: Language) -> &'static str {
+    EXAMPLES.iter().find(|(l, _)| *l == language).map_or(EXAMPLES[0].1, |(_, csv)| csv)
+}
+
 /// The kinds a service can be, for forms.
 pub fn service_kinds() -> Vec<&'static str> {
     ServiceKind::ALL.iter().map(|k| k.code()).collect()
@@ -339,12 +401,61 @@ pub fn service_kinds() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
+    /// Letters only one of the three languages writes: Kazakh's own Cyrillic letters,
+    /// Russian's ё, ъ, ы, э (absent from Kazakh words, but Kazakh uses them in Russian
+    /// loans — so only Kazakh's are a sure sign), any Cyrillic in English.
+    fn foreign_letter(language: Language, text: &str) -> Option<char> {
+        let kazakh_only = "ӘәҒғҚқҢңӨөҰұҮүҺһІі";
+        text.chars().find(|c| match language {
+            Language::Russian => kazakh_only.contains(*c),
+            Language::English => ('\u{0400}'..='\u{04FF}').contains(c),
+            Language::Kazakh => false,
+        })
+    }
+
     #[test]
-    fn the_examples_cover_every_kind_and_are_valid() {
-        let services = parse_csv(EXAMPLES.as_bytes()).unwrap();
-        for kind in ServiceKind::ALL {
-            assert!(services.iter().any(|s| s.kind == kind.code()), "no example of {kind:?}");
+    fn each_example_list_is_in_one_language_covers_every_kind_and_stays_marked() {
+        for (language, csv) in EXAMPLES {
+            let services = parse_csv(csv.as_bytes()).unwrap();
+            for kind in ServiceKind::ALL {
+                assert!(services.iter().any(|s| s.kind == kind.code()), "{language:?}: no example of {kind:?}");
+            }
+            let prefix = match language {
+                Language::Kazakh => "МЫСАЛ: ",
+                Language::Russian => "ПРИМЕР: ",
+                Language::English => "EXAMPLE: ",
+            };
+            for service in &services {
+                assert!(service.name.starts_with(prefix), "{language:?}: {}", service.name);
+                for text in [&service.name, &service.address, &service.notes] {
+                    assert_eq!(foreign_letter(language, text), None, "{language:?}: {text}");
+                }
+                assert!(is_example(&form(service).validate().unwrap()), "{}", service.name);
+            }
         }
+        // Kazakh text is told from Russian by Kazakh's letters: every Kazakh row has one.
+        let kazakh = parse_csv(example_list(Language::Kazakh).as_bytes()).unwrap();
+        assert!(kazakh.iter().all(|s| s.notes.chars().any(|c| "әғқңөұүһі".contains(c))));
+    }
+
+    #[test]
+    fn an_example_becomes_a_real_service_once_name_address_and_phone_are_replaced() {
+        let example = parse_csv(example_list(Language::Russian).as_bytes()).unwrap().remove(2);
+        let real = ServiceInput {
+            name: "Служба передышки Сайрамского района".into(),
+            address: "с. Аксу, ул. Бейбітшілік, 3".into(),
+            phone: "8 725 312 00 03".into(),
+            ..example.clone()
+        };
+        let marked = |input: &ServiceInput| is_example(&form(input).validate().unwrap());
+        assert!(!marked(&real));
+        assert!(!marked(&ServiceInput { address: String::new(), ..real.clone() }), "an address may be left empty");
+        assert!(marked(&ServiceInput { name: example.name.clone(), ..real.clone() }), "an example's name");
+        assert!(marked(&ServiceInput { address: example.address.clone(), ..real.clone() }), "a made-up street");
+        // The made-up number, as typed in any spelling, in another language's example.
+        let english = parse_csv(example_list(Language::English).as_bytes()).unwrap().remove(2);
+        assert!(marked(&ServiceInput { phone: "8 (725) 000-00-03".into(), ..real.clone() }), "a made-up phone");
+        assert!(marked(&ServiceInput { name: english.name, ..real }), "another list's name");
     }
 
     #[test]

@@ -269,19 +269,105 @@ fn the_directory_is_searched_by_district_and_name_and_moves_as_csv() {
     let error = app.add_service(&no_phone).unwrap_err();
     assert_eq!(error.field_messages(&Messages::new(Language::English))[0].field, "phone");
 
-    // Out as CSV and into another profile whole; a bad file imports nothing.
+    // Out as CSV — the clinic's own services, the examples left behind — and into
+    // another profile whole; a bad file imports nothing.
     let csv = app.services_csv(None).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    assert!(!String::from_utf8_lossy(&csv).contains("EXAMPLE"), "examples are not exported");
     let file = folder.path().join("services.csv");
     std::fs::write(&file, &csv).unwrap();
     app.lock();
     let other = app.create_profile("Жанар", PASSWORD).unwrap().profile.id;
     app.unlock(&other, PASSWORD).unwrap();
-    assert_eq!(app.import_services(&file).unwrap().added, 8);
+    assert_eq!(app.import_services(&file).unwrap().added, 1);
     let broken = folder.path().join("broken.csv");
     std::fs::write(&broken, "name,kind,phone\nОрталық,ngo,+77012345678\nБезымянный,spa,+77012345678\n").unwrap();
     let error = app.import_services(&broken).unwrap_err();
     let message = error.localized(&Messages::new(Language::English));
     assert!(message.contains("Line 3") && message.contains("Nothing was imported"), "{message}");
-    assert_eq!(app.services(&ServiceQuery::default()).unwrap().len(), 8);
+    assert_eq!(app.services(&ServiceQuery::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn an_example_service_never_reaches_a_family() {
+    let folder = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(MemoryKeyring::default());
+    let app = unlocked(&folder, &keyring);
+    let russian = Messages::new(Language::Russian);
+    // The example list comes in the interface language, every entry marked.
+    app.set_language(Language::Russian).unwrap();
+    assert_eq!(app.add_example_services().unwrap().added, 7);
+    let examples = app.services(&ServiceQuery::default()).unwrap();
+    assert!(examples.iter().all(|s| s.example && s.input.name.starts_with("ПРИМЕР: ")), "{examples:?}");
+    let never_printed = |text: &str| {
+        assert!(!text.contains("ПРИМЕР") && !text.contains("Примерн"), "an example printed:\n{text}");
+        for example in &examples {
+            let phone = tirek_domain::phone::display(&example.input.phone);
+            assert!(!text.contains(&phone), "{phone} printed:\n{text}");
+        }
+    };
+    let client = family(&app);
+    consent_to_referral(&app, &client);
+
+    // Examples only in the family's district: no handout, and the window says why.
+    let refused = app.handout_pdf(&client, Language::Russian).unwrap_err();
+    assert!(matches!(refused, AppError::HandoutOnlyExamples(_)), "{refused:?}");
+    let message = refused.localized(&russian);
+    assert!(message.contains("только примеры") && message.contains("Сайрам"), "{message}");
+
+    // No letter to an example: refused with the reason, nothing saved.
+    let example_respite = examples.iter().find(|s| s.input.kind == "respite_care").unwrap();
+    let draft = app.start_referral(&client).unwrap();
+    let to_example = ReferralInput {
+        service_id: Some(example_respite.id.clone()),
+        reason: "Мать не отдыхала два года; нужна передышка.".into(),
+        service_requested: "Дневной уход за ребёнком два раза в неделю".into(),
+        ..draft.input.clone()
+    };
+    let refused = app.save_referral_draft(&draft.id, &to_example).unwrap_err();
+    assert!(matches!(refused, AppError::ExampleService(_)), "{refused:?}");
+    assert_eq!(refused.field(), Some("service_id"), "said under the composer's choice of service");
+    let message = refused.localized(&russian);
+    assert!(message.contains(&example_respite.input.name) && message.contains("пример"), "{message}");
+    assert_eq!(app.referral(&draft.id).unwrap().input.service_id, None, "nothing saved");
+
+    // A real service beside the examples: the handout lists it, and no example.
+    let real = app.add_service(&respite()).unwrap();
+    let handout = pdf_text(&app.handout_pdf(&client, Language::Russian).unwrap().pdf);
+    assert!(handout.contains("Сайрам ауданының уақытша күтім қызметі"), "{handout}");
+    never_printed(&handout);
+
+    // A draft to a service that came to hold an example's phone again is neither
+    // issued nor printed as a draft.
+    let to_real = ReferralInput { service_id: Some(real.clone()), ..to_example };
+    app.save_referral_draft(&draft.id, &to_real).unwrap();
+    app.update_service(&real, &ServiceInput { phone: "+77250000003".into(), ..respite() }).unwrap();
+    assert!(app.service(&real).unwrap().example, "an example's phone makes it an example");
+    assert!(matches!(app.issue_referral(&draft.id), Err(AppError::ExampleService(_))));
+    assert!(matches!(app.referral_pdf(&draft.id), Err(AppError::ExampleService(_))));
+    assert_eq!(app.referral(&draft.id).unwrap().status, "draft", "no number taken");
+
+    // An example written over with a real group: marked until its made-up street goes too.
+    let example_group = examples.iter().find(|s| s.input.kind == "peer_group").unwrap();
+    let renamed = ServiceInput {
+        name: "Группа поддержки родителей «Бірге»".into(),
+        phone: "8 701 555 12 34".into(),
+        ..example_group.input.clone()
+    };
+    app.update_service(&example_group.id, &renamed).unwrap();
+    assert!(app.service(&example_group.id).unwrap().example, "the made-up street is still there");
+    app.update_service(&example_group.id, &ServiceInput { address: "с. Аксу, ул. Толе би, 12".into(), ..renamed })
+        .unwrap();
+    assert!(!app.service(&example_group.id).unwrap().example);
+
+    // The real phone back: the letter is issued and prints no example.
+    app.update_service(&real, &respite()).unwrap();
+    let issued = app.issue_referral(&draft.id).unwrap();
+    let letter = pdf_text(&issued.pdf);
+    assert!(letter.contains("Сайрам ауданының уақытша күтім қызметі"), "{letter}");
+    never_printed(&letter);
+    never_printed(&pdf_text(&app.referral_pdf(&draft.id).unwrap().pdf));
+    let handout = pdf_text(&app.handout_pdf(&client, Language::Kazakh).unwrap().pdf);
+    assert!(handout.contains("«Бірге»") && handout.contains("уақытша күтім"), "{handout}");
+    never_printed(&handout);
 }

@@ -113,6 +113,16 @@ fn a_referral_is_written_issued_printed_and_followed_from_a_script() {
     assert!(json(&tirek(dir, &["--json", "letter", "list"])).as_array().unwrap().is_empty(), "no draft left behind");
     json(&tirek(dir, &["--json", "client", "consent", &client, "--scope", "referral"]));
 
+    // Never to one of the examples: refused with the reason, no draft left behind.
+    let listed = json(&tirek(dir, &["--json", "service", "list"]));
+    let example = listed.as_array().unwrap().iter().find(|s| s["example"] == true).unwrap()["id"].as_str().unwrap();
+    let mut to_example = letter.to_vec();
+    to_example[5] = example;
+    let refused = tirek(dir, &to_example);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("is an example in the services directory"), "{}", stderr(&refused));
+    assert!(json(&tirek(dir, &["--json", "letter", "list"])).as_array().unwrap().is_empty(), "no draft left behind");
+
     let pdf = dir.join("out").join("letter.pdf");
     std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
     let issued = json(&tirek(dir, &[&["--json"], &letter[..], &["--issue", "--out", pdf.to_str().unwrap()]].concat()));
