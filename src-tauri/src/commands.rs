@@ -112,6 +112,35 @@ pub fn set_backup_settings(
     app.set_backup_settings(folder.as_deref(), kept).map(BackupStatusDto::from).map_err(|error| ipc_error(&app, error))
 }
 
+/// Chooses the backup folder in the system's folder dialog (opened at the current
+/// one), keeping the number of backups kept; answers the new settings, or `None`
+/// when the dialog was cancelled — then nothing changes. A folder the dialog cannot
+/// reach, such as some network shares, is typed instead (`set_backup_settings`).
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_backup_folder(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    title: String,
+) -> Result<Option<BackupStatusDto>, IpcError> {
+    use tauri_plugin_dialog::DialogExt as _;
+    let current = app.backup_status().map_err(|error| ipc_error(&app, error))?;
+    let mut dialog = handle.dialog().file().set_title(title);
+    if let Some(folder) = &current.folder {
+        dialog = dialog.set_directory(folder);
+    }
+    let Some(folder) = chosen_folder(dialog.blocking_pick_folder()) else { return Ok(None) };
+    app.set_backup_settings(Some(&folder), current.kept)
+        .map(|status| Some(BackupStatusDto::from(status)))
+        .map_err(|error| ipc_error(&app, error))
+}
+
+/// The folder a dialog answered: `None` when it was cancelled or named no folder on
+/// this computer's file system (a URL other than `file://`).
+fn chosen_folder(picked: Option<tauri_plugin_dialog::FilePath>) -> Option<PathBuf> {
+    picked.and_then(|picked| picked.into_path().ok())
+}
+
 /// Backs the open profile up into the backup folder now.
 #[tauri::command]
 #[specta::specta]
@@ -162,4 +191,23 @@ pub async fn save_recovery_sheet(
     let Some(path) = chosen else { return Ok(None) };
     app.save_document(&path, &pdf).map_err(|error| ipc_error(&app, error))?;
     Ok(Some(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri_plugin_dialog::FilePath;
+
+    #[test]
+    fn a_chosen_folder_becomes_a_path_and_a_cancelled_dialog_nothing() {
+        assert_eq!(chosen_folder(None), None, "cancelled");
+        let usb = PathBuf::from("/media/айгүл/USB/Tirek резерв");
+        assert_eq!(chosen_folder(Some(FilePath::Path(usb.clone()))), Some(usb.clone()));
+        // Some dialogs answer with a file URL, its Cyrillic and spaces escaped.
+        let url = tauri::Url::from_directory_path(&usb).unwrap();
+        assert!(url.as_str().starts_with("file:///media/%D0%B0"), "{url}");
+        assert_eq!(chosen_folder(Some(FilePath::Url(url))), Some(usb));
+        let not_a_folder = tauri::Url::parse("content://com.android.externalstorage.documents/tree/primary").unwrap();
+        assert_eq!(chosen_folder(Some(FilePath::Url(not_a_folder))), None);
+    }
 }

@@ -32,6 +32,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::backup_status,
         commands::set_backup_settings,
         commands::backup_now,
+        commands::choose_backup_folder,
         commands::recover_profile,
         commands::save_recovery_sheet,
         caseload::regions,

@@ -34,6 +34,13 @@ export const commands = {
 	/**  Backs the open profile up into the backup folder now. */
 	backupNow: () => typedError<BackupStatusDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("backup_now")),
 	/**
+	 *  Chooses the backup folder in the system's folder dialog (opened at the current
+	 *  one), keeping the number of backups kept; answers the new settings, or `None`
+	 *  when the dialog was cancelled — then nothing changes. A folder the dialog cannot
+	 *  reach, such as some network shares, is typed instead (`set_backup_settings`).
+	 */
+	chooseBackupFolder: (title: string) => typedError<BackupStatusDto_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("choose_backup_folder", { title })),
+	/**
 	 *  Sets a new password with the recovery key (a forgotten password, a new computer),
 	 *  then unlocks with it.
 	 */
