@@ -42,7 +42,7 @@ weekday-6 = Saturday
 ## The caseload list.
 caseload-empty-start = Register the first parent or guardian you counsel. Their children, consents, consultations and follow-ups will be kept together on their page.
 caseload-search-label = Search
-caseload-search-placeholder = Name, IIN or phone
+caseload-search-placeholder = Name in Cyrillic or Latin letters, IIN or phone
 caseload-new-client = New client
 caseload-filter-district = District
 caseload-filter-district-any = All districts

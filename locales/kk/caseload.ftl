@@ -39,7 +39,7 @@ weekday-6 = Сенбі
 ## Клиенттер тізімі.
 caseload-empty-start = Өзіңіз кеңес беретін алғашқы ата-ананы немесе қамқоршыны тіркеңіз. Оның балалары, келісімдері, консультациялары мен қайта байланыстары бір парақта жиналады.
 caseload-search-label = Іздеу
-caseload-search-placeholder = Аты-жөні, ЖСН немесе телефон
+caseload-search-placeholder = Аты-жөні кирилше не латынша, ЖСН немесе телефон
 caseload-new-client = Жаңа клиент
 caseload-filter-district = Аудан
 caseload-filter-district-any = Барлық аудандар

@@ -43,7 +43,7 @@ weekday-6 = Суббота
 ## Список клиентов.
 caseload-empty-start = Зарегистрируйте первого родителя или опекуна, которого вы консультируете. Его дети, согласия, консультации и повторные контакты будут собраны на его карточке.
 caseload-search-label = Поиск
-caseload-search-placeholder = ФИО, ИИН или телефон
+caseload-search-placeholder = ФИО кириллицей или латиницей, ИИН или телефон
 caseload-new-client = Новый клиент
 caseload-filter-district = Район
 caseload-filter-district-any = Все районы

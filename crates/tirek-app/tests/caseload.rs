@@ -151,6 +151,32 @@ fn a_family_from_first_visit_to_follow_up() {
 }
 
 #[test]
+fn a_name_is_found_whether_typed_in_cyrillic_or_latin() {
+    let folder = tempfile::tempdir().unwrap();
+    let app = unlocked(&folder);
+    app.create_client(&client("Өмірбекова", "Гүлнұр")).unwrap();
+    app.create_client(&ClientInput { patronymic: "Nurlanovna".into(), ..client("Smith", "Aliya") }).unwrap();
+    app.create_client(&ClientInput {
+        latin_name: "Zhanar Kassymova".into(), ..client("Қасымова", "Жанар")
+    })
+    .unwrap();
+    app.create_client(&client("Ким", "Анна")).unwrap();
+
+    for typed in ["gulnur", "omirbek", "Ömir", "GÜLNŪR", "Гулнур омир", "gulnur ӨМІР"] {
+        assert_eq!(search(&app, typed), ["Өмірбекова Гүлнұр"], "{typed}");
+    }
+    for typed in ["Алия", "нурлановна", "алия смит"] {
+        assert_eq!(search(&app, typed), ["Smith Aliya Nurlanovna"], "{typed}");
+    }
+    for typed in ["Janar", "Zhanar", "Kasymova", "qasym", "Жанар"] {
+        assert_eq!(search(&app, typed), ["Қасымова Жанар"], "{typed}");
+    }
+    assert_eq!(search(&app, "Али"), ["Smith Aliya Nurlanovna"], "a short query still tells names apart");
+    assert_eq!(search(&app, "Anna Kim"), ["Ким Анна"]);
+    assert_eq!(search(&app, "8 701 234").len(), 4, "the phone is found as before");
+}
+
+#[test]
 fn a_group_session_is_recorded_once_for_every_client() {
     let folder = tempfile::tempdir().unwrap();
     let app = unlocked(&folder);

@@ -134,41 +134,60 @@ pub struct AgendaRow {
     pub consultation_id: Option<String>,
 }
 
-impl OpenProfile {
-    /// A page of the caseload list.
-    pub fn caseload(&self, filter: &CaseloadFilter) -> Result<CaseloadPage> {
+impl CaseloadFilter {
+    /// The filter as SQL: the condition on `clients c`, the order, and the values
+    /// bound to the condition's parameters.
+    fn clauses(&self) -> (String, &'static str, Vec<Value>) {
         let mut conditions = vec!["c.archived = ?1".to_owned()];
-        let mut values: Vec<Value> = vec![Value::Integer(i64::from(filter.archived))];
+        let mut values: Vec<Value> = vec![Value::Integer(i64::from(self.archived))];
         let mut bind = |condition: &str, value: Value| {
             values.push(value);
             conditions.push(condition.replace('?', &format!("?{}", values.len())));
         };
         // Every word typed must appear, in any order: "Әлия Нұр" finds "Нұрланова Әлия".
-        for word in filter.search.as_deref().unwrap_or("").split_whitespace() {
+        for word in self.search.as_deref().unwrap_or("").split_whitespace() {
             // The key is folded already, so a plain substring test does: no LIKE,
             // no wildcards to escape.
             bind("instr(c.search_key, ?) > 0", Value::Text(word.to_owned()));
         }
-        if let Some(district) = &filter.district {
+        if let Some(district) = &self.district {
             bind("c.district = ?", Value::Text(district.clone()));
         }
-        if let Some(date) = &filter.overdue_before {
+        if let Some(date) = &self.overdue_before {
             bind("c.next_due < ?", Value::Text(date.clone()));
         }
-        if let Some(date) = &filter.no_contact_since {
+        if let Some(date) = &self.no_contact_since {
             bind("(c.last_contact IS NULL OR c.last_contact < ?)", Value::Text(date.clone()));
         }
-        if filter.open_flags {
+        if self.open_flags {
             conditions.push(
                 "EXISTS (SELECT 1 FROM risk_flags r WHERE r.client_id = c.id AND r.resolved_at IS NULL)".to_owned(),
             );
         }
-        let conditions = conditions.join(" AND ");
-        let order = match filter.order {
+        let order = match self.order {
             CaseloadOrder::Name => "c.sort_key, c.id",
             CaseloadOrder::LastContact => "c.last_contact IS NOT NULL, c.last_contact, c.sort_key, c.id",
             CaseloadOrder::NextDue => "c.next_due IS NULL, c.next_due, c.sort_key, c.id",
         };
+        (conditions.join(" AND "), order, values)
+    }
+
+    /// The statement of the page's rows.
+    fn page_sql(&self, conditions: &str, order: &str) -> String {
+        format!(
+            "SELECT c.id, c.family_name, c.given_name, c.patronymic, c.district, c.phone, c.last_contact,
+                    c.next_due, c.archived,
+                    (SELECT count(*) FROM risk_flags r WHERE r.client_id = c.id AND r.resolved_at IS NULL)
+             FROM clients c WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {}",
+            self.limit, self.offset
+        )
+    }
+}
+
+impl OpenProfile {
+    /// A page of the caseload list.
+    pub fn caseload(&self, filter: &CaseloadFilter) -> Result<CaseloadPage> {
+        let (conditions, order, values) = filter.clauses();
         let connection = self.connection();
         let total: i64 = connection
             .query_row(
@@ -177,14 +196,7 @@ impl OpenProfile {
                 |row| row.get(0),
             )
             .map_err(sqlite)?;
-        let sql = format!(
-            "SELECT c.id, c.family_name, c.given_name, c.patronymic, c.district, c.phone, c.last_contact,
-                    c.next_due, c.archived,
-                    (SELECT count(*) FROM risk_flags r WHERE r.client_id = c.id AND r.resolved_at IS NULL)
-             FROM clients c WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {}",
-            filter.limit, filter.offset
-        );
-        let mut statement = connection.prepare(&sql).map_err(sqlite)?;
+        let mut statement = connection.prepare(&filter.page_sql(&conditions, order)).map_err(sqlite)?;
         let rows = statement
             .query_map(rusqlite::params_from_iter(values.iter()), |row| {
                 Ok(CaseloadRow {
@@ -316,4 +328,36 @@ impl OpenProfile {
 
 fn sqlite(err: rusqlite::Error) -> StoreError {
     StoreError::sqlite(std::path::Path::new("profile"), err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_walks_the_name_index_and_compares_folded_keys_with_instr() {
+        // What the window's search sends, whatever the alphabet typed: folded words,
+        // each a plain substring test on the stored key, the page in name order read
+        // off the index — no per-row folding, no sort of every match.
+        let filter = CaseloadFilter {
+            search: Some(tirek_domain::text::fold("Gulnur  Ömir")),
+            limit: 100,
+            ..CaseloadFilter::default()
+        };
+        let (conditions, order, values) = filter.clauses();
+        assert_eq!(conditions, "c.archived = ?1 AND instr(c.search_key, ?2) > 0 AND instr(c.search_key, ?3) > 0");
+        assert_eq!(values[1..], [Value::Text("гулнур".into()), Value::Text("омир".into())]);
+
+        let folder = tempfile::tempdir().unwrap();
+        let connection = crate::db::open_keyed(&folder.path().join("tirek.db"), None).unwrap();
+        let mut explain =
+            connection.prepare(&format!("EXPLAIN QUERY PLAN {}", filter.page_sql(&conditions, order))).unwrap();
+        let plan: Vec<String> = explain
+            .query_map(rusqlite::params_from_iter(values.iter()), |row| row.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|step| step.contains("USING INDEX clients_by_name")), "{plan:?}");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{plan:?}");
+    }
 }

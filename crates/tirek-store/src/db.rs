@@ -1,6 +1,6 @@
 //! Opening a profile's SQLCipher database: the raw key, the pragmas that make every
-//! committed write durable, the migrations, and the checks that tell a wrong key
-//! from a damaged file.
+//! committed write durable, the migrations and derived columns brought up to date,
+//! and the checks that tell a wrong key from a damaged file.
 
 use std::path::Path;
 
@@ -76,6 +76,8 @@ pub(crate) fn open_keyed(path: &Path, key: Option<&Secret>) -> Result<Connection
         )
         .map_err(|err| StoreError::sqlite(path, err))?;
     migrate(&connection, path)?;
+    // Derived columns stored by a Tirek that derived them differently (see `derived`).
+    crate::derived::bring_up_to_date(&connection)?;
     Ok(connection)
 }
 

@@ -2,11 +2,64 @@
 //! changes them, for the caseload list's speed: a client's search and sort keys, the
 //! date of their last consultation and the due date of their next open follow-up. They are never change-logged: any device
 //! computes the same values from the same records.
+//!
+//! The keys are computed in Rust, by `tirek_domain::text`, so a Tirek that folds
+//! differently from the one that stored them would miss clients. Each derivation
+//! therefore has a version, kept in `derived_versions`; opening a profile whose
+//! stored version is not this build's recomputes every client's keys in one
+//! transaction ([`bring_up_to_date`]).
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tirek_domain::text::{fold, sort_key};
 
 use crate::Result;
+
+/// The version of the client keys' derivation (`fold` and `sort_key`). Bump it
+/// whenever either gives a different result for some name; the test
+/// `keys_stored_by_another_derivation_are_recomputed_on_open` shows what follows.
+/// 2: the search key folds Latin and Cyrillic onto one skeleton.
+const CLIENT_KEYS_VERSION: i64 = 2;
+
+/// Recomputes the derived columns whose stored version is not this build's: every
+/// client's search and sort keys, in one transaction with the new version, so that a
+/// failure leaves the old keys and version for the next open to try again.
+pub(crate) fn bring_up_to_date(connection: &Connection) -> Result<()> {
+    let stored: Option<i64> = connection
+        .query_row("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
+        .optional()
+        .map_err(sqlite)?;
+    if stored == Some(CLIENT_KEYS_VERSION) {
+        return Ok(());
+    }
+    let transaction =
+        rusqlite::Transaction::new_unchecked(connection, TransactionBehavior::Immediate).map_err(sqlite)?;
+    let clients: Vec<(String, ClientNames)> = {
+        let mut statement = transaction
+            .prepare("SELECT id, family_name, given_name, patronymic, latin_name, iin, phone FROM clients")
+            .map_err(sqlite)?;
+        statement
+            .query_map([], |row| {
+                Ok((row.get(0)?, [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?]))
+            })
+            .map_err(sqlite)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(sqlite)?
+    };
+    for (id, names) in &clients {
+        store_client_keys(&transaction, id, names)?;
+    }
+    transaction
+        .execute(
+            "INSERT INTO derived_versions (name, version) VALUES ('client_keys', ?1)
+             ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+            [CLIENT_KEYS_VERSION],
+        )
+        .map_err(sqlite)?;
+    transaction.commit().map_err(sqlite)
+}
+
+/// A client's family name, given name, patronymic, Latin name, IIN and phone.
+type ClientNames = [Option<String>; 6];
 
 /// Brings the derived columns up to date after a write to record `id` of `entity`.
 pub(crate) fn refresh(connection: &Connection, entity: &str, id: &str) -> Result<()> {
@@ -66,7 +119,7 @@ fn refresh_next_due(connection: &Connection, client: &str) -> Result<()> {
 }
 
 fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {
-    let row: Option<[Option<String>; 6]> = connection
+    let row: Option<ClientNames> = connection
         .query_row(
             "SELECT family_name, given_name, patronymic, latin_name, iin, phone FROM clients WHERE id = ?1",
             [id],
@@ -74,8 +127,15 @@ fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {
         )
         .optional()
         .map_err(sqlite)?;
-    let Some([family, given, patronymic, latin, iin, phone]) = row else { return Ok(()) };
-    let name: Vec<&str> = [&family, &given, &patronymic].into_iter().flatten().map(String::as_str).collect();
+    match row {
+        Some(names) => store_client_keys(connection, id, &names),
+        None => Ok(()),
+    }
+}
+
+fn store_client_keys(connection: &Connection, id: &str, names: &ClientNames) -> Result<()> {
+    let [family, given, patronymic, latin, iin, phone] = names;
+    let name: Vec<&str> = [family, given, patronymic].into_iter().flatten().map(String::as_str).collect();
     let name = name.join(" ");
     // The phone's digits after 7 and after 8, so "8 701…", "701…" and "+7 701…" all
     // find it as a substring.
@@ -86,10 +146,8 @@ fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {
     let searchable: Vec<&str> =
         [Some(name.as_str()), latin.as_deref(), iin.as_deref(), national.as_deref()].into_iter().flatten().collect();
     connection
-        .execute(
-            "UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1",
-            rusqlite::params![id, fold(&searchable.join(" | ")), sort_key(&name)],
-        )
+        .prepare_cached("UPDATE clients SET search_key = ?2, sort_key = ?3 WHERE id = ?1")
+        .and_then(|mut update| update.execute(rusqlite::params![id, fold(&searchable.join(" | ")), sort_key(&name)]))
         .map_err(sqlite)?;
     Ok(())
 }
@@ -111,4 +169,59 @@ fn refresh_last_contact(connection: &Connection, which_clients: &str, key: &str)
 
 fn sqlite(err: rusqlite::Error) -> crate::StoreError {
     crate::StoreError::sqlite(std::path::Path::new("profile"), err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(connection: &Connection) -> Vec<(String, String)> {
+        let mut statement = connection.prepare("SELECT id, search_key FROM clients ORDER BY id").unwrap();
+        statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn version(connection: &Connection) -> i64 {
+        connection
+            .query_row("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn keys_stored_by_another_derivation_are_recomputed_on_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("tirek.db");
+        let connection = crate::db::open_keyed(&path, None).unwrap();
+        assert_eq!(version(&connection), CLIENT_KEYS_VERSION, "a new profile starts current");
+        // Two clients as an earlier Tirek stored them: Kazakh letters folded onto
+        // Russian ones only, so a Latin query would miss them.
+        connection
+            .execute_batch(
+                "INSERT INTO clients (id, revision, updated_hlc, family_name, given_name, latin_name, iin, search_key, sort_key)
+                 VALUES ('1', 1, 1, 'Өмірбекова', 'Гүлнұр', NULL, '870412400111', 'омирбекова гулнур | 870412400111', 'x'),
+                        ('2', 1, 1, 'Smith', 'Aliya', 'Aliya Nurlanovna', NULL, 'smith aliya | aliya nurlanovna', 'y');
+                 UPDATE derived_versions SET version = 1;",
+            )
+            .unwrap();
+        drop(connection);
+
+        let connection = crate::db::open_keyed(&path, None).unwrap();
+        assert_eq!(
+            keys(&connection),
+            [
+                ("1".to_owned(), fold("Өмірбекова Гүлнұр | 870412400111")),
+                ("2".to_owned(), fold("Smith Aliya | Aliya Nurlanovna")),
+            ]
+        );
+        assert!(keys(&connection)[0].1.contains(&fold("gulnur")) && keys(&connection)[1].1.contains(&fold("Алия")));
+        let sort: String =
+            connection.query_row("SELECT sort_key FROM clients WHERE id = '1'", [], |r| r.get(0)).unwrap();
+        assert_eq!(sort, sort_key("Өмірбекова Гүлнұр"));
+        assert_eq!(version(&connection), CLIENT_KEYS_VERSION);
+
+        // Once current, an open recomputes nothing.
+        connection.execute_batch("UPDATE clients SET search_key = 'left alone' WHERE id = '2'").unwrap();
+        drop(connection);
+        let connection = crate::db::open_keyed(&path, None).unwrap();
+        assert_eq!(keys(&connection)[1].1, "left alone");
+    }
 }
