@@ -11,7 +11,7 @@ use tirek_app::{
     ServiceQuery, Signatory, letter_file_name,
 };
 use tirek_domain::Language;
-use tirek_domain::referral::qr_payload_is_intact;
+use tirek_domain::referral::{letter_number, qr_payload_is_intact, series_of};
 use tirek_i18n::Messages;
 use tirek_store::MemoryKeyring;
 
@@ -142,7 +142,8 @@ fn a_letter_needs_consent_is_prefilled_numbered_printed_and_followed_to_its_outc
 
     let issued = app.issue_referral(&draft.id).unwrap();
     let number = issued.letter.number.clone().unwrap();
-    assert!(number.starts_with("СЕ-") && number.ends_with("/0001"), "{number}");
+    let series = series_of(&number).expect("a series of eight digits");
+    assert_eq!(number, letter_number("СЕ", &series, 1), "СЕ-NNNN-NNNN/0001, digits after the prefix");
     assert_eq!(issued.letter.status, "issued");
     assert_eq!(issued.letter.next_statuses, ["delivered", "attended", "declined"]);
     assert!(draft.next_statuses.is_empty(), "a draft is issued, not marked");
@@ -241,8 +242,8 @@ fn another_computer_issues_from_its_own_series() {
     let elsewhere_app = start(&folder, &keyring);
     elsewhere_app.unlock(&profile, PASSWORD).unwrap();
     let elsewhere = issue(&elsewhere_app);
-    let series = |number: &str| number.split(['-', '/']).nth(1).unwrap().to_owned();
-    assert_ne!(series(&here), series(&elsewhere), "{here} and {elsewhere}");
+    assert_ne!(series_of(&here), series_of(&elsewhere), "{here} and {elsewhere}");
+    assert!(series_of(&elsewhere).is_some(), "{elsewhere}");
     assert!(elsewhere.ends_with("/0001"));
 }
 

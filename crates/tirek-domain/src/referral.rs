@@ -1,12 +1,26 @@
 //! Referrals and the services they go to: the directory's entries, the letter as
 //! composed, its life from draft to outcome, and its outgoing number.
 //!
-//! Outgoing numbers are `PREFIX-SERIES/NNNN`. The series is eight Crockford base-32
-//! characters drawn at random (40 bits) the first time a profile issues a letter on
-//! a computer, and drawn again whenever the profile is opened on another computer
-//! (a restored backup); the number after the slash counts that series' letters. Two
-//! computers never share a series (one in a trillion per pair), so they cannot both
-//! issue the same number even when neither has seen the other.
+//! Outgoing numbers are `PREFIX-SSSS-SSSS/NNNN`, such as `СЕ-4821-9375/0012`: the
+//! clinic's own prefix, a series of eight decimal digits printed in two groups of
+//! four, and the count of that series' letters. The series has digits only because
+//! numbers are read aloud over the phone: Latin A, B, C, E, H, K, M, O, P, T, X and Y
+//! look like Cyrillic letters and are said differently, so a dictated "MQW8" is a
+//! mistake waiting to happen, while "сорок восемь двадцать один" is not.
+//!
+//! The series is drawn at random the first time a profile issues a letter on a
+//! computer, and drawn again whenever the profile is opened on another computer (a
+//! restored backup); the store never draws one the profile already knows (its own
+//! earlier series and those of the letters it holds). Two computers in different
+//! series cannot issue the same number, even when neither has seen the other.
+//!
+//! The odds, honestly: there are 10^8 series, so a given pair of computers shares one
+//! with a chance of 1 in 10^8. Across a deployment the chance that *some* pair does
+//! grows with the number of pairs: about 1 in 5,000 for 200 computers, and about 2 % for
+//! a national deployment of 2,000 computers — a real chance, though a shared series
+//! gives the same numbers only to clinics with the same prefix. The sync server
+//! (issue 12) closes it: it will refuse a series it already knows, and the profile
+//! then draws another.
 
 use crate::Language;
 use crate::caseload::{Check, FieldError, LINE_MAX, Problem, choices, free_text, line, required};
@@ -249,13 +263,19 @@ impl ReferralDraft {
     }
 }
 
-/// Crockford's base-32 alphabet: no I, L, O or U to misread.
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// How many series there are: eight decimal digits.
+const SERIES_COUNT: u64 = 100_000_000;
 
-/// A new letter series from 40 random bits: eight base-32 characters.
-pub fn new_series(random: [u8; 5]) -> String {
-    let bits = random.iter().fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
-    (0..8).rev().map(|i| CROCKFORD[((bits >> (i * 5)) & 31) as usize] as char).collect()
+/// A new letter series from 64 random bits: eight decimal digits, such as
+/// `48219375`. (Reducing 2^64 values modulo 10^8 favours some series by about one part
+/// in 10^11: nothing to correct.)
+pub fn new_series(random: u64) -> String {
+    format!("{:08}", random % SERIES_COUNT)
+}
+
+/// Whether `series` has the shape [`new_series`] draws: eight decimal digits.
+pub fn is_series(series: &str) -> bool {
+    series.len() == 8 && series.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks the clinic's letter-number prefix: up to 12 letters (Latin or Cyrillic),
@@ -268,9 +288,29 @@ pub fn check_prefix(typed: &str) -> Result<String, Problem> {
     Ok(prefix.to_owned())
 }
 
-/// The outgoing number of the `n`th letter of `series`.
+/// The outgoing number of the `n`th letter of `series`, the series printed in two
+/// groups of four digits: `letter_number("СЕ", "48219375", 12)` is `СЕ-4821-9375/0012`.
 pub fn letter_number(prefix: &str, series: &str, n: u32) -> String {
-    if prefix.is_empty() { format!("{series}/{n:04}") } else { format!("{prefix}-{series}/{n:04}") }
+    let printed = match (series.get(..4), series.get(4..)) {
+        (Some(first), Some(second)) if !second.is_empty() => format!("{first}-{second}"),
+        _ => series.to_owned(),
+    };
+    if prefix.is_empty() { format!("{printed}/{n:04}") } else { format!("{prefix}-{printed}/{n:04}") }
+}
+
+/// The series of an outgoing number as [`letter_number`] prints it (`СЕ-4821-9375/0012`
+/// gives `48219375`), or `None` when the number has another shape.
+pub fn series_of(number: &str) -> Option<String> {
+    let (head, count) = number.rsplit_once('/')?;
+    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // The printed series is the last nine bytes before the slash, after the prefix's hyphen.
+    let start = head.len().checked_sub(9)?;
+    let (prefix, printed) = (head.get(..start)?, head.get(start..)?);
+    let (first, second) = printed.split_once('-')?;
+    let series = format!("{first}{second}");
+    (first.len() == 4 && is_series(&series) && (prefix.is_empty() || prefix.ends_with('-'))).then_some(series)
 }
 
 /// CRC-32 (IEEE), the check in a letter's QR code: a damaged or retyped code shows.
@@ -345,22 +385,58 @@ mod tests {
     }
 
     #[test]
-    fn numbers_carry_prefix_series_and_count() {
-        let series = new_series([0xff, 0, 0x12, 0x34, 0x56]);
-        assert_eq!(series.len(), 8);
-        assert!(series.bytes().all(|b| CROCKFORD.contains(&b)));
-        assert_ne!(series, new_series([0xff, 0, 0x12, 0x34, 0x57]));
-        assert_eq!(letter_number("ЕМ-3", "7QK4M2XA", 12), "ЕМ-3-7QK4M2XA/0012");
-        assert_eq!(letter_number("", "7QK4M2XA", 1), "7QK4M2XA/0001");
+    fn a_series_is_eight_digits_with_no_letter_to_misread() {
+        assert_eq!(new_series(0), "00000000");
+        assert_eq!(new_series(48_219_375), "48219375");
+        assert_eq!(new_series(SERIES_COUNT + 7), "00000007");
+        assert_eq!(new_series(u64::MAX), format!("{:08}", u64::MAX % SERIES_COUNT));
+        let mut random = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..1000 {
+            random = random.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let series = new_series(random);
+            assert!(is_series(&series), "{series}");
+        }
+        assert_ne!(new_series(1), new_series(2));
+        for not_a_series in ["MQW8KKKN", "4821937", "482193750", "4821-937", "４８２１９３７５"] {
+            assert!(!is_series(not_a_series), "{not_a_series}");
+        }
+    }
+
+    #[test]
+    fn numbers_print_the_series_in_two_groups_of_four_after_the_prefix() {
+        assert_eq!(letter_number("СЕ", "48219375", 1), "СЕ-4821-9375/0001");
+        assert_eq!(letter_number("ЕМ-3", "00120034", 12), "ЕМ-3-0012-0034/0012");
+        assert_eq!(letter_number("", "48219375", 1), "4821-9375/0001");
+        assert_eq!(letter_number("СЕ", "48219375", 12345), "СЕ-4821-9375/12345");
+        // Only the clinic's own prefix may hold letters: what is dictated after it is digits.
+        let number = letter_number("СЕ", &new_series(987_654_321), 7);
+        assert!(number["СЕ-".len()..].chars().all(|c| c.is_ascii_digit() || c == '-' || c == '/'), "{number}");
         assert_eq!(check_prefix(" ПК-2 "), Ok("ПК-2".into()));
         assert!(check_prefix("with space").is_err() && check_prefix("ABCDEFGHIJKLM").is_err());
     }
 
     #[test]
+    fn the_series_is_read_back_from_a_number() {
+        for prefix in ["", "СЕ", "ПК-3", "A.1", "ЕМ-2024"] {
+            for series in ["48219375", "00000000", "99999999"] {
+                let number = letter_number(prefix, series, 42);
+                assert_eq!(series_of(&number).as_deref(), Some(series), "{number}");
+            }
+        }
+        for other in
+            ["CE-MQW8KKKN/0001", "СЕ-48219375/0001", "СЕ-4821-9375", "СЕ-4821-9375/", "СЕ4821-9375/0001", "", "/"]
+        {
+            assert_eq!(series_of(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn the_qr_payload_shows_a_damaged_code() {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926, "the standard check value");
-        let payload = qr_payload("0193-abc", "ПК-7QK4M2XA/0012", "2026-12-01");
+        let number = letter_number("ПК", "48219375", 12);
+        let payload = qr_payload("0193-abc", &number, "2026-12-01");
         assert!(qr_payload_is_intact(&payload), "{payload}");
+        assert_eq!(payload.split(':').nth(2), Some("ПК-4821-9375/0012"), "the number is held whole");
         assert!(!qr_payload_is_intact(&payload.replace("0012", "0013")));
         assert!(!qr_payload_is_intact("TIREK-LETTER:x"));
     }

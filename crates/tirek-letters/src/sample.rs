@@ -89,7 +89,7 @@ pub fn letter(language: Language) -> LetterDoc {
             phone: Some("+7 725 312 14 55".into()),
         },
         logo: None,
-        number: Some("СЕ-7QK4M2XA/0012".into()),
+        number: Some("СЕ-4821-9375/0012".into()),
         date: "01.12.2026".into(),
         copy: false,
         recipient: "Түркістан облыстық оңалту орталығы".into(),
@@ -111,7 +111,7 @@ pub fn letter(language: Language) -> LetterDoc {
         signatory_position: "Бас дәрігер".into(),
         qr: Some(tirek_domain::referral::qr_payload(
             "0193a0b1-0000-7000-8000-000000000001",
-            "СЕ-7QK4M2XA/0012",
+            "СЕ-4821-9375/0012",
             "2026-12-01",
         )),
     }

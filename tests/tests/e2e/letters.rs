@@ -5,6 +5,7 @@
 
 use anyhow::Result;
 use tirek_domain::date::Date;
+use tirek_domain::referral::series_of;
 use tirek_e2e::App;
 
 use crate::frame::PASSWORD;
@@ -76,14 +77,18 @@ fn a_referral_letter_from_consent_to_outcome_and_the_services_directory() -> Res
     app.xdotool(&["key", "Return"])?;
     app.find("[data-testid=letter-detail]")?;
     app.expect_text_containing("[data-testid=letter-status]", "Issued")?;
-    let number = app.text("[data-testid=letter-paper-number]")?;
-    assert!(number.contains("СЕ-") && number.contains("/0001"), "{number}");
+    let shown = app.text("[data-testid=letter-paper-number]")?;
+    let number = shown.trim_start_matches("№ ").trim();
+    assert!(
+        number.starts_with("СЕ-") && number.ends_with("/0001") && series_of(number).is_some(),
+        "СЕ-NNNN-NNNN/0001, only digits after the prefix: {shown}"
+    );
     app.screenshot("issued")?;
 
     let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output()?;
     let text = String::from_utf8(text.stdout)?;
     assert!(text.contains("Нұрланова Әлия") && text.contains("Курс реабилитации для сына"), "{text}");
-    assert!(text.contains(number.trim_start_matches("№ ").trim()), "{text}");
+    assert!(text.contains(number), "{text}");
 
     // Followed in the register: delivered, then attended with a note.
     app.select("[data-testid=letter-mark-status]", "attended")?;
