@@ -284,7 +284,7 @@ assessment-change-with-threshold = { $change } (threshold { $points } { $points 
     [one] point
    *[other] points
 })
-assessment-provisional = provisional
+assessment-provisional = provisional threshold
 assessment-provisional-hint = The threshold is not from a published test–retest figure: read the change with care.
 assessment-not-validated = Translation not validated
 assessment-not-validated-note = The wording in this language is the app's own translation, not a validated version. Compare scores with the published bands with care.

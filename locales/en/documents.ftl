@@ -60,9 +60,21 @@ results-date = Date
 results-total = Score
 results-band = Band
 results-change = Change from the one before
-results-threshold = A change of { $points } points or more is reliable (Jacobson–Truax).
-results-threshold-provisional = A change of { $points } points or more is reliable (provisional threshold: not from a published test–retest figure).
 results-not-validated = Some scores were taken in a translation that is not validated.
+
+## The trend chart's legend, in the window and on paper ($points: the threshold as written; $count: the same as a number, for the plural).
+chart-legend-worse = Reliably worse than the assessment before
+chart-legend-better = Reliably better than the assessment before
+chart-legend-flag = Raised a risk flag: a safety rule fired on this assessment
+chart-legend-threshold = A change of { $points } { $count ->
+    [one] point
+   *[other] points
+} or more since the assessment before is reliable.
+chart-legend-threshold-provisional = A change of { $points } { $count ->
+    [one] point
+   *[other] points
+} or more since the assessment before is reliable. Provisional threshold: it is not from a published test–retest figure, so read a change near it with care.
+chart-point-provisional = provisional threshold
 
 ## The referral letter.
 letter-title = Referral letter

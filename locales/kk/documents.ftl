@@ -60,9 +60,19 @@ results-date = Күні
 results-total = Балл
 results-band = Деңгейі
 results-change = Алдыңғысымен салыстырғанда
-results-threshold = { $points } балл және одан көп өзгеріс сенімді деп саналады (Jacobson–Truax).
-results-threshold-provisional = { $points } балл және одан көп өзгеріс сенімді деп саналады (алдын ала шек: жарияланған ретест сенімділігінен алынбаған).
 results-not-validated = Кейбір балдар валидацияланбаған аудармада алынған.
+
+## The trend chart's legend, in the window and on paper ($points: the threshold as written; $count: the same as a number, for the plural).
+chart-legend-worse = Алдыңғы бағалаумен салыстырғанда сенімді нашарлау
+chart-legend-better = Алдыңғы бағалаумен салыстырғанда сенімді жақсару
+chart-legend-flag = Қауіп белгісі қойылды: осы бағалауда қауіпсіздік ережесі іске қосылды
+chart-legend-threshold = Алдыңғы бағалаудан бері { $points } { $count ->
+   *[other] балл
+} және одан көп өзгеріс сенімді деп саналады.
+chart-legend-threshold-provisional = Алдыңғы бағалаудан бері { $points } { $count ->
+   *[other] балл
+} және одан көп өзгеріс сенімді деп саналады. Шек алдын ала: ол жарияланған ретест сенімділігі деректерінен алынбаған, сондықтан оған жақын өзгерісті сақтықпен бағалаңыз.
+chart-point-provisional = алдын ала шек
 
 ## Жолдама.
 letter-title = Жолдама

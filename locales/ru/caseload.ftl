@@ -288,7 +288,7 @@ assessment-change-with-threshold = { $change } (порог { $points } { $points
     [many] баллов
    *[other] балла
 })
-assessment-provisional = предварительно
+assessment-provisional = предварительный порог
 assessment-provisional-hint = Порог взят не из опубликованных данных о ретестовой надёжности: оценивайте изменение осторожно.
 assessment-not-validated = Перевод не валидирован
 assessment-not-validated-note = Текст на этом языке — собственный перевод программы, а не валидированная версия. Сравнивайте баллы с опубликованными границами осторожно.

@@ -60,9 +60,25 @@ results-date = Дата
 results-total = Балл
 results-band = Уровень
 results-change = Изменение к предыдущему
-results-threshold = Изменение на { $points } балла и более считается достоверным (Jacobson–Truax).
-results-threshold-provisional = Изменение на { $points } балла и более считается достоверным (предварительный порог: не из опубликованных данных о ретестовой надёжности).
 results-not-validated = Часть баллов получена на переводе, который не валидирован.
+
+## The trend chart's legend, in the window and on paper ($points: the threshold as written; $count: the same as a number, for the plural).
+chart-legend-worse = Достоверное ухудшение по сравнению с предыдущей оценкой
+chart-legend-better = Достоверное улучшение по сравнению с предыдущей оценкой
+chart-legend-flag = Отмечен флаг риска: на этой оценке сработало правило безопасности
+chart-legend-threshold = Изменение на { $points } { $count ->
+    [one] балл
+    [few] балла
+    [many] баллов
+   *[other] балла
+} и более по сравнению с предыдущей оценкой считается достоверным.
+chart-legend-threshold-provisional = Изменение на { $points } { $count ->
+    [one] балл
+    [few] балла
+    [many] баллов
+   *[other] балла
+} и более по сравнению с предыдущей оценкой считается достоверным. Порог предварительный: он взят не из опубликованных данных о ретестовой надёжности, поэтому изменение, близкое к нему, оценивайте осторожно.
+chart-point-provisional = предварительный порог
 
 ## Направление.
 letter-title = Направление

@@ -45,7 +45,10 @@ pub use rights::{ClientExport, EXPORT_FORMAT};
 pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
 pub use services::{CSV_COLUMNS, ImportSummary, ServiceInput, ServiceQuery, ServiceView, service_kinds};
 pub use session::{App, AppInfo};
-pub use trends::{ChartBand, ChartPoint, ChartView, InstrumentTrend, ItemRow, LatestResult};
+pub use trends::{
+    ChartBand, ChartLegend, ChartMark, ChartPoint, ChartText, ChartTick, ChartView, InstrumentTrend, ItemRow,
+    LatestResult,
+};
 
 use std::path::PathBuf;
 

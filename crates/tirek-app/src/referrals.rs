@@ -115,6 +115,10 @@ pub struct LetterContent {
 /// One assessment on a letter's chart: (ISO date, total, change code).
 pub type ReadingContent = (String, f64, Option<String>);
 
+/// One instrument's readings for a letter's chart: its id, the readings, and the
+/// indices of those that raised a risk flag.
+type InstrumentReadings = (String, Vec<ReadingContent>, Vec<u32>);
+
 /// One instrument's results in a letter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -124,6 +128,11 @@ pub struct ResultsContent {
     pub name: String,
     /// (ISO date, total, change code) of each scored assessment, for the chart.
     pub readings: Vec<ReadingContent>,
+    /// Which of `readings` raised a risk flag (their indices), marked on the chart;
+    /// absent from letters issued before charts marked them.
+    #[serde(default)]
+    pub flagged: Vec<u32>,
+    /// The band names the chart writes, in the letter's language.
     pub band_labels: Vec<String>,
     /// (date, total, band, change) rows of the table.
     pub rows: Vec<(String, String, String, String)>,
@@ -416,11 +425,15 @@ impl App {
             .printed_results(&letter.client_id, language)?
             .into_iter()
             .zip(self.result_readings(&letter.client_id)?)
-            .map(|(results, (instrument, readings))| ResultsContent {
+            .map(|(results, (instrument, readings, flagged))| ResultsContent {
+                band_labels: self
+                    .instrument(&instrument)
+                    .map(|i| i.bands.iter().map(|b| b.label.best(language).to_owned()).collect())
+                    .unwrap_or_default(),
                 instrument,
                 name: results.name,
                 readings,
-                band_labels: results.band_labels,
+                flagged,
                 rows: results.rows.into_iter().map(|r| (r.date, r.total, r.band, r.change)).collect(),
                 notes: results.notes,
             })
@@ -451,8 +464,9 @@ impl App {
         })
     }
 
-    /// Each instrument's scored readings for a chart, in the order `printed_results` lists them.
-    fn result_readings(&self, client_id: &str) -> Result<Vec<(String, Vec<ReadingContent>)>> {
+    /// Each instrument's scored readings for a chart, in the order `printed_results`
+    /// lists them, with the indices of those that raised a risk flag.
+    fn result_readings(&self, client_id: &str) -> Result<Vec<InstrumentReadings>> {
         let history = self.assessments(client_id, None)?;
         let mut order: Vec<String> = Vec::new();
         for assessment in &history {
@@ -463,12 +477,13 @@ impl App {
         Ok(order
             .into_iter()
             .map(|code| {
-                let readings = history
-                    .iter()
-                    .filter(|a| a.instrument == code)
-                    .filter_map(|a| Some((a.taken_on.clone(), a.total?, a.change.clone())))
-                    .collect();
-                (code, readings)
+                let scored: Vec<&crate::AssessmentView> =
+                    history.iter().filter(|a| a.instrument == code && a.total.is_some()).collect();
+                let readings =
+                    scored.iter().filter_map(|a| Some((a.taken_on.clone(), a.total?, a.change.clone()))).collect();
+                let flagged =
+                    (0u32..).zip(&scored).filter(|(_, a)| !a.flags.is_empty()).map(|(index, _)| index).collect();
+                (code, readings, flagged)
             })
             .collect())
     }
@@ -484,7 +499,7 @@ impl App {
             .iter()
             .map(|results| {
                 let instrument = self.instrument(&results.instrument).ok()?;
-                let trend = trend_of(&instrument, &results.readings)?;
+                let trend = trend_of(&instrument, results, language)?;
                 Some(chart_view(&instrument, &trend, language))
             })
             .collect();
@@ -671,8 +686,7 @@ fn render(
         .iter()
         .map(|results| tirek_letters::Results {
             name: results.name.clone(),
-            chart: instruments.iter().find(|i| i.id == results.instrument).and_then(|i| trend_of(i, &results.readings)),
-            band_labels: results.band_labels.clone(),
+            chart: instruments.iter().find(|i| i.id == results.instrument).and_then(|i| trend_of(i, results, language)),
             rows: results
                 .rows
                 .iter()
@@ -779,19 +793,29 @@ fn status_date(typed: &str, issued_on: Option<&str>) -> Result<Date> {
     Ok(on)
 }
 
+/// The chart of a letter's `results`, its band names the words the letter keeps (so
+/// that a reprint says what the original said).
 fn trend_of(
     instrument: &tirek_domain::instrument::Instrument,
-    readings: &[(String, f64, Option<String>)],
+    results: &ResultsContent,
+    language: Language,
 ) -> Option<Trend> {
-    let readings: Vec<Reading> = readings
-        .iter()
-        .filter_map(|(date, total, change)| {
+    let mut instrument = instrument.clone();
+    if results.band_labels.len() == instrument.bands.len() {
+        for (band, label) in instrument.bands.iter_mut().zip(&results.band_labels) {
+            band.label = tirek_domain::instrument::Texts(vec![(language, label.clone())]);
+        }
+    }
+    let readings: Vec<Reading> = (0u32..)
+        .zip(&results.readings)
+        .filter_map(|(index, (date, total, change))| {
             Some(Reading {
                 date: Date::parse(date).ok()?,
                 total: *total,
                 change: change.as_deref().and_then(crate::trends::change_of),
+                flagged: results.flagged.contains(&index),
             })
         })
         .collect();
-    (!readings.is_empty()).then(|| Trend::lay_out(instrument, &readings))
+    (!readings.is_empty()).then(|| Trend::lay_out(&instrument, &readings, language))
 }

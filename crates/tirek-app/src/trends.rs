@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tirek_domain::Language;
-use tirek_domain::chart::{Reading, Trend};
+use tirek_domain::chart::{Anchor, Legend, Reading, Trend};
 use tirek_domain::date::Date;
 use tirek_domain::instrument::{Change, Instrument};
 
@@ -44,8 +44,9 @@ pub struct ItemRow {
     pub labels: Vec<Option<String>>,
 }
 
-/// The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
-/// down): fine enough for a screen, and free of the NaN a float could carry.
+/// The chart as the domain lays it out, in whole CSS pixels (y down), every word in
+/// the chart's language: the window paints it as SVG at exactly `width` × `height`,
+/// so that a 13-pixel label is 13 pixels on the screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[allow(missing_docs)]
@@ -56,25 +57,73 @@ pub struct ChartView {
     pub top: i32,
     pub right: i32,
     pub bottom: i32,
+    /// Bottom to top.
     pub bands: Vec<ChartBand>,
-    /// (score, y) of each mark on the score axis.
-    pub ticks: Vec<(f64, i32)>,
+    /// The score axis: each mark's height and its label.
+    pub ticks: Vec<ChartTick>,
+    /// Oldest first.
     pub points: Vec<ChartPoint>,
-    pub band_label_x: i32,
-    pub date_y: i32,
+    /// What the chart's marks mean, in words, only for marks it shows; and what a
+    /// reliable change is, provisional or not.
+    pub legend: Vec<ChartLegend>,
 }
 
-/// A band's stripe.
+/// A text to write at its baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ChartText {
+    pub text: String,
+    pub x: i32,
+    pub y: i32,
+    /// In pixels.
+    pub size: i32,
+    pub bold: bool,
+    /// `start`, `middle` or `end`: as SVG's `text-anchor`.
+    pub anchor: String,
+}
+
+/// A band's stripe, its name and range written beside the plot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[allow(missing_docs)]
 pub struct ChartBand {
     pub label: String,
+    /// Its scores, "15–19".
+    pub range: String,
     pub top: i32,
     pub bottom: i32,
     /// 0 for the least severe band.
     pub severity: u32,
-    pub label_y: Option<i32>,
+    /// Its grey, 0 (black) to 255 (white): darker with severity, adjacent bands apart.
+    pub grey: i32,
+    /// The lines beside the plot: the name (wrapped), then the range.
+    pub lines: Vec<ChartText>,
+}
+
+/// A mark on the score axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ChartTick {
+    pub value: f64,
+    pub y: i32,
+    pub label: ChartText,
+}
+
+/// The arrow of a reliable change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ChartMark {
+    /// Filled when worse, hollow when better.
+    pub worse: bool,
+    /// Points the way the score moved.
+    pub up: bool,
+    pub x: i32,
+    pub y: i32,
+    /// Half its width.
+    pub size: i32,
 }
 
 /// A placed assessment.
@@ -89,9 +138,35 @@ pub struct ChartPoint {
     pub change: Option<String>,
     pub x: i32,
     pub y: i32,
-    pub shows_value: bool,
-    pub value_y: i32,
-    pub shows_date: bool,
+    /// The newest assessment: a larger dot and total.
+    pub latest: bool,
+    /// The dot's radius.
+    pub radius: i32,
+    /// A safety rule fired on it: drawn as a diamond with "!" of half-diagonal
+    /// `flag_size` instead of a dot.
+    pub flagged: bool,
+    pub flag_size: i32,
+    /// Its total, when it fits clear of the line and the other totals.
+    pub value: Option<ChartText>,
+    /// Its date under the axis, when it keeps clear of the others.
+    pub date_label: Option<ChartText>,
+    /// The reliable-change arrow.
+    pub mark: Option<ChartMark>,
+    /// Everything about it in words, for the pointer and screen readers: date, total,
+    /// band, change (and whether its threshold is provisional), risk flag.
+    pub hint: String,
+}
+
+/// One line of the legend: the symbol it explains (`worse`, `better`, `flag`, or
+/// `threshold` without one) and its words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[allow(missing_docs)]
+pub struct ChartLegend {
+    pub key: String,
+    /// The arrow's direction, for `worse` and `better`.
+    pub up: bool,
+    pub text: String,
 }
 
 /// A client's latest result on one instrument, for the questionnaire overview.
@@ -135,9 +210,10 @@ pub(crate) fn change_of(code: &str) -> Option<Change> {
     }
 }
 
-/// The chart of `assessments` (one instrument's) as the domain lays it out; `None`
-/// when none has a total.
-pub(crate) fn trend_of(instrument: &Instrument, assessments: &[&AssessmentView]) -> Option<Trend> {
+/// The chart of `assessments` (one instrument's) as the domain lays it out in
+/// `language`; `None` when none has a total. An assessment on which a safety rule
+/// fired is marked as the one that raised a risk flag.
+pub(crate) fn trend_of(instrument: &Instrument, assessments: &[&AssessmentView], language: Language) -> Option<Trend> {
     let readings: Vec<Reading> = assessments
         .iter()
         .filter_map(|a| {
@@ -145,15 +221,52 @@ pub(crate) fn trend_of(instrument: &Instrument, assessments: &[&AssessmentView])
                 date: Date::parse(&a.taken_on).ok()?,
                 total: a.total?,
                 change: a.change.as_deref().and_then(change_of),
+                flagged: !a.flags.is_empty(),
             })
         })
         .collect();
-    (!readings.is_empty()).then(|| Trend::lay_out(instrument, &readings))
+    (!readings.is_empty()).then(|| Trend::lay_out(instrument, &readings, language))
 }
 
+/// `trend` for the window, its words in `language`.
 pub(crate) fn chart_view(instrument: &Instrument, trend: &Trend, language: Language) -> ChartView {
+    let messages = tirek_i18n::Messages::new(language);
     let band_label = |index: usize| instrument.bands[index].label.best(language).to_owned();
     let unit = |value: f64| value.round() as i32;
+    let text = |text: &tirek_domain::chart::Text| ChartText {
+        text: text.text.clone(),
+        x: unit(text.x),
+        y: unit(text.y),
+        size: unit(text.size),
+        bold: text.bold,
+        anchor: match text.anchor {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+        .to_owned(),
+    };
+    let provisional = instrument.reliable_change.as_ref().is_some_and(|r| r.provisional());
+    let hint = |point: &tirek_domain::chart::Point| {
+        let mut parts = vec![format!(
+            "{}: {}",
+            point.reading.date.dotted(),
+            tirek_domain::chart::score_label(point.reading.total, 1, language)
+        )];
+        parts.extend(point.band.map(band_label));
+        if let Some(change) = point.reading.change {
+            let words = messages.get(&format!("assessment-change-{}", change_code(change)));
+            parts.push(if provisional {
+                format!("{words} ({})", messages.get("chart-point-provisional"))
+            } else {
+                words
+            });
+        }
+        if point.reading.flagged {
+            parts.push(messages.get("assessment-flagged"));
+        }
+        parts.join(" · ")
+    };
     let (left, top, right, bottom) = trend.plot;
     ChartView {
         width: unit(tirek_domain::chart::WIDTH),
@@ -166,14 +279,20 @@ pub(crate) fn chart_view(instrument: &Instrument, trend: &Trend, language: Langu
             .bands
             .iter()
             .map(|stripe| ChartBand {
-                label: band_label(stripe.band),
+                label: stripe.name.clone(),
+                range: stripe.range.clone(),
                 top: unit(stripe.top),
                 bottom: unit(stripe.bottom),
                 severity: stripe.severity as u32,
-                label_y: stripe.label_y.map(unit),
+                grey: unit(stripe.shade * 255.0),
+                lines: stripe.label.iter().map(text).collect(),
             })
             .collect(),
-        ticks: trend.ticks.iter().map(|tick| (tick.value, unit(tick.y))).collect(),
+        ticks: trend
+            .ticks
+            .iter()
+            .map(|tick| ChartTick { value: tick.value, y: unit(tick.y), label: text(&tick.label) })
+            .collect(),
         points: trend
             .points
             .iter()
@@ -184,13 +303,35 @@ pub(crate) fn chart_view(instrument: &Instrument, trend: &Trend, language: Langu
                 change: point.reading.change.map(|c| change_code(c).to_owned()),
                 x: unit(point.x),
                 y: unit(point.y),
-                shows_value: point.shows_value,
-                value_y: unit(point.value_y),
-                shows_date: point.shows_date,
+                latest: point.latest,
+                radius: unit(point.radius),
+                flagged: point.reading.flagged,
+                flag_size: unit(tirek_domain::chart::FLAG),
+                value: point.value.as_ref().map(text),
+                date_label: point.date.as_ref().map(text),
+                mark: point.mark.map(|mark| ChartMark {
+                    worse: mark.change == Change::ReliableDeterioration,
+                    up: mark.up,
+                    x: unit(mark.x),
+                    y: unit(mark.y),
+                    size: unit(tirek_domain::chart::MARK),
+                }),
+                hint: hint(point),
             })
             .collect(),
-        band_label_x: unit(trend.band_label_x),
-        date_y: unit(trend.date_y),
+        legend: trend
+            .legend
+            .iter()
+            .map(|key| {
+                let (code, up) = match key {
+                    Legend::Worse { up } => ("worse", *up),
+                    Legend::Better { up } => ("better", *up),
+                    Legend::Flag => ("flag", false),
+                    Legend::Threshold { .. } => ("threshold", false),
+                };
+                ChartLegend { key: code.to_owned(), up, text: tirek_letters::legend_text(key, language) }
+            })
+            .collect(),
     }
 }
 
@@ -223,7 +364,7 @@ impl App {
                 Some(InstrumentTrend {
                     instrument: code.to_owned(),
                     name: instrument.name.best(language).to_owned(),
-                    chart: trend_of(instrument, &list).map(|trend| chart_view(instrument, &trend, language)),
+                    chart: trend_of(instrument, &list, language).map(|trend| chart_view(instrument, &trend, language)),
                     dates: list.iter().map(|a| a.taken_on.clone()).collect(),
                     items: instrument
                         .items
@@ -268,20 +409,14 @@ impl App {
                 let list: Vec<&AssessmentView> = history.iter().filter(|a| a.instrument == code).collect();
                 let band_name =
                     |id: &str| instrument.bands.iter().find(|b| b.id == id).map(|b| b.label.best(language).to_owned());
+                // The threshold, provisional or not, is in the chart's legend.
                 let mut notes = Vec::new();
-                if let Some(rule) = &instrument.reliable_change {
-                    let mut args = tirek_i18n::FluentArgs::new();
-                    args.set("points", tirek_letters::score_text((rule.threshold() * 10.0).round() / 10.0, language));
-                    let id = if rule.provisional() { "results-threshold-provisional" } else { "results-threshold" };
-                    notes.push(messages.format(id, Some(&args)));
-                }
                 if list.iter().any(|a| a.translation_not_validated) {
                     notes.push(messages.get("results-not-validated"));
                 }
                 Some(tirek_letters::Results {
                     name: instrument.name.best(language).to_owned(),
-                    chart: trend_of(instrument, &list),
-                    band_labels: instrument.bands.iter().map(|b| b.label.best(language).to_owned()).collect(),
+                    chart: trend_of(instrument, &list, language),
                     rows: list
                         .iter()
                         .map(|a| tirek_letters::ScoreRow {
@@ -344,5 +479,55 @@ impl App {
         };
         latest.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| b.taken_on.cmp(&a.taken_on)));
         Ok(latest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tirek_domain::chart::{LABEL_SIZE, MIN_SHADE_STEP, Reading, Trend, WIDTH, text_width};
+    use tirek_domain::date::Date;
+
+    use super::*;
+
+    /// Every shipped instrument in every language: each band named beside the plot with
+    /// its range, inside the chart; adjacent bands apart in grey; a few round marks on
+    /// the axis; nothing written smaller than a clinic screen shows at arm's length.
+    #[test]
+    fn every_shipped_instruments_chart_names_its_bands_with_their_ranges_in_every_language() {
+        for instrument in crate::instruments::bundled() {
+            let (low, high) = instrument.scoring.range;
+            let day = |month| Date::new(2026, month, 1).unwrap();
+            let readings = [low, high, (low + high) / 2.0]
+                .into_iter()
+                .zip(1..)
+                .map(|(total, month)| Reading { date: day(month), total, change: None, flagged: month == 2 })
+                .collect::<Vec<_>>();
+            for language in Language::ALL {
+                let trend = Trend::lay_out(instrument, &readings, language);
+                let case = format!("{} in {language:?}", instrument.id);
+                for stripe in &trend.bands {
+                    let written: Vec<&str> = stripe.label.iter().map(|t| t.text.as_str()).collect();
+                    assert_eq!(written.join(" "), format!("{} {}", stripe.name, stripe.range), "{case}");
+                    for line in &stripe.label {
+                        assert!(
+                            line.x + text_width(&line.text, line.size) <= WIDTH,
+                            "{case}: {line:?} leaves the chart"
+                        );
+                        assert!(line.y - line.size * 0.75 >= stripe.top && line.y <= stripe.bottom, "{case}: {line:?}");
+                    }
+                }
+                for pair in trend.bands.windows(2) {
+                    assert!((pair[0].shade - pair[1].shade).abs() >= MIN_SHADE_STEP - 1e-9, "{case}");
+                }
+                assert!((3..=7).contains(&trend.ticks.len()), "{case}: {:?}", trend.ticks);
+                let view = chart_view(instrument, &trend, language);
+                let texts = view.ticks.iter().map(|t| &t.label).chain(view.bands.iter().flat_map(|b| &b.lines));
+                let texts = texts.chain(view.points.iter().flat_map(|p| p.value.iter().chain(&p.date_label)));
+                for text in texts {
+                    assert!(f64::from(text.size) >= LABEL_SIZE, "{case}: {text:?}");
+                }
+                assert!(view.points[1].flagged && view.legend.iter().any(|l| l.key == "flag"), "{case}");
+            }
+        }
     }
 }

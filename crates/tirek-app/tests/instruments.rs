@@ -169,6 +169,10 @@ fn the_clients_record_prints_each_questionnaire_with_its_chart_and_score_table()
         "Достоверное улучшение",
         "3,9 балла",
         "не валидирован",
+        // The chart's legend: the arrow, the flag the first one raised, the threshold.
+        "Достоверное улучшение по сравнению с предыдущей оценкой",
+        "Отмечен флаг риска",
+        "предварительный: он взят не из опубликованных данных",
     ] {
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }
@@ -207,11 +211,12 @@ fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
     let trend = &trends[0];
     assert_eq!((trend.instrument.as_str(), trend.name.as_str()), ("phq9", "Patient Health Questionnaire (PHQ-9)"));
     let chart = trend.chart.as_ref().unwrap();
+    // Drawn in screen pixels, to fit the client's page on a 1366×768 screen.
+    assert_eq!((chart.width, chart.height), (600, 300));
     let xs: Vec<i32> = chart.points.iter().map(|p| p.x).collect();
-    assert_eq!(xs[0], chart.left);
-    assert_eq!(xs[2], chart.right);
+    assert!(chart.left < xs[0] && xs[2] < chart.right, "{xs:?} inside the plot");
     // 30 days then 31: the middle point sits just left of the middle.
-    assert_eq!(xs[1], chart.left + ((chart.right - chart.left) as f64 * 30.0 / 61.0).round() as i32);
+    assert!((xs[1] - (xs[0] + ((xs[2] - xs[0]) as f64 * 30.0 / 61.0).round() as i32)).abs() <= 1, "{xs:?}");
     assert!(chart.points[0].y < chart.points[1].y && chart.points[1].y < chart.points[2].y, "lower scores sit lower");
     assert_eq!(chart.points[2].change.as_deref(), Some("reliable_improvement"));
     assert_eq!(chart.points[0].band_label.as_deref(), Some("Moderately severe"));
@@ -220,6 +225,31 @@ fn a_clients_results_over_time_show_reliable_change_with_its_threshold() {
         ["Minimal", "Mild", "Moderate", "Moderately severe", "Severe"]
     );
     assert_eq!(chart.bands.iter().map(|b| b.severity).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    // Each band named beside the plot with its range; greys darker with severity,
+    // adjacent ones apart.
+    let lines: Vec<String> = chart.bands[3].lines.iter().map(|l| l.text.clone()).collect();
+    assert_eq!(lines, ["Moderately severe", "15–19"]);
+    assert!(chart.bands.windows(2).all(|pair| pair[0].grey - pair[1].grey >= 17), "{:?}", chart.bands);
+    // Round marks; 27 is the top edge, written in the top band's range.
+    assert_eq!(
+        chart.ticks.iter().map(|t| t.label.text.as_str()).collect::<Vec<_>>(),
+        ["0", "5", "10", "15", "20", "25"]
+    );
+    assert_eq!(chart.bands[4].range, "20–27");
+    // Type readable on the screen; the latest total the largest.
+    let latest = chart.points[2].value.as_ref().unwrap();
+    assert!(chart.ticks.iter().all(|t| t.label.size >= 13) && latest.size > 13 && latest.bold);
+    // The first raised a risk flag (item 9); the last is reliably better, an arrow
+    // pointing down since PHQ-9 falls as a parent gets better.
+    assert!(chart.points[0].flagged && !chart.points[1].flagged && !chart.points[2].flagged);
+    let mark = chart.points[2].mark.as_ref().unwrap();
+    assert!(!mark.worse && !mark.up);
+    assert!(chart.points[1].mark.is_none(), "no reliable change, no arrow");
+    assert_eq!(chart.legend.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(), ["better", "flag", "threshold"]);
+    assert_eq!(chart.legend[0].text, "Reliably better than the assessment before");
+    assert!(chart.legend[2].text.contains("3.9 points") && chart.legend[2].text.contains("Provisional threshold"));
+    assert!(chart.points[2].hint.contains("Reliable improvement (provisional threshold)"), "{}", chart.points[2].hint);
+    assert!(chart.points[0].hint.contains("Risk flag raised"), "{}", chart.points[0].hint);
     assert_eq!(trend.dates, ["2026-09-01", "2026-10-01", "2026-11-01"]);
     assert_eq!(trend.items.len(), 9);
     assert_eq!(trend.items[8].answers, [Some(1), Some(0), Some(0)]);

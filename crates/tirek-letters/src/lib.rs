@@ -20,7 +20,7 @@ mod recovery_sheet;
 pub mod sample;
 mod summary;
 
-pub use chart::{Results, ScoreRow, score_text};
+pub use chart::{Results, ScoreRow, legend_text, score_text};
 pub use client_record::{
     ClientRecordDoc, RecordChild, RecordConsent, RecordConsultation, RecordFollowUp, client_record,
 };

@@ -13,39 +13,52 @@ use crate::{
 /// Every Kazakh letter, capitals too.
 pub const KAZAKH: &str = "ӘәғҒқҚңҢөӨұҰүҮһҺіІ";
 
-/// A PHQ-9 history: 18 in September, 8 in November (a reliable improvement).
-pub fn phq9() -> Results {
-    let instrument_range = (0.0, 27.0);
+/// A PHQ-9 history in `language`: 18 in September with item 9 positive (a risk flag),
+/// 15 in October (no reliable change), 8 in November (a reliable improvement).
+pub fn phq9(language: Language) -> Results {
+    let messages = tirek_i18n::Messages::new(language);
+    let instrument = fixture((0.0, 27.0));
+    let day = |month| Date::new(2026, month, 1).unwrap();
     let readings = [
-        Reading { date: Date::new(2026, 9, 1).unwrap(), total: 18.0, change: None },
-        Reading { date: Date::new(2026, 11, 1).unwrap(), total: 8.0, change: Some(Change::ReliableImprovement) },
+        Reading { date: day(9), total: 18.0, change: None, flagged: true },
+        Reading { date: day(10), total: 15.0, change: Some(Change::NoReliableChange), flagged: false },
+        Reading { date: day(11), total: 8.0, change: Some(Change::ReliableImprovement), flagged: false },
     ];
+    let band = |index: usize| instrument.bands[index].label.best(language).to_owned();
+    let change = |code: &str| messages.get(&format!("assessment-change-{code}"));
     Results {
         name: "PHQ-9".into(),
-        chart: Some(Trend::lay_out(&fixture(instrument_range), &readings)),
-        band_labels: ["Минималды", "Жеңіл", "Орташа", "Орташа ауыр", "Ауыр"].map(String::from).to_vec(),
+        chart: Some(Trend::lay_out(&instrument, &readings, language)),
         rows: vec![
+            ScoreRow { date: "01.09.2026".into(), total: "18".into(), band: band(3), change: String::new() },
             ScoreRow {
-                date: "01.09.2026".into(),
-                total: "18".into(),
-                band: "Орташа ауыр".into(),
-                change: String::new(),
+                date: "01.10.2026".into(),
+                total: "15".into(),
+                band: band(3),
+                change: change("no_reliable_change"),
             },
             ScoreRow {
                 date: "01.11.2026".into(),
                 total: "8".into(),
-                band: "Жеңіл".into(),
-                change: "Сенімді жақсару".into(),
+                band: band(1),
+                change: change("reliable_improvement"),
             },
         ],
-        notes: vec!["3,9 балл және одан көп өзгеріс сенімді деп саналады.".into()],
+        notes: vec![messages.get("results-not-validated")],
     }
 }
 
-/// The PHQ-9's scoring and bands, enough to lay out a chart.
+/// The PHQ-9's scoring, bands and reliable-change rule, enough to lay out a chart.
 fn fixture(range: (f64, f64)) -> tirek_domain::instrument::Instrument {
     use tirek_domain::instrument::*;
     let texts = |t: &str| Texts(vec![(Language::Kazakh, t.to_owned())]);
+    let names = [
+        ["Минималды", "Минимальная", "Minimal"],
+        ["Жеңіл", "Лёгкая", "Mild"],
+        ["Орташа", "Умеренная", "Moderate"],
+        ["Орташа ауыр", "Умеренно тяжёлая", "Moderately severe"],
+        ["Ауыр", "Тяжёлая", "Severe"],
+    ];
     Instrument {
         id: "phq9".into(),
         version: "1".into(),
@@ -67,10 +80,20 @@ fn fixture(range: (f64, f64)) -> tirek_domain::instrument::Instrument {
         },
         bands: [(0.0, 4.0), (5.0, 9.0), (10.0, 14.0), (15.0, 19.0), (20.0, 27.0)]
             .iter()
+            .zip(names)
             .enumerate()
-            .map(|(i, (from, to))| Band { id: i.to_string(), from: *from, to: *to, label: texts("") })
+            .map(|(i, ((from, to), [kk, ru, en]))| Band {
+                id: i.to_string(),
+                from: *from,
+                to: *to,
+                label: Texts(vec![
+                    (Language::Kazakh, kk.to_owned()),
+                    (Language::Russian, ru.to_owned()),
+                    (Language::English, en.to_owned()),
+                ]),
+            })
             .collect(),
-        reliable_change: None,
+        reliable_change: Some(ReliableChange::Index { sd: 3.52, r: 0.84, provisional: true, source: String::new() }),
         safety: vec![],
         licence: Texts::default(),
         citation: String::new(),
@@ -102,7 +125,7 @@ pub fn letter(language: Language) -> LetterDoc {
         children: vec!["Ерасыл, 01.03.2016; мүгедек бала; F84.0".into()],
         reason: "Анасы күтімнен қатты шаршаған, демалыс алуға мүмкіндігі жоқ.".into(),
         findings: Some("Үш кездесу өтті. PHQ-9 бойынша көңіл-күйі жақсарды.".into()),
-        results: vec![phq9()],
+        results: vec![phq9(language)],
         risk_flags: vec![],
         service_requested: "Балаға уақытша күтім (демалыс беру)".into(),
         urgency: "soon".into(),

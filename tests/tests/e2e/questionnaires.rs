@@ -99,14 +99,21 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     app.click("[data-testid=assess-save]")?;
     app.expect_text_containing("[data-testid=assessments]", "Reliable improvement")?;
     app.find("[data-testid=assessment-trend]")?;
-    // Placed by date: four weeks apart, the later one lower and ringed.
+    // Placed by date: four weeks apart, the later one lower (the centres of their marks
+    // in screen pixels, y down: the chart is drawn unscaled). The first, which raised a
+    // risk flag (item 9), is the diamond with "!", explained in the legend.
     let points = app.execute(
-        "return [...document.querySelectorAll('[data-testid=trend-point] circle.point')]\
-           .map(c => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);",
+        "return [...document.querySelectorAll('[data-testid=trend-point] :is(circle.dot, path.flag)')]\
+           .map(m => { const r = m.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });",
     )?;
     let points: Vec<(f64, f64)> = serde_json::from_value(points)?;
     assert_eq!(points.len(), 2, "{points:?}");
     assert!(points[1].0 - points[0].0 > 300.0 && points[1].1 > points[0].1, "{points:?}");
+    let flagged = app.execute(
+        "return [...document.querySelectorAll('[data-testid=trend-point]')].map(g => g.classList.contains('flagged'));",
+    )?;
+    assert_eq!(flagged, serde_json::json!([true, false]), "the first raised the risk flag");
+    app.expect_text_containing("[data-testid=trend-legend]", "Raised a risk flag")?;
     app.execute("document.querySelector('[data-testid=assessment-trend]').scrollIntoView({block: 'center'});")?;
     app.screenshot("reliable-improvement")?;
 
