@@ -36,8 +36,9 @@ fn stamp_build() {
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
         .filter(|commit| !commit.is_empty())
         .unwrap_or_else(|| "unknown".to_owned());
-    let profile = env::var("PROFILE").unwrap_or_else(|_| "unknown".to_owned());
-    println!("cargo::rustc-env=TIREK_BUILD={commit} ({profile})");
+    // The commit alone: a user reads it to the person helping her; whether it was a
+    // debug build is a developer's business and would only look like a fault.
+    println!("cargo::rustc-env=TIREK_BUILD={commit}");
 }
 
 fn embed_instruments() {

@@ -102,7 +102,6 @@ gate-recovery-key-label = Recovery key
 gate-new-password-label = New password
 gate-recover-button = Set the new password and open
 gate-recovery-save = Save as PDF
-gate-recovery-saved = Saved to { $path }
 
 ## Settings → Clinic.
 settings-instruments-heading = Questionnaires
@@ -141,7 +140,7 @@ settings-clinic-save = Save the clinic's details
 settings-clinic-saved = The clinic's details are saved.
 
 ## Letters and the services directory.
-document-saved = Saved to { $path }.
+document-saved = Saved as { $file } in the folder { $folder }.
 letters-register = Letter register
 letters-services = Services directory
 letters-status = Status
@@ -221,3 +220,13 @@ services-example = example — replace with a real service
 services-example-hint = This is an example. It stays one — never on a handout, never a letter's recipient — until its name, address and phone are all replaced with a real service's (the address may be left empty).
 services-saved-still-example = Saved, but it is still an example: replace its name, address and phone.
 services-archive = Remove
+
+## A letter's next status is chosen, never preselected.
+letters-mark-choose = Choose what happened
+
+## The title bar: where in the caseload the window is.
+screen-detail-new-client = New client
+screen-detail-edit-client = Client's details
+screen-detail-consultation = Consultation
+screen-detail-questionnaire = Questionnaire
+screen-detail-letter = Referral letter

@@ -109,7 +109,6 @@ client-unarchive = Bring back from archive
 client-archived = The client has been archived. Find them with the "Archived clients" filter.
 client-unarchived = The client is back in the caseload.
 client-export = Export record
-client-exported = The record was saved to { $path }
 client-record-pdf = Record as PDF
 client-erase = Erase…
 consultation-new = New consultation
@@ -340,3 +339,21 @@ caseload-flag-badge = { $count ->
    *[other] { $count } risk flags
 }
 consult-open-risk-form = Open the client's risk form
+
+## The signing section and the client page's actions (what is most used first).
+consult-risk-form-needed = Signing waits for the risk form: { $names } has an open risk flag without a signed risk form.
+consult-sign-what = You are signing the consultation with { $names } held on { $date } ({ $format }).
+consult-sign-confirm = Sign, making it final
+client-papers = Print or save
+client-more = More
+client-summary-hint = One page for a colleague or the next visit
+client-handout-hint = The district's support services, for the parent
+client-record-pdf-hint = Everything about the client, when they ask to see it
+client-export-hint = All data in one file (JSON), when they ask to take it elsewhere
+risk-raise-hint = Your own judgement that this family needs a safety check
+client-archive-hint = Hidden from the caseload; nothing is deleted
+client-erase-hint = On the client's request: deletes the record for good
+followups-none-risk = No follow-up is planned although a risk flag is open: plan the next contact.
+
+## A follow-up date read from the next step's words.
+followup-due-suggested = Suggested from the next step: check the date.

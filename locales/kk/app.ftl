@@ -102,7 +102,6 @@ gate-recovery-key-label = Қалпына келтіру кілті
 gate-new-password-label = Жаңа құпиясөз
 gate-recover-button = Жаңа құпиясөзді орнатып, ашу
 gate-recovery-save = PDF ретінде сақтау
-gate-recovery-saved = Сақталды: { $path }
 
 ## Settings → Clinic.
 settings-instruments-heading = Сауалнамалар
@@ -141,7 +140,7 @@ settings-clinic-save = Деректемелерді сақтау
 settings-clinic-saved = Емхананың деректемелері сақталды.
 
 ## Letters and the services directory.
-document-saved = Сақталды: { $path }.
+document-saved = Сақталды: { $file }, { $folder } қалтасында.
 letters-register = Хаттар журналы
 letters-services = Қызметтер анықтамалығы
 letters-status = Күйі
@@ -221,3 +220,13 @@ services-example = мысал — нақты қызметпен ауыстыры
 services-example-hint = Бұл — мысал. Атауы, мекенжайы және телефоны нақты қызметтің деректерімен ауыстырылмайынша (мекенжайды бос қалдыруға болады), ол мысал болып қала береді: қызметтер парағына енбейді, оған хат жіберілмейді.
 services-saved-still-example = Сақталды, бірақ бұл әлі де мысал: атауын, мекенжайын және телефонын ауыстырыңыз.
 services-archive = Алып тастау
+
+## A letter's next status is chosen, never preselected.
+letters-mark-choose = Не болғанын таңдаңыз
+
+## The title bar: where in the caseload the window is.
+screen-detail-new-client = Жаңа клиент
+screen-detail-edit-client = Клиент деректері
+screen-detail-consultation = Консультация
+screen-detail-questionnaire = Сауалнама
+screen-detail-letter = Жолдама

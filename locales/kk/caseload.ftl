@@ -103,7 +103,6 @@ client-unarchive = Мұрағаттан қайтару
 client-archived = Клиент мұрағатқа жіберілді. Оны «Мұрағаттағы клиенттер» сүзгісімен табуға болады.
 client-unarchived = Клиент тізімге қайтарылды.
 client-export = Жазбаны экспорттау
-client-exported = Жазба сақталды: { $path }
 client-record-pdf = Жазба PDF түрінде
 client-erase = Өшіру…
 consultation-new = Жаңа консультация
@@ -325,3 +324,21 @@ parent-staff-exit = Психолог үшін: аяқтау
 caseload-filter-open-flags = Ашық қауіп белгілері
 caseload-flag-badge = Қауіп белгісі: { $count }
 consult-open-risk-form = Клиенттің қауіпті бағалау нысанын ашу
+
+## The signing section and the client page's actions (what is most used first).
+consult-risk-form-needed = Қол қою қауіпті бағалау нысанын күтуде: { $names } клиентінде қол қойылған нысаны жоқ ашық қауіп белгісі бар.
+consult-sign-what = Сіз { $names } клиентімен { $date } өткен консультацияға ({ $format }) қол қойып жатырсыз.
+consult-sign-confirm = Түпкілікті қол қою
+client-papers = Басып шығару немесе сақтау
+client-more = Тағы
+client-summary-hint = Әріптеске немесе келесі кездесуге арналған бір бет
+client-handout-hint = Ата-анаға арналған ауданның қолдау қызметтері
+client-record-pdf-hint = Клиент туралы бәрі — оның танысу өтініші бойынша
+client-export-hint = Барлық деректер бір файлда (JSON) — басқа жерге беру өтініші бойынша
+risk-raise-hint = Бұл отбасының қауіпсіздігін тексеру керек деген өз пікіріңіз
+client-archive-hint = Клиенттер тізімінен жасырылады; ештеңе жойылмайды
+client-erase-hint = Клиенттің өтініші бойынша: жазбаны біржола жояды
+followups-none-risk = Ашық қауіп белгісі бар, бірақ келесі байланыс жоспарланбаған: оны жоспарлаңыз.
+
+## A follow-up date read from the next step's words.
+followup-due-suggested = Келесі қадам бойынша ұсынылды: күнін тексеріңіз.

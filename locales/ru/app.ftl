@@ -102,7 +102,6 @@ gate-recovery-key-label = Ключ восстановления
 gate-new-password-label = Новый пароль
 gate-recover-button = Задать новый пароль и открыть
 gate-recovery-save = Сохранить в PDF
-gate-recovery-saved = Сохранено: { $path }
 
 ## Settings → Clinic.
 settings-instruments-heading = Опросники
@@ -141,7 +140,7 @@ settings-clinic-save = Сохранить реквизиты
 settings-clinic-saved = Реквизиты поликлиники сохранены.
 
 ## Letters and the services directory.
-document-saved = Сохранено: { $path }.
+document-saved = Сохранено: { $file } в папке { $folder }.
 letters-register = Журнал писем
 letters-services = Справочник служб
 letters-status = Статус
@@ -221,3 +220,13 @@ services-example = пример — замените реальной служб
 services-example-hint = Это пример. Он остаётся примером — не попадает в памятку и не может быть адресатом письма, — пока его название, адрес и телефон не заменены данными реальной службы (адрес можно оставить пустым).
 services-saved-still-example = Сохранено, но это всё ещё пример: замените название, адрес и телефон.
 services-archive = Убрать
+
+## A letter's next status is chosen, never preselected.
+letters-mark-choose = Выберите, что произошло
+
+## The title bar: where in the caseload the window is.
+screen-detail-new-client = Новый клиент
+screen-detail-edit-client = Данные клиента
+screen-detail-consultation = Консультация
+screen-detail-questionnaire = Опросник
+screen-detail-letter = Направление

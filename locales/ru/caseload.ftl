@@ -111,7 +111,6 @@ client-unarchive = Вернуть из архива
 client-archived = Клиент перенесён в архив. Его можно найти с фильтром «Клиенты в архиве».
 client-unarchived = Клиент снова в списке.
 client-export = Выгрузить запись
-client-exported = Запись сохранена в { $path }
 client-record-pdf = Запись в PDF
 client-erase = Удалить…
 consultation-new = Новая консультация
@@ -338,3 +337,21 @@ parent-staff-exit = Для психолога: завершить
 caseload-filter-open-flags = Открытые флаги риска
 caseload-flag-badge = Флаги риска: { $count }
 consult-open-risk-form = Открыть форму оценки риска клиента
+
+## The signing section and the client page's actions (what is most used first).
+consult-risk-form-needed = Подпись ждёт формы оценки риска: у клиента { $names } открыт флаг риска без подписанной формы.
+consult-sign-what = Вы подписываете консультацию с клиентом { $names } от { $date } ({ $format }).
+consult-sign-confirm = Подписать окончательно
+client-papers = Печать и сохранение
+client-more = Ещё
+client-summary-hint = Одна страница для коллеги или следующей встречи
+client-handout-hint = Службы поддержки района — для родителя
+client-record-pdf-hint = Всё о клиенте — по его запросу на ознакомление
+client-export-hint = Все данные одним файлом (JSON) — по запросу на передачу
+risk-raise-hint = Ваше собственное суждение, что семье нужна проверка безопасности
+client-archive-hint = Скрыть из списка клиентов; ничего не удаляется
+client-erase-hint = По просьбе клиента: удаляет запись навсегда
+followups-none-risk = Открыт флаг риска, а следующий контакт не запланирован: запланируйте его.
+
+## A follow-up date read from the next step's words.
+followup-due-suggested = Предложено по следующему шагу: проверьте дату.

@@ -153,6 +153,13 @@ pub fn consultation(app: State<'_, App>, id: String) -> Answer<ConsultationView>
     call!(app, app.consultation(&id))
 }
 
+/// The due date a next step's words suggest, if any.
+#[tauri::command]
+#[specta::specta]
+pub fn suggest_due_date(app: State<'_, App>, words: String) -> Option<String> {
+    app.suggest_due_date(&words)
+}
+
 /// Adds a follow-up or appointment.
 #[tauri::command]
 #[specta::specta]

@@ -54,6 +54,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         caseload::sign_consultation,
         caseload::add_addendum,
         caseload::consultation,
+        caseload::suggest_due_date,
         caseload::add_follow_up,
         caseload::set_follow_up_done,
         caseload::agenda,

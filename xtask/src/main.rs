@@ -3,7 +3,9 @@
 //!
 //! - `cargo xtask run [-- APP-ARGS]` installs what is missing, builds the UI and starts
 //!   the app;
-//! - `cargo xtask test` runs every check there is (see `test.rs`);
+//! - `cargo xtask test` runs every check there is (see `test.rs`); `cargo xtask test
+//!   e2e [FILTER]` only the end-to-end suite (or its tests matching FILTER), for a
+//!   developer iterating on the window;
 //! - `cargo xtask codegen` regenerates `ui/src/lib/bindings.ts` from the Rust commands;
 //! - `cargo xtask dist` builds the Linux `.deb`;
 //! - `cargo xtask bench [store]` measures the figures of DESIGN.md §7.
@@ -29,7 +31,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist|bench> [-- ARGS]
 
   run       install what is missing, build the UI and start Tirek
-  test      run every test and check (Rust, UI, end-to-end, tidy)
+  test      run every test and check (Rust, UI, end-to-end, tidy);
+            `test e2e [FILTER]` only the window tests
   codegen   regenerate ui/src/lib/bindings.ts from the Rust commands
   dist      build the Linux .deb package
   bench     measure performance against same-run baselines (bench store|caseload|letters)";
@@ -40,7 +43,11 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.skip_while(|arg| arg == "--").collect();
     let result = match command.as_deref() {
         Some("run") => run::run(&rest),
-        Some("test") => test::test(),
+        Some("test") => match rest.first().map(String::as_str) {
+            None => test::test(),
+            Some("e2e") => test::end_to_end(rest.get(1).map(String::as_str)),
+            Some(other) => Err(anyhow::anyhow!("`cargo xtask test {other}`: only `e2e [FILTER]` may follow `test`")),
+        },
         Some("codegen") => codegen::codegen(),
         Some("dist") => dist::dist(),
         Some("bench") => bench::bench(&rest),

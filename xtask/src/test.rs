@@ -35,13 +35,34 @@ pub(crate) fn test() -> Result<()> {
     })?;
     step("UI type check", || process::run(&mut ui::npm(&["run", "check"])))?;
     step("UI unit tests", || process::run(&mut ui::npm(&["test"])))?;
-    step("build the app", || process::run(&mut cargo(&["build", "--locked", "--package", "tirek-desktop"])))?;
+    step("build the app", || {
+        process::run(&mut cargo(&["build", "--locked", "--package", "tirek-desktop", "--package", "tirek-cli"]))
+    })?;
     step("end-to-end tests in the real window", || {
         in_test_session(&["cargo", "test", "--locked", "--package", "tirek-e2e", "--", "--test-threads=1"], E2E_TIMEOUT)
     })?;
 
     println!("\nall checks passed in {:.1} min", started.elapsed().as_secs_f32() / 60.0);
     Ok(())
+}
+
+/// Only the end-to-end suite, or its tests whose names contain `filter`: the UI and
+/// the app built first, as in the whole run.
+pub(crate) fn end_to_end(filter: Option<&str>) -> Result<()> {
+    let root = crate::root();
+    step("install what is missing", || deps::ensure(Purpose::Test))?;
+    step("build the UI", ui::build)?;
+    step("build the app", || {
+        process::run(&mut process::command(
+            "cargo",
+            &["build", "--locked", "--package", "tirek-desktop", "--package", "tirek-cli"],
+            &root,
+        ))
+    })?;
+    let mut command = vec!["cargo", "test", "--locked", "--package", "tirek-e2e", "--"];
+    command.extend(filter);
+    command.push("--test-threads=1");
+    step("end-to-end tests in the real window", || in_test_session(&command, E2E_TIMEOUT))
 }
 
 /// Runs `command` in a private D-Bus session with an unlocked gnome-keyring whose

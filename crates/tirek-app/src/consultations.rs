@@ -56,6 +56,9 @@ pub struct ConsultationSummary {
 pub struct Attendee {
     pub id: String,
     pub name: String,
+    /// An open risk flag of theirs has no signed risk form: the consultation cannot
+    /// be signed until it has one.
+    pub awaits_risk_form: bool,
 }
 
 /// An addendum to a signed consultation.
@@ -465,7 +468,8 @@ impl App {
                     if client.text("owner").is_some_and(|owner| owner != author) {
                         open.audit(now_ms(), AuditEvent::RecordViewed, Some(&client_id))?;
                     }
-                    attendees.push(Attendee { name: client_name(&client), id: client_id });
+                    let awaits_risk_form = crate::risk::has_unsigned_form(open, &client_id)?;
+                    attendees.push(Attendee { name: client_name(&client), id: client_id, awaits_risk_form });
                 }
             }
             let addenda = open
@@ -485,6 +489,14 @@ impl App {
                 addenda,
             })
         })
+    }
+
+    /// The due date, `YYYY-MM-DD`, that a next step's words suggest ("in two weeks",
+    /// "через месяц", "екі аптадан кейін"), counted from the clinic's today; `None`
+    /// when they name no span. The follow-up form proposes it; a blank date is
+    /// never taken to mean today.
+    pub fn suggest_due_date(&self, words: &str) -> Option<String> {
+        tirek_domain::when::date_in_words(words, today()).map(|date| date.to_string())
     }
 
     /// Adds a follow-up or appointment for client `client_id`; returns its id.

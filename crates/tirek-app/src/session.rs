@@ -15,7 +15,7 @@ use crate::{AppError, Result};
 pub struct AppInfo {
     /// The semantic version, e.g. `0.1.0`.
     pub version: &'static str,
-    /// The commit and profile it was built from, e.g. `1a2b3c4d5e (release)`.
+    /// The commit it was built from, e.g. `1a2b3c4d5e`.
     pub build: &'static str,
     /// The data folder in use.
     pub data_dir: PathBuf,

@@ -190,6 +190,8 @@ pub struct LatestResult {
     pub change: Option<String>,
     /// A safety rule fired on it.
     pub flagged: bool,
+    /// The client's risk flags not yet resolved: shown on every screen that shows her.
+    pub open_flags: u32,
 }
 
 /// The code a change is known by in views and Fluent (`choice-change-…`).
@@ -436,9 +438,10 @@ impl App {
             .collect())
     }
 
-    /// Every active client's latest result on each instrument, most severe first
-    /// (then reliable deterioration, then the most recent): who is in the severe band
-    /// and who got reliably worse, across the caseload.
+    /// Every active client's latest result on each instrument, clients with an open
+    /// risk flag first, then the most severe, then reliable deterioration, then the
+    /// most recent: who is at risk, who is in the severe band and who got reliably
+    /// worse, across the caseload.
     pub fn latest_results(&self) -> Result<Vec<LatestResult>> {
         let language = self.language();
         let instruments = self.all_instruments();
@@ -472,10 +475,15 @@ impl App {
                     .and_then(|p| instrument.change(p.total_centi as f64 / 100.0, total))
                     .map(|c| change_code(c).to_owned()),
                 flagged: row.flagged,
+                open_flags: row.client_open_flags,
             });
         }
         let rank = |r: &LatestResult| {
-            (std::cmp::Reverse(r.most_severe), std::cmp::Reverse(r.change.as_deref() == Some("reliable_deterioration")))
+            (
+                std::cmp::Reverse(r.open_flags > 0),
+                std::cmp::Reverse(r.most_severe),
+                std::cmp::Reverse(r.change.as_deref() == Some("reliable_deterioration")),
+            )
         };
         latest.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| b.taken_on.cmp(&a.taken_on)));
         Ok(latest)

@@ -20,5 +20,6 @@ pub mod phone;
 pub mod referral;
 pub mod text;
 pub mod time;
+pub mod when;
 
 pub use language::{Language, UnknownLanguage};

@@ -109,6 +109,8 @@ pub struct ScoredAssessment {
     pub band: Option<String>,
     /// A safety rule fired.
     pub flagged: bool,
+    /// The client's risk flags not yet resolved, whatever raised them.
+    pub client_open_flags: u32,
 }
 
 /// A follow-up with its client's name, for the agenda.
@@ -254,7 +256,8 @@ impl OpenProfile {
         let sql = "SELECT a.client_id,
                           trim(coalesce(c.family_name, '') || ' ' || coalesce(c.given_name, '') || ' ' ||
                                coalesce(c.patronymic, '')),
-                          a.instrument, a.taken_on, a.total_centi, a.band, a.flags
+                          a.instrument, a.taken_on, a.total_centi, a.band, a.flags,
+                          (SELECT count(*) FROM risk_flags r WHERE r.client_id = a.client_id AND r.resolved_at IS NULL)
                    FROM assessments a JOIN clients c ON c.id = a.client_id
                    WHERE c.archived = 0 AND a.total_centi IS NOT NULL
                    ORDER BY c.sort_key, a.client_id, a.instrument, a.taken_on, a.rowid";
@@ -269,6 +272,7 @@ impl OpenProfile {
                     total_centi: row.get(4)?,
                     band: row.get(5)?,
                     flagged: row.get::<_, Option<String>>(6)?.is_some_and(|flags| !flags.is_empty()),
+                    client_open_flags: row.get::<_, i64>(7)? as u32,
                 })
             })
             .map_err(sqlite)?;
