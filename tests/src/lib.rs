@@ -57,6 +57,33 @@ fn program(name: &str, hint: &str) -> Result<PathBuf> {
         .ok_or_else(|| anyhow!("`{name}` is not installed: {hint}"))
 }
 
+/// Runs the `tirek` command line (the workspace's debug build) on `data_dir` in
+/// English with `stdin` typed in, as a script would: to prepare a profile and a demo
+/// caseload before the window opens. Fails with its message when it does.
+pub fn tirek(data_dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
+    use std::io::Write as _;
+    let binary = root().join("target/debug/tirek");
+    if !binary.is_file() {
+        bail!("{} does not exist: build it first (`cargo xtask test` does)", binary.display());
+    }
+    let mut child = Command::new(binary)
+        .args(args)
+        .env("TIREK_DATA_DIR", data_dir)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("tirek {args:?} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// A process started in its own process group, so that it and everything it
 /// spawns can be ended together.
 #[derive(Debug)]
@@ -107,7 +134,7 @@ impl Display {
         // `-displayfd 1` makes Xvfb pick a free display itself and print its number
         // on stdout once it accepts connections: no races between parallel runs.
         command
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"])
+            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         let mut group = Group::spawn("Xvfb", command)?;
@@ -188,6 +215,8 @@ impl App {
         let driver = Driver::start(&display)?;
         let args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
         let session = Session::start(driver.port, &application.display().to_string(), &args)?;
+        // The screen of a typical clinic PC.
+        session.set_window_size(1366, 768)?;
         let app = App { session, _driver: driver, display, test: test.to_owned(), shots: 0 };
         app.find("[data-ready=true]").context("the window never finished loading")?;
         Ok(app)
@@ -373,8 +402,54 @@ impl App {
         self.session.execute(script)
     }
 
-    /// Saves a screenshot as `target/e2e/<test>-<NN>-<step>.png` and returns its path.
+    /// Saves a screenshot as `target/e2e/<test>-<NN>-<step>.png` and returns its path,
+    /// once the window's fonts are ready and the screen passes [`App::inspect`] with
+    /// no error message on it.
     pub fn screenshot(&mut self, step: &str) -> Result<PathBuf> {
+        let errors = self.inspect()?;
+        if !errors.is_empty() {
+            bail!("`{step}` shows an error where none is expected: {errors:?}");
+        }
+        self.save_screenshot(step)
+    }
+
+    /// Like [`App::screenshot`], for a step whose screen must show an error message
+    /// containing `expected` (a typo explained at its field, a refusal).
+    pub fn screenshot_showing_error(&mut self, step: &str, expected: &str) -> Result<PathBuf> {
+        let errors = self.inspect()?;
+        if !errors.iter().any(|error| error.contains(expected)) {
+            bail!("`{step}` should show an error containing {expected:?}; it shows {errors:?}");
+        }
+        self.save_screenshot(step)
+    }
+
+    /// Checks the screen as a person would read it (`guard.js`): waits for every
+    /// bundled font face, then fails on text a bundled font cannot draw, an English
+    /// sentence in a Kazakh or Russian window, a raw message id. Returns the error
+    /// messages shown.
+    pub fn inspect(&self) -> Result<Vec<String>> {
+        let args = serde_json::json!([message_ids()?, ALLOWED_LATIN]);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let report = self.session.execute_with(include_str!("guard.js"), &args)?;
+            if report["ready"] == true {
+                let list = |key: &str| -> Vec<String> {
+                    report[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+                };
+                let problems = list("problems");
+                if !problems.is_empty() {
+                    bail!("the window shows what a person would read as broken:\n  {}", problems.join("\n  "));
+                }
+                return Ok(list("errors"));
+            }
+            if Instant::now() > deadline {
+                bail!("the window's fonts were still loading after {PATIENCE:?}: {}", report["waiting"]);
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn save_screenshot(&mut self, step: &str) -> Result<PathBuf> {
         self.shots += 1;
         let folder = root().join("target/e2e");
         std::fs::create_dir_all(&folder)?;
@@ -384,10 +459,29 @@ impl App {
     }
 }
 
+/// Latin words a Kazakh or Russian window may show: instruments' and formats' names.
+const ALLOWED_LATIN: &[&str] =
+    &["PHQ", "GAD", "WHO", "PSS", "CBI", "PBA", "ICD", "Tirek", "PDF", "CSV", "USB", "BOM", "UTF", "IIN", "BIN", "QR"];
+
+/// Every Fluent message id with a hyphen in it, read from `locales/en`: shown raw,
+/// such an id means a message the window failed to translate.
+fn message_ids() -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for entry in std::fs::read_dir(root().join("locales/en"))? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        ids.extend(text.lines().filter_map(|line| {
+            let (id, _) = line.split_once(" =")?;
+            let plain = id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            (plain && id.contains('-') && !id.starts_with('-')).then(|| id.to_owned())
+        }));
+    }
+    Ok(ids)
+}
+
 impl Drop for App {
     fn drop(&mut self) {
         if thread::panicking() {
-            let _ = self.screenshot("failure");
+            let _ = self.save_screenshot("failure");
         }
         if let Err(err) = self.session.end() {
             eprintln!("e2e: ending the session failed ({err:#}); the process group is stopped anyway");

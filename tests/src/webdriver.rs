@@ -136,7 +136,17 @@ impl Session {
 
     /// Runs `script` in the page and returns its result.
     pub fn execute(&self, script: &str) -> Result<Value> {
-        self.post("/execute/sync", &json!({ "script": script, "args": [] }))
+        self.execute_with(script, &json!([]))
+    }
+
+    /// Runs `script` in the page with `args` as its `arguments`.
+    pub fn execute_with(&self, script: &str, args: &Value) -> Result<Value> {
+        self.post("/execute/sync", &json!({ "script": script, "args": args }))
+    }
+
+    /// Sets the window's outer size, as a person with that screen would see it.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.post("/window/rect", &json!({ "x": 0, "y": 0, "width": width, "height": height })).map(drop)
     }
 
     /// A PNG of the window.

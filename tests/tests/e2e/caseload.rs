@@ -29,7 +29,7 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.type_into("[data-testid=client-given_name]", "Әлия")?;
     app.type_into("[data-testid=client-iin]", "870512400059")?;
     app.expect_text_containing("[data-testid=client-form]", "last digit does not match")?;
-    app.screenshot("iin-typo")?;
+    app.screenshot_showing_error("iin-typo", "last digit does not match")?;
     app.type_into("[data-testid=client-iin]", "\u{E003}8")?; // Backspace, the right digit
     app.expect_gone("[data-testid=field-error]")?;
     app.type_into("[data-testid=client-birth_date]", "12.05.1987")?;
@@ -79,6 +79,9 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.expect_gone("[data-testid=gate]")?;
     app.find("[data-testid=consultation-editor]")?;
     app.click("[data-testid=consult-sign]")?;
+    // The confirmation says what is signed and that it becomes final.
+    app.expect_text_containing("[data-testid=consult-sign-what]", "Нұрланова Әлия")?;
+    app.expect_text_containing("[data-testid=consult-sign-dialog]", "cannot be changed")?;
     app.screenshot("sign-confirm")?;
     app.click("[data-testid=consult-sign-confirm]")?;
     app.find("[data-testid=consult-signed]")?;
@@ -88,9 +91,21 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.expect_text_containing("[data-testid=addendum]", "Түзету: кездесу 50 минутқа созылды.")?;
     app.screenshot("signed-with-addendum")?;
 
-    // The next step becomes a follow-up, due today.
+    // The next step becomes a follow-up: "in two weeks" suggests the date two weeks
+    // on, said to be a suggestion; a blank date is refused, never taken for today.
     app.click("[data-testid=followup-from-next-step]")?;
-    app.type_into("[data-testid=followup-due-on]", &today().dotted())?;
+    let in_two_weeks = today().plus_days(14).dotted();
+    app.find("[data-testid=followup-due-suggested]")?;
+    assert_eq!(
+        app.execute("return document.querySelector('[data-testid=followup-due-on]').value")?,
+        in_two_weeks.as_str()
+    );
+    app.screenshot("follow-up-suggested")?;
+    app.execute("const input = document.querySelector('[data-testid=followup-due-on]'); input.value = ''; input.dispatchEvent(new Event('input', {bubbles: true}));")?;
+    app.click("[data-testid=followup-save]")?;
+    app.find("[data-testid=followup-form] [data-testid=field-error]")?;
+    app.screenshot_showing_error("follow-up-no-date", "This field is required")?;
+    app.type_into("[data-testid=followup-due-on]", &in_two_weeks)?;
     app.click("[data-testid=followup-save]")?;
     app.expect_gone("[data-testid=followup-form]")?;
     app.screenshot("follow-up")?;
@@ -105,9 +120,13 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.expect_text_containing("[data-testid=caseload-total]", "1")?;
     app.screenshot("search")?;
 
-    // And the follow-up is in today's agenda.
+    // And the follow-up is in the agenda two weeks on, not today.
     app.click("[data-testid=nav-agenda]")?;
     app.click("[data-testid=agenda-day]")?;
+    app.expect_gone("[data-testid=agenda-item]")?;
+    for _ in 0..14 {
+        app.click("[data-testid=agenda-next]")?;
+    }
     app.expect_text_containing("[data-testid=agenda-item]", "Нұрланова Әлия")?;
     app.expect_text_containing("[data-testid=agenda-item]", "Екі аптадан кейін қоңырау шалу")?;
     app.screenshot("agenda")?;

@@ -105,7 +105,7 @@ fn a_data_folder_that_refuses_writes_is_reported_in_the_window() -> Result<()> {
     let banner = app.text("[data-testid=data-dir-problem]")?;
     assert!(banner.contains("Tirek cannot save anything"), "{banner}");
     assert!(banner.contains(&data_dir.display().to_string()), "{banner}");
-    app.screenshot("banner")?;
+    app.screenshot_showing_error("banner", "Tirek cannot save anything")?;
 
     // The window keeps working: the language still switches, and the notice says in
     // the new language why the choice will not be remembered.
@@ -114,7 +114,7 @@ fn a_data_folder_that_refuses_writes_is_reported_in_the_window() -> Result<()> {
     let notice = app.text("[data-testid=notice]")?;
     assert!(notice.contains("Tirek не смог записать на диск"), "{notice}");
     assert!(notice.contains(&data_dir.display().to_string()), "{notice}");
-    app.screenshot("notice")?;
+    app.screenshot_showing_error("notice", "Tirek не смог записать на диск")?;
     Ok(())
 }
 

@@ -19,7 +19,8 @@ fn today() -> Date {
 fn a_referral_letter_from_consent_to_outcome_and_the_services_directory() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
     let out = tempfile::tempdir()?;
-    let pdf = out.path().join("letter.pdf");
+    std::fs::create_dir(out.path().join("Documents"))?;
+    let pdf = out.path().join("Documents/tirek-letter.pdf");
     let mut app = App::start("letters", data_dir.path())?;
     app.create_profile("Айгүл Серікова", PASSWORD)?;
 
@@ -47,7 +48,7 @@ fn a_referral_letter_from_consent_to_outcome_and_the_services_directory() -> Res
     // No letter without consent: the page says what to do.
     app.click("[data-testid=letter-new]")?;
     app.expect_text_containing("[data-testid=client-notice]", "consent")?;
-    app.screenshot("letter-needs-consent")?;
+    app.screenshot_showing_error("letter-needs-consent", "consent")?;
     app.click("[data-testid=consent-add]")?;
     app.select("[data-testid=consent-scope]", "referral")?;
     app.select("[data-testid=consent-given-by]", "client")?;
@@ -91,10 +92,17 @@ fn a_referral_letter_from_consent_to_outcome_and_the_services_directory() -> Res
     assert!(text.contains(number), "{text}");
 
     // Followed in the register: delivered, then attended with a note.
+    // Nothing is preselected: the status is what she says happened.
+    assert_eq!(app.execute("return document.querySelector('[data-testid=letter-mark-status]').value")?, "");
+    assert_eq!(app.attribute("[data-testid=letter-mark-save]", "disabled")?.as_deref(), Some("true"));
     app.select("[data-testid=letter-mark-status]", "attended")?;
     app.type_into("[data-testid=letter-mark-note]", "Принята, курс с января")?;
     app.click("[data-testid=letter-mark-save]")?;
     app.expect_text_containing("[data-testid=letter-status]", "Attended")?;
+    app.expect_text_containing("[data-testid=letter-detail]", "Принята, курс с января")?;
+    // Attended is final: nothing left to mark.
+    app.expect_gone("[data-testid=letter-mark-status]")?;
+    app.screenshot("attended")?;
     app.click("[data-testid=back]")?;
     app.expect_text_containing("[data-testid=register-row]", "Attended")?;
     app.screenshot("register")?;

@@ -6,3 +6,4 @@ mod frame;
 mod letters;
 mod profile;
 mod questionnaires;
+mod tour;

@@ -23,7 +23,7 @@ fn create_lock_fail_once_unlock_and_return_to_the_same_screen() -> Result<()> {
     let error = app.text("[data-testid=gate-error]")?;
     assert!(error.starts_with("The password needs at least 10 characters"), "{error}");
     assert_eq!(app.attribute("[data-testid=create-password]", "aria-invalid")?.as_deref(), Some("true"));
-    app.screenshot("weak-password")?;
+    app.screenshot_showing_error("weak-password", "at least 10 characters")?;
     app.execute(
         "for (const id of ['create-password', 'create-repeat']) \
          { const input = document.querySelector(`[data-testid=${id}]`); input.value = ''; \
@@ -53,7 +53,7 @@ fn create_lock_fail_once_unlock_and_return_to_the_same_screen() -> Result<()> {
         "[data-testid=gate-error]",
         "Wrong password. Check the keyboard language and Caps Lock, then try again.",
     )?;
-    app.screenshot("wrong-password")?;
+    app.screenshot_showing_error("wrong-password", "Wrong password")?;
 
     app.unlock(PASSWORD)?;
     app.expect_gone("[data-testid=gate]")?;
@@ -99,7 +99,8 @@ fn a_backup_is_written_to_the_folder_chosen_in_settings() -> Result<()> {
 fn the_recovery_sheet_is_saved_as_pdf_through_the_system_dialog() -> Result<()> {
     let data_dir = tempfile::tempdir()?;
     let out = tempfile::tempdir()?;
-    let sheet = out.path().join("sheet.pdf");
+    std::fs::create_dir(out.path().join("Documents"))?;
+    let sheet = out.path().join("Documents/tirek-recovery-sheet.pdf");
     let mut app = App::start("sheet", data_dir.path())?;
     app.type_into("[data-testid=create-name]", "Әлия Нұрланқызы")?;
     app.type_into("[data-testid=create-password]", PASSWORD)?;
@@ -112,7 +113,13 @@ fn the_recovery_sheet_is_saved_as_pdf_through_the_system_dialog() -> Result<()> 
     app.xdotool(&["key", "ctrl+a"])?;
     app.xdotool(&["type", "--delay", "20", &sheet.display().to_string()])?;
     app.xdotool(&["key", "Return"])?;
-    app.expect_text("[data-testid=gate] p[role=status]", &format!("Saved to {}", sheet.display()))?;
+    // Said as a person thinks of it: the file and its folder; the full path on hover.
+    app.expect_text_containing(
+        "[data-testid=gate] [data-testid=saved-file]",
+        "Saved as tirek-recovery-sheet.pdf in the folder Documents.",
+    )?;
+    let hover = app.attribute("[data-testid=gate] [data-testid=saved-file]", "title")?;
+    assert_eq!(hover.as_deref(), Some(sheet.display().to_string().as_str()));
     app.screenshot("saved")?;
 
     let text = std::process::Command::new("pdftotext").arg(&sheet).arg("-").output()?;

@@ -61,15 +61,27 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     app.click("[data-testid=parent-exit]")?;
     app.expect_gone("[data-testid=parent-mode]")?;
     app.find("[data-testid=risk-banner]")?;
+    // Unmistakable wherever she appears until it is resolved: the page's header, the
+    // follow-ups that are missing, the caseload row, the questionnaires overview.
+    app.expect_text("[data-testid=client-risk-tag]", "! Risk flag")?;
+    app.find("[data-testid=followups-none-risk]")?;
     app.screenshot("risk-banner")?;
+    app.click("[data-testid=nav-caseload]")?;
+    app.expect_text_containing("[data-testid=caseload-row] [data-testid=caseload-flag-badge]", "Risk flag")?;
+    app.screenshot("caseload-flag")?;
+    app.click("[data-testid=nav-questionnaires]")?;
+    app.expect_text_containing("[data-testid=latest-result] [data-testid=latest-result-flag]", "Risk flag")?;
+    app.screenshot("overview-flag")?;
+    app.click("[data-testid=latest-result] button.link")?;
+    app.find("[data-testid=client-risk-tag]")?;
 
-    // The consultation cannot be signed while the risk form is missing.
+    // The consultation cannot be signed while the risk form is missing, and says so
+    // instead of "ready to sign": Sign stays disabled.
     app.click("button[data-testid=timeline-entry]")?;
-    app.click("[data-testid=consult-sign]")?;
-    if app.execute("return !!document.querySelector('[data-testid=consult-sign-confirm]')")?.as_bool() == Some(true) {
-        app.click("[data-testid=consult-sign-confirm]")?;
-    }
-    app.expect_text_containing("[data-testid=consult-sign-error]", "risk form")?;
+    app.expect_text_containing("[data-testid=consult-risk-form-needed]", "Нұрланова Әлия")?;
+    app.expect_text_containing("[data-testid=consult-risk-form-needed]", "risk form")?;
+    assert_eq!(app.attribute("[data-testid=consult-sign]", "disabled")?.as_deref(), Some("true"));
+    assert_eq!(app.execute("return !!document.querySelector('[data-testid=consult-ready]')")?, false);
     app.screenshot("cannot-sign")?;
     app.click("[data-testid=consult-open-risk-form]")?;
 
@@ -82,8 +94,13 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     app.find("[data-testid=risk-signed]")?;
     app.screenshot("risk-form-signed")?;
 
+    // A signed risk form does not close the flag: it stays shown until resolved.
+    app.find("[data-testid=client-risk-tag]")?;
     app.click("button[data-testid=timeline-entry]")?;
+    app.find("[data-testid=consult-ready]")?;
     app.click("[data-testid=consult-sign]")?;
+    app.expect_text_containing("[data-testid=consult-sign-what]", "Нұрланова Әлия")?;
+    app.screenshot("sign-confirm")?;
     app.click("[data-testid=consult-sign-confirm]")?;
     app.find("[data-testid=consult-signed]")?;
     app.click("[data-testid=back]")?;

@@ -89,6 +89,8 @@ export const commands = {
 	addAddendum: (consultationId: string, text: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_addendum", { consultationId, text })),
 	/**  A consultation, whole. */
 	consultation: (id: string) => typedError<ConsultationView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("consultation", { id })),
+	/**  The due date a next step's words suggest, if any. */
+	suggestDueDate: (words: string) => __TAURI_INVOKE<string | null>("suggest_due_date", { words }),
 	/**  Adds a follow-up or appointment. */
 	addFollowUp: (clientId: string, input: FollowUpInput_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("add_follow_up", { clientId, input })),
 	/**  Marks a follow-up done, or open again. */
@@ -335,6 +337,11 @@ export type AssessmentView_Serialize = {
 export type Attendee = {
 	id: string,
 	name: string,
+	/**
+	 *  An open risk flag of theirs has no signed risk form: the consultation cannot
+	 *  be signed until it has one.
+	 */
+	awaits_risk_form: boolean,
 };
 
 /**  The backup settings and the newest backup of the open profile. */
@@ -461,27 +468,42 @@ export type CaseloadRow_Serialize = {
 	open_flags: number,
 };
 
-/**  A band's stripe. */
-export type ChartBand = ChartBand_Serialize | ChartBand_Deserialize;
-
-/**  A band's stripe. */
-export type ChartBand_Deserialize = {
+/**  A band's stripe, its name and range written beside the plot. */
+export type ChartBand = {
 	label: string,
+	/**  Its scores, "15–19". */
+	range: string,
 	top: number,
 	bottom: number,
 	/**  0 for the least severe band. */
 	severity: number,
-	label_y?: number | null,
+	/**  Its grey, 0 (black) to 255 (white): darker with severity, adjacent bands apart. */
+	grey: number,
+	/**  The lines beside the plot: the name (wrapped), then the range. */
+	lines: ChartText[],
 };
 
-/**  A band's stripe. */
-export type ChartBand_Serialize = {
-	label: string,
-	top: number,
-	bottom: number,
-	/**  0 for the least severe band. */
-	severity: number,
-	label_y: number | null,
+/**
+ *  One line of the legend: the symbol it explains (`worse`, `better`, `flag`, or
+ *  `threshold` without one) and its words.
+ */
+export type ChartLegend = {
+	key: string,
+	/**  The arrow's direction, for `worse` and `better`. */
+	up: boolean,
+	text: string,
+};
+
+/**  The arrow of a reliable change. */
+export type ChartMark = {
+	/**  Filled when worse, hollow when better. */
+	worse: boolean,
+	/**  Points the way the score moved. */
+	up: boolean,
+	x: number,
+	y: number,
+	/**  Half its width. */
+	size: number,
 };
 
 /**  A placed assessment. */
@@ -496,9 +518,27 @@ export type ChartPoint_Deserialize = {
 	change?: string | null,
 	x: number,
 	y: number,
-	shows_value: boolean,
-	value_y: number,
-	shows_date: boolean,
+	/**  The newest assessment: a larger dot and total. */
+	latest: boolean,
+	/**  The dot's radius. */
+	radius: number,
+	/**
+	 *  A safety rule fired on it: drawn as a diamond with "!" of half-diagonal
+	 *  `flag_size` instead of a dot.
+	 */
+	flagged: boolean,
+	flag_size: number,
+	/**  Its total, when it fits clear of the line and the other totals. */
+	value?: ChartText | null,
+	/**  Its date under the axis, when it keeps clear of the others. */
+	date_label?: ChartText | null,
+	/**  The reliable-change arrow. */
+	mark?: ChartMark | null,
+	/**
+	 *  Everything about it in words, for the pointer and screen readers: date, total,
+	 *  band, change (and whether its threshold is provisional), risk flag.
+	 */
+	hint: string,
 };
 
 /**  A placed assessment. */
@@ -510,20 +550,59 @@ export type ChartPoint_Serialize = {
 	change: string | null,
 	x: number,
 	y: number,
-	shows_value: boolean,
-	value_y: number,
-	shows_date: boolean,
+	/**  The newest assessment: a larger dot and total. */
+	latest: boolean,
+	/**  The dot's radius. */
+	radius: number,
+	/**
+	 *  A safety rule fired on it: drawn as a diamond with "!" of half-diagonal
+	 *  `flag_size` instead of a dot.
+	 */
+	flagged: boolean,
+	flag_size: number,
+	/**  Its total, when it fits clear of the line and the other totals. */
+	value: ChartText | null,
+	/**  Its date under the axis, when it keeps clear of the others. */
+	date_label: ChartText | null,
+	/**  The reliable-change arrow. */
+	mark: ChartMark | null,
+	/**
+	 *  Everything about it in words, for the pointer and screen readers: date, total,
+	 *  band, change (and whether its threshold is provisional), risk flag.
+	 */
+	hint: string,
+};
+
+/**  A text to write at its baseline. */
+export type ChartText = {
+	text: string,
+	x: number,
+	y: number,
+	/**  In pixels. */
+	size: number,
+	bold: boolean,
+	/**  `start`, `middle` or `end`: as SVG's `text-anchor`. */
+	anchor: string,
+};
+
+/**  A mark on the score axis. */
+export type ChartTick = {
+	value: number | null,
+	y: number,
+	label: ChartText,
 };
 
 /**
- *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
- *  down): fine enough for a screen, and free of the NaN a float could carry.
+ *  The chart as the domain lays it out, in whole CSS pixels (y down), every word in
+ *  the chart's language: the window paints it as SVG at exactly `width` × `height`,
+ *  so that a 13-pixel label is 13 pixels on the screen.
  */
 export type ChartView = ChartView_Serialize | ChartView_Deserialize;
 
 /**
- *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
- *  down): fine enough for a screen, and free of the NaN a float could carry.
+ *  The chart as the domain lays it out, in whole CSS pixels (y down), every word in
+ *  the chart's language: the window paints it as SVG at exactly `width` × `height`,
+ *  so that a 13-pixel label is 13 pixels on the screen.
  */
 export type ChartView_Deserialize = {
 	width: number,
@@ -532,17 +611,23 @@ export type ChartView_Deserialize = {
 	top: number,
 	right: number,
 	bottom: number,
-	bands: ChartBand_Deserialize[],
-	/**  (score, y) of each mark on the score axis. */
-	ticks: ([number | null, number])[],
+	/**  Bottom to top. */
+	bands: ChartBand[],
+	/**  The score axis: each mark's height and its label. */
+	ticks: ChartTick[],
+	/**  Oldest first. */
 	points: ChartPoint_Deserialize[],
-	band_label_x: number,
-	date_y: number,
+	/**
+	 *  What the chart's marks mean, in words, only for marks it shows; and what a
+	 *  reliable change is, provisional or not.
+	 */
+	legend: ChartLegend[],
 };
 
 /**
- *  The chart's geometry in whole chart units ([`tirek_domain::chart::WIDTH`] wide, y
- *  down): fine enough for a screen, and free of the NaN a float could carry.
+ *  The chart as the domain lays it out, in whole CSS pixels (y down), every word in
+ *  the chart's language: the window paints it as SVG at exactly `width` × `height`,
+ *  so that a 13-pixel label is 13 pixels on the screen.
  */
 export type ChartView_Serialize = {
 	width: number,
@@ -551,12 +636,17 @@ export type ChartView_Serialize = {
 	top: number,
 	right: number,
 	bottom: number,
-	bands: ChartBand_Serialize[],
-	/**  (score, y) of each mark on the score axis. */
-	ticks: ([number | null, number])[],
+	/**  Bottom to top. */
+	bands: ChartBand[],
+	/**  The score axis: each mark's height and its label. */
+	ticks: ChartTick[],
+	/**  Oldest first. */
 	points: ChartPoint_Serialize[],
-	band_label_x: number,
-	date_y: number,
+	/**
+	 *  What the chart's marks mean, in words, only for marks it shows; and what a
+	 *  reliable change is, provisional or not.
+	 */
+	legend: ChartLegend[],
 };
 
 /**  The child form, as typed. */
@@ -1149,6 +1239,8 @@ export type LatestResult_Deserialize = {
 	change?: string | null,
 	/**  A safety rule fired on it. */
 	flagged: boolean,
+	/**  The client's risk flags not yet resolved: shown on every screen that shows her. */
+	open_flags: number,
 };
 
 /**  A client's latest result on one instrument, for the questionnaire overview. */
@@ -1171,6 +1263,8 @@ export type LatestResult_Serialize = {
 	change: string | null,
 	/**  A safety rule fired on it. */
 	flagged: boolean,
+	/**  The client's risk flags not yet resolved: shown on every screen that shows her. */
+	open_flags: number,
 };
 
 /**
@@ -1198,7 +1292,7 @@ export type LetterContent_Deserialize = {
 	children: string[],
 	reason: string,
 	findings?: string | null,
-	results: ResultsContent[],
+	results: ResultsContent_Deserialize[],
 	risk_flags: string[],
 	service_requested: string,
 	urgency: string,
@@ -1227,7 +1321,7 @@ export type LetterContent_Serialize = {
 	children: string[],
 	reason: string,
 	findings: string | null,
-	results: ResultsContent[],
+	results: ResultsContent_Serialize[],
 	risk_flags: string[],
 	service_requested: string,
 	urgency: string,
@@ -1382,11 +1476,38 @@ export type Region = {
 };
 
 /**  One instrument's results in a letter. */
-export type ResultsContent = {
+export type ResultsContent = ResultsContent_Serialize | ResultsContent_Deserialize;
+
+/**  One instrument's results in a letter. */
+export type ResultsContent_Deserialize = {
 	instrument: string,
 	name: string,
 	/**  (ISO date, total, change code) of each scored assessment, for the chart. */
 	readings: ([string, number | null, string | null])[],
+	/**
+	 *  Which of `readings` raised a risk flag (their indices), marked on the chart;
+	 *  absent from letters issued before charts marked them.
+	 */
+	flagged?: number[],
+	/**  The band names the chart writes, in the letter's language. */
+	band_labels: string[],
+	/**  (date, total, band, change) rows of the table. */
+	rows: ([string, string, string, string])[],
+	notes: string[],
+};
+
+/**  One instrument's results in a letter. */
+export type ResultsContent_Serialize = {
+	instrument: string,
+	name: string,
+	/**  (ISO date, total, change code) of each scored assessment, for the chart. */
+	readings: ([string, number | null, string | null])[],
+	/**
+	 *  Which of `readings` raised a risk flag (their indices), marked on the chart;
+	 *  absent from letters issued before charts marked them.
+	 */
+	flagged: number[],
+	/**  The band names the chart writes, in the letter's language. */
 	band_labels: string[],
 	/**  (date, total, band, change) rows of the table. */
 	rows: ([string, string, string, string])[],

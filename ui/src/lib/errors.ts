@@ -2,6 +2,7 @@
 // stable kind, never from parsing its text; the specific message (already in the
 // user's language) is shown under it.
 import type { IpcError, IpcErrorKind } from "./bindings";
+import { t } from "./i18n.svelte";
 
 /** The Fluent id explaining an error kind: `NotFound` → `error-kind-not-found`. */
 export function errorKindMessageId(kind: IpcErrorKind): string {
@@ -24,3 +25,13 @@ const KINDS: Record<IpcErrorKind, true> = {
 export const ERROR_KINDS = Object.keys(KINDS) as IpcErrorKind[];
 
 export type { IpcError };
+
+/**
+ * An error in words, for one line of a screen: what kind of problem it is, then what
+ * exactly happened (both in the user's language), said once when they coincide.
+ */
+export function explain(error: { kind: IpcErrorKind; message: string }): string {
+  const general = t(errorKindMessageId(error.kind));
+  const specific = error.message.trim();
+  return !specific || specific === general ? general : `${general} ${specific}`;
+}

@@ -11,6 +11,8 @@ export const navigation = $state<{
   openLetter: { id: string; clientId: string } | null;
   showLetter: { id: string; savedPath: string | null; missing: string[] } | null;
   visits: number;
+  /** What the screen shows inside its section (a client's name, "Consultation"), for the title bar. */
+  detail: string | null;
 }>({
   screen: "caseload",
   openClient: null,
@@ -20,11 +22,13 @@ export const navigation = $state<{
   // Counts clicks in the navigation: clicking the current screen again returns it
   // to its start (the caseload's list).
   visits: 0,
+  detail: null,
 });
 
 /** Shows `screen` from its start. */
 export function go(screen: ScreenId): void {
   navigation.screen = screen;
+  navigation.detail = null;
   navigation.visits += 1;
 }
 
@@ -53,11 +57,14 @@ export function openLetter(id: string, clientId: string): void {
 export function showLetter(id: string, savedPath: string | null = null, missing: string[] = []): void {
   navigation.showLetter = { id, savedPath, missing };
   navigation.screen = "letters";
+  navigation.detail = null;
 }
 
 /**
- * Counts unlocks in this run. A screen mounted while the profile was locked (the
- * first start, a lock and unlock) reads it in an effect to load again once the
- * profile is open, and keeps what the user was looking at.
+ * Whether a profile is open, and how many times one was unlocked in this run. The
+ * screens stay mounted under the gate while the profile is locked (so that the user
+ * returns to what she was doing): they ask for nothing while `unlocked` is false —
+ * the answer could only be "locked" — and read `unlocks` in an effect to load again
+ * once the profile is open.
  */
-export const access = $state<{ unlocks: number }>({ unlocks: 0 });
+export const access = $state<{ unlocked: boolean; unlocks: number }>({ unlocked: false, unlocks: 0 });
