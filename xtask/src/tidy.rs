@@ -127,9 +127,11 @@ fn store_entities(source: &str) -> Vec<(String, Vec<String>, String)> {
         .skip(1)
         .map(|block| {
             let name = block.split("name: ").nth(1).and_then(|rest| rest.split(',').next()).map(quoted);
-            let fields = block.split("fields: &[").nth(1).and_then(|rest| rest.split(']').next()).map(|fields| {
-                fields.split(',').map(quoted).filter(|field| !field.is_empty()).collect::<Vec<_>>()
-            });
+            let fields = block
+                .split("fields: &[")
+                .nth(1)
+                .and_then(|rest| rest.split(']').next())
+                .map(|fields| fields.split(',').map(quoted).filter(|field| !field.is_empty()).collect::<Vec<_>>());
             let finality = block
                 .split("finality: Finality::")
                 .nth(1)
