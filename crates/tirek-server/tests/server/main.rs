@@ -9,3 +9,4 @@ mod enrol;
 mod late_commit;
 mod pull;
 mod push;
+mod tls;
