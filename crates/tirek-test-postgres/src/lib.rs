@@ -95,7 +95,7 @@ impl Cluster {
     pub fn start() -> Result<Cluster> {
         let bin = binaries()?;
         let run_as = if running_as_root() { Some(postgres_user()?) } else { None };
-        let base = target_dir().join("pg-test");
+        let base = base_dir(run_as.is_some());
         std::fs::create_dir_all(&base).map_err(io(format!("create {}", base.display())))?;
         sweep_leftovers(&base, &bin, run_as);
         let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
@@ -280,6 +280,15 @@ fn postgres_user() -> Result<(u32, u32)> {
         .ok_or(PostgresError::NoPostgresUser)
 }
 
+/// Where clusters live: `target/pg-test`. As root, PostgreSQL runs as `postgres`,
+/// which must be able to reach that folder; if an ancestor is closed to others (a
+/// checkout under `/root`, say), the system's temporary folder is used instead.
+fn base_dir(as_postgres: bool) -> PathBuf {
+    let target = target_dir();
+    let reachable = target.ancestors().all(|dir| std::fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o001 != 0));
+    if !as_postgres || reachable { target.join("pg-test") } else { std::env::temp_dir().join("tirek-pg-test") }
+}
+
 /// Cargo's target folder: the nearest ancestor of this executable marked with
 /// `CACHEDIR.TAG`, else `CARGO_TARGET_DIR`, else the system's temporary folder.
 fn target_dir() -> PathBuf {
@@ -340,7 +349,7 @@ mod tests {
     fn a_leftover_of_a_dead_run_is_swept_away() {
         let bin = binaries().expect("PostgreSQL binaries");
         let run_as = if running_as_root() { Some(postgres_user().expect("postgres user")) } else { None };
-        let base = target_dir().join("pg-test");
+        let base = base_dir(run_as.is_some());
         std::fs::create_dir_all(&base).expect("base folder");
         let dead = base.join("leftover-of-a-killed-run");
         std::fs::create_dir_all(dead.join("data")).expect("leftover folder");
