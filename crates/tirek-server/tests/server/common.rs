@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 /// A server running for one test; stopped when dropped.
 pub struct TestServer {
     pub base: String,
+    pub database_url: String,
     pub pool: PgPool,
     pub http: reqwest::Client,
     pub team: i64,
@@ -38,7 +39,11 @@ impl TestServer {
     /// A server on `cluster` whose configuration `adjust` changes first.
     pub async fn start_with(cluster: &Cluster, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let database_url = cluster.create_database().expect("a fresh database");
-        let mut config = Config { listen: "127.0.0.1:0".parse().expect("address"), database_url, ..Config::default() };
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            database_url: database_url.clone(),
+            ..Config::default()
+        };
         adjust(&mut config);
         let server = Server::bind(config, Transport::InsecureDev).await.expect("the server starts");
         let base = format!("http://{}", server.local_addr().expect("address"));
@@ -50,7 +55,16 @@ impl TestServer {
         let organisation = admin::create_organisation(&pool, "Регион").await.expect("organisation").id;
         let clinic = admin::create_clinic(&pool, organisation, "Поликлиника №1").await.expect("clinic").id;
         let team = admin::create_team(&pool, clinic, "Команда").await.expect("team").id;
-        TestServer { base, pool, http: reqwest::Client::new(), team, organisation, stop: Some(stop), task: Some(task) }
+        TestServer {
+            base,
+            database_url,
+            pool,
+            http: reqwest::Client::new(),
+            team,
+            organisation,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// A new user of `role` (in the test team, unless an administrator).

@@ -4,6 +4,7 @@
 //! fresh database of the binary's private PostgreSQL cluster
 //! (`tirek-test-postgres`), and talks to it over HTTP like the app will.
 
+mod cli;
 mod common;
 mod enrol;
 mod late_commit;
