@@ -246,11 +246,16 @@ fn run(command: &mut Command) -> Result<()> {
 
 /// The newest PostgreSQL's binaries: `TIREK_PG_BIN`, else Debian's.
 fn binaries() -> Result<PathBuf> {
+    find_binaries(std::env::var_os("TIREK_PG_BIN").map(PathBuf::from), Path::new("/usr/lib/postgresql"))
+}
+
+/// The binaries in `chosen` if given, else the newest `<debian>/<version>/bin`.
+fn find_binaries(chosen: Option<PathBuf>, debian: &Path) -> Result<PathBuf> {
     let complete = |dir: &Path| ["initdb", "pg_ctl", "createdb"].iter().all(|program| dir.join(program).is_file());
-    if let Some(dir) = std::env::var_os("TIREK_PG_BIN").map(PathBuf::from) {
+    if let Some(dir) = chosen {
         return if complete(&dir) { Ok(dir) } else { Err(PostgresError::BinariesMissing) };
     }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(debian)
         .into_iter()
         .flatten()
         .flatten()
@@ -343,6 +348,21 @@ mod tests {
         drop(cluster);
         assert!(!folder.exists(), "the folder is deleted");
         assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "it no longer listens");
+    }
+
+    #[test]
+    fn missing_binaries_name_the_package_to_install() {
+        let empty = std::env::temp_dir().join(format!("tirek-no-postgres-{}", std::process::id()));
+        std::fs::create_dir_all(empty.join("15/bin")).expect("folders");
+        for chosen in [None, Some(empty.join("15/bin"))] {
+            let err = find_binaries(chosen, &empty).expect_err("nothing to find");
+            assert!(err.to_string().contains("install the Debian package `postgresql`"), "{err}");
+        }
+        for program in ["initdb", "pg_ctl", "createdb"] {
+            std::fs::write(empty.join("15/bin").join(program), "").expect("a stand-in");
+        }
+        assert_eq!(find_binaries(None, &empty).ok(), Some(empty.join("15/bin")));
+        std::fs::remove_dir_all(&empty).expect("cleans up");
     }
 
     #[test]
