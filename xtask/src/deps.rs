@@ -37,10 +37,21 @@ const RUN_PACKAGES: &[&str] = &[
 ];
 
 /// Debian packages the test suite adds: a virtual display, the WebKit WebDriver,
-/// a D-Bus session with a keyring, poppler to read PDFs back, and xdotool to answer
-/// native dialogs.
-const TEST_PACKAGES: &[&str] =
-    &["xvfb", "webkit2gtk-driver", "dbus", "gnome-keyring", "libsecret-tools", "poppler-utils", "xdotool", "python3"];
+/// a D-Bus session with a keyring, poppler to read PDFs back, xdotool to answer
+/// native dialogs, and PostgreSQL's binaries, from which the server's tests start a
+/// private throw-away cluster (`tirek-test-postgres`; the package's own cluster on
+/// port 5432 is never used).
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "webkit2gtk-driver",
+    "dbus",
+    "gnome-keyring",
+    "libsecret-tools",
+    "poppler-utils",
+    "xdotool",
+    "python3",
+    "postgresql",
+];
 
 /// The oldest Node.js that Vite 8 runs on.
 const NODE_MINIMUM: (u32, u32) = (20, 19);

@@ -5,7 +5,7 @@
 //! no async runtime and no clock of its own — a time is always an argument. That keeps
 //! every clinical rule testable with a table of cases and identical on the desktop,
 //! in the CLI and on the server. It derives no IPC traits either: serialisation
-//! happens at the boundaries (`wire` for the server, `src-tauri` for the window).
+//! happens at the boundaries (`tirek-protocol` for the server, `src-tauri` for the window).
 
 pub mod audit;
 pub mod caseload;
@@ -13,6 +13,7 @@ pub mod change;
 pub mod chart;
 pub mod credentials;
 pub mod date;
+pub mod entities;
 pub mod iin;
 pub mod instrument;
 pub mod language;

@@ -1,0 +1,265 @@
+//! `tirek-server`: the organisation's sync server and its administration.
+//!
+//! ```text
+//! tirek-server [--config FILE] serve [--insecure-dev]
+//! tirek-server [--config FILE] migrate
+//! tirek-server [--config FILE] admin [--json] org|clinic|team|user|code|device|epoch …
+//! ```
+//!
+//! Each subcommand parses its arguments, calls one function of the library and
+//! prints the result; errors print with their whole chain and exit with code 1.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use tirek_server::admin::{self, NewUser};
+use tirek_server::rules::Role;
+use tirek_server::{Config, Server, Transport, db};
+
+#[derive(Debug, Parser)]
+#[command(name = "tirek-server", version, about = "Tirek's organisation sync server")]
+struct Cli {
+    /// Configuration file (TOML); every key can also come from TIREK_SERVER_<KEY>.
+    #[arg(long, global = true, env = "TIREK_SERVER_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply pending migrations and serve.
+    Serve {
+        /// Serve plain HTTP when no certificate is configured. Development only:
+        /// device tokens and clinical data would cross the network unencrypted.
+        #[arg(long)]
+        insecure_dev: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage organisations, clinics, teams, users, enrolment codes and devices.
+    Admin {
+        /// Print JSON instead of a table.
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Organisations.
+    #[command(subcommand)]
+    Org(UnitCommand),
+    /// Clinics of an organisation.
+    #[command(subcommand)]
+    Clinic(UnitCommand),
+    /// Teams of a clinic.
+    #[command(subcommand)]
+    Team(UnitCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Enrolment codes.
+    #[command(subcommand)]
+    Code(CodeCommand),
+    /// Enrolled devices.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// The server's epoch.
+    #[command(subcommand)]
+    Epoch(EpochCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UnitCommand {
+    /// Create one.
+    Create {
+        /// Its name.
+        name: String,
+        /// The organisation (of a clinic) or clinic (of a team) it belongs to.
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+    /// List them.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        org: i64,
+        /// Required for a psychologist or supervisor.
+        #[arg(long)]
+        team: Option<i64>,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// psychologist, supervisor or administrator.
+        #[arg(long)]
+        role: String,
+    },
+    /// List users.
+    List,
+    /// Disable a user: all her devices are refused from now on.
+    Disable { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum CodeCommand {
+    /// A one-time enrolment code for a user's device.
+    Create {
+        #[arg(long)]
+        user: i64,
+        /// Hours it stays valid (default: enrolment_code_hours).
+        #[arg(long)]
+        hours: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// List devices.
+    List,
+    /// Revoke a device: its token is refused from now on.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum EpochCommand {
+    /// Show the epoch.
+    Show,
+    /// A new epoch, after restoring the database from a backup: devices then re-send
+    /// what the server lacks and pull from the start.
+    Renew,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
+    let result = runtime.context("start the async runtime").and_then(|runtime| runtime.block_on(run(cli)));
+    if let Err(err) = result {
+        eprintln!("tirek-server: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(&config.log);
+    match cli.command {
+        Command::Serve { insecure_dev } => {
+            let transport = if insecure_dev { Transport::InsecureDev } else { Transport::Tls };
+            let server = Server::bind(config, transport).await?;
+            let scheme = if server.is_tls() { "https" } else { "http (insecure, development only)" };
+            tracing::info!(address = %server.local_addr()?, scheme, "serving");
+            server.run(shutdown_signal()).await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let pool = db::connect(&config)?;
+            db::migrate(&pool).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Admin { json, command } => {
+            let pool = db::connect(&config)?;
+            db::migrate(&pool).await?;
+            admin_command(&pool, &config, command, json).await
+        }
+    }
+}
+
+async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminCommand, json: bool) -> Result<()> {
+    let need = |parent: Option<i64>, what: &str| parent.with_context(|| format!("--parent: the {what} it belongs to"));
+    match command {
+        AdminCommand::Org(UnitCommand::Create { name, .. }) => {
+            print(json, &[admin::create_organisation(pool, &name).await?])
+        }
+        AdminCommand::Org(UnitCommand::List) => print(json, &admin::organisations(pool).await?),
+        AdminCommand::Clinic(UnitCommand::Create { name, parent }) => {
+            print(json, &[admin::create_clinic(pool, need(parent, "organisation")?, &name).await?])
+        }
+        AdminCommand::Clinic(UnitCommand::List) => print(json, &admin::clinics(pool).await?),
+        AdminCommand::Team(UnitCommand::Create { name, parent }) => {
+            print(json, &[admin::create_team(pool, need(parent, "clinic")?, &name).await?])
+        }
+        AdminCommand::Team(UnitCommand::List) => print(json, &admin::teams(pool).await?),
+        AdminCommand::User(UserCommand::Create { org, team, login, name, role }) => {
+            let role = Role::parse(&role)
+                .with_context(|| format!("--role {role}: psychologist, supervisor or administrator"))?;
+            let user = NewUser { organisation_id: org, team_id: team, login, name, role };
+            print(json, &[admin::create_user(pool, &user).await?])
+        }
+        AdminCommand::User(UserCommand::List) => print(json, &admin::users(pool).await?),
+        AdminCommand::User(UserCommand::Disable { id }) => print(json, &[admin::disable_user(pool, id).await?]),
+        AdminCommand::Code(CodeCommand::Create { user, hours }) => {
+            print(json, &[admin::create_code(pool, user, hours.unwrap_or(config.enrolment_code_hours)).await?])
+        }
+        AdminCommand::Device(DeviceCommand::List) => print(json, &admin::devices(pool).await?),
+        AdminCommand::Device(DeviceCommand::Revoke { id }) => print(json, &[admin::revoke_device(pool, &id).await?]),
+        AdminCommand::Epoch(EpochCommand::Show) => print(json, &[Epoch { epoch: db::epoch(pool).await? }]),
+        AdminCommand::Epoch(EpochCommand::Renew) => print(json, &[Epoch { epoch: db::renew_epoch(pool).await? }]),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Epoch {
+    epoch: String,
+}
+
+/// Prints rows as JSON (an array) or as `key: value` blocks, one per row.
+fn print<T: Serialize>(json: bool, rows: &[T]) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(rows)?);
+        return Ok(());
+    }
+    for (index, row) in rows.iter().enumerate() {
+        if index > 0 {
+            println!();
+        }
+        if let serde_json::Value::Object(fields) = serde_json::to_value(row)? {
+            for (key, value) in fields {
+                let value = match value {
+                    serde_json::Value::String(text) => text,
+                    serde_json::Value::Null => "-".to_owned(),
+                    other => other.to_string(),
+                };
+                println!("{key}: {value}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn init_logging(filter: &str) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

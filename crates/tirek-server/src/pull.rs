@@ -1,0 +1,125 @@
+//! Pull and status: the changes in a device's scope, in the server's order, page
+//! by page, and the count and checksum of that scope.
+//!
+//! # Why the cursor is (txid, id) and not the highest id seen
+//!
+//! `changes.id` comes from a sequence. PostgreSQL hands sequence values out when a
+//! row is inserted, not when its transaction commits, so two pushes can commit in
+//! the opposite order of their ids: push A takes id 10, push B takes id 11 and
+//! commits, a pull returns 11 and remembers "after 11" — then A commits, and id 10
+//! is behind every later cursor. It is never pulled. That is not a rare race: any
+//! slow push (a big batch, a lock wait, a pause of the database) opens the window.
+//!
+//! So each row also stores `txid`, the inserting transaction's id
+//! (`pg_current_xact_id()`), and a pull returns only rows whose `txid` is below the
+//! `xmin` of its own snapshot (`pg_snapshot_xmin(pg_current_snapshot())`): the
+//! oldest transaction still running when the pull began. Every transaction below
+//! `xmin` has finished — committed or rolled back — so every row it will ever
+//! insert is already visible. Any transaction that commits later has a txid at or
+//! above this `xmin`, and `xmin` never goes backwards; rows are returned in
+//! (txid, id) order and the cursor is the (txid, id) of the last row returned. A
+//! row that commits late therefore always sorts after the cursor of every page
+//! returned before it became visible: it is pulled late, never skipped. The test
+//! `a_change_that_commits_late_is_pulled_once_and_never_skipped` holds a
+//! transaction open to prove it, and shows a max(id) cursor losing the same row.
+//!
+//! The price: a transaction left open anywhere in the cluster holds back every
+//! pull (not pushes) until it ends. Pushes are short; nothing else should keep a
+//! transaction open on the server's cluster.
+
+use sqlx::PgPool;
+use tirek_protocol::{Cursor, PullRequest, PullResponse, SUPPORTED, ScopeSummary, StatusResponse, WireChange};
+
+use crate::config::Config;
+use crate::db;
+use crate::devices::DeviceContext;
+use crate::error::{Result, ServerError};
+use crate::rules::Role;
+
+/// The users whose caseloads the device may read: a psychologist, her own; a
+/// supervisor, her team's; an administrator, none.
+pub async fn scope_owners(pool: &PgPool, device: &DeviceContext) -> Result<Vec<i64>> {
+    match (device.writer.role, device.team_id) {
+        (Role::Psychologist, _) => Ok(vec![device.writer.user_id]),
+        (Role::Supervisor, Some(team)) => Ok(sqlx::query_scalar("SELECT id FROM users WHERE team_id = $1 ORDER BY id")
+            .bind(team)
+            .fetch_all(pool)
+            .await?),
+        (Role::Supervisor | Role::Administrator, _) => Ok(Vec::new()),
+    }
+}
+
+/// The rows of one page: other devices' changes in scope, after the cursor, below
+/// the snapshot's xmin (see the module docs), in (txid, id) order.
+const PAGE: &str = "
+    SELECT c.txid::text, c.id, c.device_id, c.device_seq, c.entity, c.record_id, c.base_revision, c.hlc, c.author,
+           c.fields
+    FROM changes c
+    WHERE c.owner_id = ANY($1)
+      AND c.device_id <> $2
+      AND (c.txid, c.id) > ($3::text::xid8, $4)
+      AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY c.txid, c.id
+    LIMIT $5";
+
+type PageRow = (String, i64, String, i64, String, String, i64, i64, String, serde_json::Value);
+
+/// The next page of changes for `device` after `request.cursor`.
+pub async fn pull(
+    pool: &PgPool,
+    config: &Config,
+    device: &DeviceContext,
+    request: PullRequest,
+) -> Result<PullResponse> {
+    let epoch = db::epoch(pool).await?;
+    if request.epoch.as_ref().is_some_and(|theirs| *theirs != epoch) {
+        return Err(ServerError::EpochChanged { epoch });
+    }
+    let limit = request.limit.unwrap_or(config.pull_page_max).clamp(1, config.pull_page_max);
+    let cursor = request.cursor.unwrap_or(Cursor::START);
+    let owners = scope_owners(pool, device).await?;
+    let mut rows: Vec<PageRow> = sqlx::query_as(PAGE)
+        .bind(&owners)
+        .bind(&device.writer.device_id)
+        .bind(cursor.txid.to_string())
+        .bind(cursor.id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(pool)
+        .await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let mut next = cursor;
+    let mut changes = Vec::with_capacity(rows.len());
+    for (txid, id, device_id, seq, entity, record_id, base_revision, hlc, author, fields) in rows {
+        next = Cursor { txid: txid.parse().map_err(|_| ServerError::Invalid(format!("txid {txid}")))?, id };
+        let fields =
+            serde_json::from_value(fields).map_err(|err| ServerError::Invalid(format!("stored fields: {err}")))?;
+        changes.push(WireChange { device_id, seq, hlc: hlc as u64, entity, record_id, base_revision, author, fields });
+    }
+    tracing::info!(changes = changes.len(), more, "pull");
+    Ok(PullResponse { epoch, changes, cursor: next, more })
+}
+
+/// What the server holds of and for `device`.
+pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusResponse> {
+    let owners = scope_owners(pool, device).await?;
+    let (count, checksum): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), coalesce(bit_xor(digest), 0) FROM changes
+         WHERE owner_id = ANY($1) AND txid < pg_snapshot_xmin(pg_current_snapshot())",
+    )
+    .bind(&owners)
+    .fetch_one(pool)
+    .await?;
+    let acknowledged: i64 = sqlx::query_scalar("SELECT acknowledged_seq FROM devices WHERE id = $1")
+        .bind(&device.writer.device_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(StatusResponse {
+        epoch: db::epoch(pool).await?,
+        device_id: device.writer.device_id.clone(),
+        acknowledged,
+        scope: ScopeSummary { count: count as u64, checksum: checksum as u64 },
+        server_time_ms: crate::push::now_ms(),
+        supported: SUPPORTED,
+    })
+}

@@ -1,0 +1,123 @@
+//! The `tirek-server` binary: the admin commands an administrator types, and the
+//! configuration errors she would see.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::common::TestServer;
+
+/// Runs `tirek-server` with `args` against `database_url` (from the environment,
+/// as a container would pass it).
+fn tirek_server(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tirek-server"))
+        .args(args)
+        .env("TIREK_SERVER_DATABASE_URL", database_url)
+        .env("TIREK_SERVER_LOG", "warn")
+        .output()
+        .expect("tirek-server runs")
+}
+
+fn json(output: Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[tokio::test]
+async fn an_administrator_sets_up_a_psychologist_whose_device_then_enrols() {
+    let server = TestServer::start().await;
+    let url = server.database_url.clone();
+    let run = move |args: &[&str]| json(tirek_server(&url, args));
+    let (org, user, code) = tokio::task::spawn_blocking(move || {
+        let org = run(&["admin", "--json", "org", "create", "Түркістан облысы"]);
+        let org_id = org[0]["id"].to_string();
+        let clinic = run(&["admin", "--json", "clinic", "create", "Сайрам ЕО", "--parent", &org_id]);
+        let clinic_id = clinic[0]["id"].to_string();
+        let team = run(&["admin", "--json", "team", "create", "Психологтар", "--parent", &clinic_id]);
+        let team_id = team[0]["id"].to_string();
+        let user = run(&[
+            "admin",
+            "--json",
+            "user",
+            "create",
+            "--org",
+            &org_id,
+            "--team",
+            &team_id,
+            "--login",
+            "aliya",
+            "--name",
+            "Әлия Нұрланқызы",
+            "--role",
+            "psychologist",
+        ]);
+        let user_id = user[0]["id"].to_string();
+        let code = run(&["admin", "--json", "code", "create", "--user", &user_id, "--hours", "2"]);
+        (org, user, code)
+    })
+    .await
+    .expect("the commands ran");
+    assert_eq!(org[0]["name"], "Түркістан облысы");
+    assert_eq!(user[0]["role"], "psychologist");
+    assert_eq!(user[0]["disabled_at"], Value::Null);
+    let typed = code[0]["code"].as_str().expect("a code").to_owned();
+    assert!(code[0]["expires_at"].as_str().is_some_and(|at| at.ends_with('Z')));
+    let device = server.enrol(&typed, "pc").await.expect("the administrator's code enrols the device");
+
+    let url = server.database_url.clone();
+    let device_id = device.id.clone();
+    let (listed, revoked, text) = tokio::task::spawn_blocking(move || {
+        let listed = json(tirek_server(&url, &["admin", "--json", "device", "list"]));
+        let revoked = json(tirek_server(&url, &["admin", "--json", "device", "revoke", &device_id]));
+        let text = String::from_utf8(tirek_server(&url, &["admin", "user", "list"]).stdout).expect("UTF-8");
+        (listed, revoked, text)
+    })
+    .await
+    .expect("the commands ran");
+    assert_eq!(listed[0]["id"], device.id.as_str());
+    assert_eq!(listed[0]["user_id"], user[0]["id"]);
+    assert!(revoked[0]["revoked_at"].is_string());
+    assert!(text.contains("login: aliya\n"), "without --json, one `key: value` line per field:\n{text}");
+    assert!(server.status(&device).await.is_err(), "the revoked device is refused");
+}
+
+#[tokio::test]
+async fn mistakes_are_named_plainly_with_exit_code_one() {
+    let server = TestServer::start().await;
+    let folder = tempfile::tempdir().expect("a folder");
+    let config = folder.path().join("server.toml");
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\ndatabse_url = \"postgres://x\"\n").expect("writes");
+    let url = server.database_url.clone();
+    let config_arg = config.display().to_string();
+    let outputs = tokio::task::spawn_blocking(move || {
+        [
+            tirek_server(&url, &["--config", &config_arg, "migrate"]),
+            tirek_server(&url, &["serve"]),
+            tirek_server(
+                &url,
+                &["admin", "user", "create", "--org", "999", "--login", "x", "--name", "x", "--role", "administrator"],
+            ),
+            tirek_server(
+                &url,
+                &["admin", "user", "create", "--org", "1", "--login", "x", "--name", "x", "--role", "chief"],
+            ),
+        ]
+    })
+    .await
+    .expect("the commands ran");
+    let expected = [
+        "server.toml, line 2: unknown field `databse_url`",
+        "start with --insecure-dev",
+        "not found",
+        "--role chief: psychologist, supervisor or administrator",
+    ];
+    for (output, expected) in outputs.iter().zip(expected) {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.starts_with("tirek-server: ") && stderr.contains(expected),
+            "expected {expected:?} in:\n{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "one line, the whole chain:\n{stderr}");
+    }
+}

@@ -1,0 +1,107 @@
+//! Pull and status: pages by cursor, scope, the checksum, epochs.
+
+use tirek_protocol::checksum::{ScopeChecksum, change_digest};
+use tirek_protocol::{Cursor, ProblemKind, PullRequest, PullResponse, WireChange};
+use tirek_server::rules::Role;
+use tirek_server::{admin, db};
+
+use crate::common::{TestServer, text};
+
+#[tokio::test]
+async fn pages_follow_the_cursor_and_a_device_never_gets_its_own_changes() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut clinic_pc = server.device(user, "clinic-pc").await;
+    let laptop = server.device(user, "laptop").await;
+    let pushed: Vec<WireChange> = (0..5).map(|i| clinic_pc.new_client(&format!("c{i}"))).collect();
+    server.push(&clinic_pc, &pushed).await.expect("stored");
+
+    let mut cursor = Cursor::START;
+    let mut pages = Vec::new();
+    let mut pulled = Vec::new();
+    loop {
+        let page = server.pull(&laptop, cursor, Some(2)).await.expect("a page");
+        pages.push((page.changes.len(), page.more));
+        assert!(page.cursor > cursor || page.changes.is_empty(), "the cursor moves forward");
+        cursor = page.cursor;
+        pulled.extend(page.changes);
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(pages, [(2, true), (2, true), (1, false)]);
+    assert_eq!(pulled, pushed, "every change, in order, as pushed");
+    let after = server.pull(&laptop, cursor, None).await.expect("an empty page");
+    assert!(after.changes.is_empty() && !after.more && after.cursor == cursor);
+    assert!(server.pull_all(&clinic_pc).await.is_empty(), "a device's own changes are not sent back");
+}
+
+#[tokio::test]
+async fn a_supervisor_pulls_her_teams_caseloads_and_an_administrator_nothing() {
+    let server = TestServer::start().await;
+    let aliya = server.user("aliya", Role::Psychologist).await;
+    let dana = server.user("dana", Role::Psychologist).await;
+    let mut aliyas = server.device(aliya, "aliyas-pc").await;
+    let mut danas = server.device(dana, "danas-pc").await;
+    let batch = [aliyas.new_client("a1")];
+
+    server.push(&aliyas, &batch).await.expect("stored");
+    let batch = [danas.new_client("d1")];
+
+    server.push(&danas, &batch).await.expect("stored");
+
+    let supervisor = server.user("saule", Role::Supervisor).await;
+    let saules = server.device(supervisor, "saules-laptop").await;
+    let ids = |changes: Vec<WireChange>| changes.into_iter().map(|c| c.record_id).collect::<Vec<_>>();
+    assert_eq!(ids(server.pull_all(&saules).await), ["a1", "d1"]);
+    let aliyas_laptop = server.device(aliya, "aliyas-laptop").await;
+    assert_eq!(ids(server.pull_all(&aliyas_laptop).await), ["a1"], "a psychologist sees only her own caseload");
+    let administrator = server.user("admin", Role::Administrator).await;
+    let admins = server.device(administrator, "admin-pc").await;
+    assert!(server.pull_all(&admins).await.is_empty(), "an administrator reads no clinical data");
+}
+
+#[tokio::test]
+async fn the_status_counts_and_checksums_the_scope_as_the_device_would() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut clinic_pc = server.device(user, "clinic-pc").await;
+    let mut laptop = server.device(user, "laptop").await;
+    let theirs = vec![
+        clinic_pc.new_client("c1"),
+        clinic_pc.change("child", "k1", 0, &[("client_id", text("c1"))]),
+        clinic_pc.change("patient", "refused", 0, &[]),
+    ];
+    server.push(&clinic_pc, &theirs).await.expect("stored");
+    let own = laptop.new_client("c2");
+    server.push(&laptop, std::slice::from_ref(&own)).await.expect("stored");
+
+    // What the laptop computes over what it holds: its own change and what it pulled.
+    let digest = |c: &WireChange| change_digest(&c.device_id, c.seq, c.hlc, &c.entity, &c.record_id);
+    let mut held = ScopeChecksum::default();
+    server.pull_all(&laptop).await.iter().chain([&own]).for_each(|c| held.add(digest(c)));
+    let status = server.status(&laptop).await.expect("status");
+    assert_eq!(status.acknowledged, 1);
+    assert_eq!(status.scope.count, 3, "two stored changes of the clinic PC and the laptop's own");
+    assert_eq!(status.scope, held.summary());
+
+    let mut wrong = held;
+    wrong.add(digest(&theirs[2]));
+    assert_ne!(status.scope, wrong.summary(), "holding a change the server refused shows as a mismatch");
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_epoch_is_refused_with_the_new_epoch() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let device = server.device(user, "pc").await;
+    let first = server.pull(&device, Cursor::START, None).await.expect("pulls");
+    let renewed = db::renew_epoch(&server.pool).await.expect("renews");
+    assert_ne!(renewed, first.epoch);
+    let request = PullRequest { epoch: Some(first.epoch), cursor: Some(first.cursor), limit: None };
+    let (status, problem) =
+        server.call::<_, PullResponse>("POST", "/v1/pull", Some(&device), Some(&request)).await.expect_err("stale");
+    assert_eq!((status, problem.kind), (409, ProblemKind::EpochChanged));
+    assert_eq!(problem.epoch, Some(renewed));
+    assert_eq!(admin::devices(&server.pool).await.expect("devices").len(), 1);
+}

@@ -1,0 +1,201 @@
+//! Push: idempotence, the high-water mark, per-change refusals, batch limits.
+
+use std::io::Write;
+
+use tirek_protocol::{PROTOCOL_HEADER, ProblemKind, PushRequest, PushResponse, RefusalKind, WireValue};
+use tirek_server::rules::Role;
+use tirek_test_postgres::Cluster;
+
+use crate::common::{TestServer, read, text};
+
+#[tokio::test]
+async fn a_batch_sent_twice_is_stored_once() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let batch = vec![device.new_client("c1"), device.new_client("c2"), device.new_client("c3")];
+
+    let first = server.push(&device, &batch).await.expect("stored");
+    assert_eq!((first.acknowledged, first.stored, first.duplicates), (3, 3, 0));
+    // The answer was lost; the device sends the same batch again.
+    let again = server.push(&device, &batch).await.expect("answered again");
+    assert_eq!((again.acknowledged, again.stored, again.duplicates), (3, 0, 3));
+    assert_eq!(server.stored().await, 3);
+
+    // A retry overlapping the mark: the old part is skipped, the new part stored.
+    let mut overlapping = batch[1..].to_vec();
+    overlapping.push(device.new_client("c4"));
+    let overlap = server.push(&device, &overlapping).await.expect("stored");
+    assert_eq!((overlap.acknowledged, overlap.stored, overlap.duplicates), (4, 1, 2));
+    assert_eq!(server.stored().await, 4);
+    assert_eq!(server.status(&device).await.expect("status").acknowledged, 4);
+}
+
+#[tokio::test]
+async fn refused_changes_get_a_reason_and_the_rest_of_the_batch_goes_through() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let batch = vec![
+        device.new_client("c1"),
+        device.change("patient", "p1", 0, &[("name", text("x"))]),
+        device.change("client", "c2", 0, &[("family_name", text(&"Ә".repeat(101)))]),
+        device.change("child", "k1", 0, &[("client_id", text("c1")), ("name", text("Айгерім"))]),
+        device.change("client", "c1", 1, &[("nickname", text("x"))]),
+    ];
+    let answer = server.push(&device, &batch).await.expect("answered");
+    assert_eq!((answer.acknowledged, answer.stored), (5, 2), "refused changes are acknowledged too");
+    let reasons: Vec<(i64, RefusalKind, Option<&str>)> =
+        answer.refused.iter().map(|r| (r.seq, r.kind, r.field.as_deref())).collect();
+    assert_eq!(
+        reasons,
+        [
+            (2, RefusalKind::UnknownEntity, None),
+            (3, RefusalKind::TooLong, Some("family_name")),
+            (5, RefusalKind::UnknownField, Some("nickname")),
+        ]
+    );
+    assert!(answer.refused.iter().all(|r| !r.detail.contains('Ә')), "a refusal never quotes the value");
+    assert_eq!(server.stored().await, 2);
+    let again = server.push(&device, &batch).await.expect("answered again");
+    assert_eq!(again.refused, answer.refused, "a batch sent again gets the same refusals");
+}
+
+#[tokio::test]
+async fn records_stay_in_their_caseload_and_signed_ones_stay_final() {
+    let server = TestServer::start().await;
+    let aliya = server.user("aliya", Role::Psychologist).await;
+    let dana = server.user("dana", Role::Psychologist).await;
+    let mut hers = server.device(aliya, "aliyas-pc").await;
+    let mut danas = server.device(dana, "danas-pc").await;
+    let batch = [hers.new_client("c1")];
+
+    server.push(&hers, &batch).await.expect("stored");
+
+    let intrusions = [
+        danas.change("child", "k1", 0, &[("client_id", text("c1"))]),
+        danas.change("client", "c1", 1, &[("phone", text("+77011234567"))]),
+    ];
+    let answer = server.push(&danas, &intrusions).await.expect("answered");
+    let kinds: Vec<RefusalKind> = answer.refused.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [RefusalKind::OutOfScope, RefusalKind::OutOfScope]);
+
+    let signing = [
+        hers.change("consultation", "s1", 0, &[("notes", text("…"))]),
+        hers.change("consultation", "s1", 1, &[("signed_at", WireValue::Integer(1_750_000_000_000))]),
+        hers.change("consultation", "s1", 2, &[("notes", text("changed after signing"))]),
+        hers.change("addendum", "a1", 0, &[("consultation_id", text("s1")), ("text", text("correction"))]),
+    ];
+    let answer = server.push(&hers, &signing).await.expect("answered");
+    assert_eq!(answer.stored, 3);
+    assert_eq!(answer.refused.iter().map(|r| (r.seq, r.kind)).collect::<Vec<_>>(), [(4, RefusalKind::RecordFinal)]);
+
+    let supervisor = server.user("saule", Role::Supervisor).await;
+    let mut reviewer = server.device(supervisor, "saules-laptop").await;
+    let batch = [reviewer.new_client("c9")];
+
+    let answer = server.push(&reviewer, &batch).await.expect("answered");
+    assert_eq!(answer.refused[0].kind, RefusalKind::NotPermitted, "supervisors write reviews only");
+}
+
+#[tokio::test]
+async fn a_change_of_another_device_or_author_is_refused() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let mut forged = device.new_client("c1");
+    forged.device_id = "device-elsewhere".to_owned();
+    let mut ghost = device.new_client("c2");
+    ghost.author = "profile-someone-else".to_owned();
+    let answer = server.push(&device, &[forged, ghost]).await.expect("answered");
+    let kinds: Vec<RefusalKind> = answer.refused.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [RefusalKind::WrongDevice, RefusalKind::NotAuthor]);
+}
+
+#[tokio::test]
+async fn a_gap_in_the_sequence_is_refused_with_the_mark_to_resume_from() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let batch = [device.new_client("c1"), device.new_client("c2")];
+
+    server.push(&device, &batch).await.expect("stored");
+    device.next_seq = 5;
+    let batch = [device.new_client("c5")];
+
+    let (status, problem) = server.push(&device, &batch).await.expect_err("a gap");
+    assert_eq!((status, problem.kind, problem.acknowledged), (409, ProblemKind::SequenceGap, Some(2)));
+    assert_eq!(server.stored().await, 2, "nothing of a refused batch is stored");
+}
+
+#[tokio::test]
+async fn batches_over_the_limits_and_clocks_far_ahead_are_refused_whole() {
+    let server = TestServer::start_with(Cluster::shared(), |config| {
+        config.max_batch_changes = 3;
+        config.max_body_bytes = 64 * 1024;
+    })
+    .await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+
+    let four: Vec<_> = (0..4).map(|i| device.new_client(&format!("c{i}"))).collect();
+    let (status, problem) = server.push(&device, &four).await.expect_err("too many");
+    assert_eq!((status, problem.kind, problem.max_changes), (413, ProblemKind::BatchTooLarge, Some(3)));
+
+    device.next_seq = 1;
+    let huge = device.change("consultation", "x", 0, &[("notes", text(&"a".repeat(100 * 1024)))]);
+    let (status, problem) = server.push(&device, &[huge]).await.expect_err("too many bytes");
+    assert_eq!((status, problem.kind), (413, ProblemKind::BatchTooLarge));
+
+    device.next_seq = 1;
+    let mut ahead = device.new_client("c1");
+    ahead.hlc += (3_600_000u64) << 16;
+    let (status, problem) = server.push(&device, &[ahead]).await.expect_err("clock ahead");
+    assert_eq!((status, problem.kind), (422, ProblemKind::ClockSkew));
+    assert!(problem.server_time_ms.is_some_and(|ms| ms > 1_700_000_000_000));
+    assert_eq!(server.stored().await, 0);
+}
+
+#[tokio::test]
+async fn a_gzip_compressed_batch_is_read() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let request = PushRequest { changes: (0..50).map(|i| device.new_client(&format!("c{i}"))).collect() };
+    let json = serde_json::to_vec(&request).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&json).unwrap();
+    let compressed = encoder.finish().unwrap();
+    assert!(compressed.len() * 4 < json.len(), "change records compress well: {} → {}", json.len(), compressed.len());
+    let response = server
+        .http
+        .post(format!("{}/v1/push", server.base))
+        .header(PROTOCOL_HEADER, "1")
+        .header("content-encoding", "gzip")
+        .header("content-type", "application/json")
+        .bearer_auth(&device.token)
+        .body(compressed)
+        .send()
+        .await
+        .unwrap();
+    let answer: PushResponse = read(response).await.expect("stored");
+    assert_eq!((answer.acknowledged, answer.stored), (50, 50));
+}
+
+#[tokio::test]
+async fn an_erasure_blanks_the_history_on_the_server_and_keeps_the_tombstones() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let batch = [
+        device.new_client("c1"),
+        device.change("child", "k1", 0, &[("client_id", text("c1")), ("name", text("Айгерім"))]),
+        device.change("child", "k1", 1, &[("_erased", WireValue::Integer(1))]),
+        device.change("client", "c1", 1, &[("_erased", WireValue::Integer(1))]),
+    ];
+    let answer = server.push(&device, &batch).await.expect("stored");
+    assert_eq!(answer.stored, 4, "{:?}", answer.refused);
+    let fields: Vec<String> =
+        sqlx::query_scalar("SELECT fields::text FROM changes ORDER BY id").fetch_all(&server.pool).await.unwrap();
+    assert_eq!(fields, ["{}", "{}", r#"{"_erased": [null, 1]}"#, r#"{"_erased": [null, 1]}"#]);
+}
