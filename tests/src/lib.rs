@@ -57,10 +57,11 @@ fn program(name: &str, hint: &str) -> Result<PathBuf> {
         .ok_or_else(|| anyhow!("`{name}` is not installed: {hint}"))
 }
 
-/// Runs the `tirek` command line (the workspace's debug build) on `data_dir` in
-/// English with `stdin` typed in, as a script would: to prepare a profile and a demo
-/// caseload before the window opens. Fails with its message when it does.
-pub fn tirek(data_dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
+/// Runs the `tirek` command line (the workspace's debug build) on `data_dir` with the
+/// system language `lang` (`kk_KZ.UTF-8`, `en_US.UTF-8`) and `stdin` typed in, as a
+/// script would: to prepare a profile and a demo caseload before the window opens.
+/// Fails with its message when it does.
+pub fn tirek(data_dir: &Path, lang: &str, args: &[&str], stdin: &str) -> Result<String> {
     use std::io::Write as _;
     let binary = root().join("target/debug/tirek");
     if !binary.is_file() {
@@ -69,7 +70,7 @@ pub fn tirek(data_dir: &Path, args: &[&str], stdin: &str) -> Result<String> {
     let mut child = Command::new(binary)
         .args(args)
         .env("TIREK_DATA_DIR", data_dir)
-        .env("LANG", "en_US.UTF-8")
+        .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .stdin(Stdio::piped())
