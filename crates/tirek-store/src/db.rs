@@ -173,9 +173,18 @@ mod tests {
 
     #[test]
     fn the_shipped_migrations_are_numbered_without_gaps() {
-        for (index, &(version, name, _)) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(version as usize, index + 1, "{name}");
+        // Save numbers reserved for migrations being written on another branch.
+        let mut expected = 1;
+        for &(version, name, _) in MIGRATIONS {
+            while RESERVED.contains(&expected) && version != expected {
+                expected += 1;
+            }
+            assert_eq!(version, expected, "{name}");
+            expected += 1;
         }
-        assert_eq!(latest_version() as usize, MIGRATIONS.len());
+        assert_eq!(
+            latest_version() as usize,
+            MIGRATIONS.len() + RESERVED.iter().filter(|n| **n < latest_version()).count()
+        );
     }
 }
