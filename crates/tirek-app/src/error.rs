@@ -120,6 +120,9 @@ pub enum AppError {
     /// An addendum was asked for on a consultation that is still a draft.
     #[error("the consultation is not signed")]
     NotSigned,
+    /// Sync with the organisation's server failed.
+    #[error("sync failed: {0:?}")]
+    Sync(crate::sync::SyncError),
 }
 
 /// A field's problem in the interface language, for the window to show under it.
@@ -255,6 +258,9 @@ impl AppError {
             | AppError::StatusChange { .. }
             | AppError::LicensedTextMissing(_) => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
+            AppError::Sync(error) if error.is_offline() => ErrorKind::Offline,
+            AppError::Sync(crate::sync::SyncError::Garbage) => ErrorKind::Internal,
+            AppError::Sync(_) => ErrorKind::Validation,
         }
     }
 
@@ -282,6 +288,7 @@ impl AppError {
             AppError::StatusChange { .. } => Some("status"),
             AppError::Answers(_) => Some("answers"),
             AppError::Store(_) => None,
+            AppError::Sync(error) => error.field(),
         }
     }
 
@@ -361,6 +368,7 @@ impl AppError {
                 return messages.format("error-unknown-instrument", Some(&args));
             }
             AppError::Answers(problem) => return crate::instruments::answers_message(problem, messages),
+            AppError::Sync(error) => return error.message(messages),
             // Like a compiler's messages: for whoever edits the file, file:line first.
             AppError::InstrumentFile(problems) => {
                 return problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");

@@ -568,7 +568,8 @@ impl OpenProfile {
     /// The clinical tables and the change log as text, without what is only this
     /// device's bookkeeping (revision counts, clocks of the last write, sync state,
     /// the audit trail, the letter series): two devices that hold the same changes
-    /// give the same dump. For tests and support; never logged.
+    /// give the same dump. This device's changes appear under their wire numbers,
+    /// and only those that left. For tests and support; never logged.
     pub fn sync_canonical_dump(&self) -> Result<BTreeMap<String, Vec<String>>> {
         let mut dump = BTreeMap::new();
         for entity in changes::ENTITIES {
@@ -592,9 +593,13 @@ impl OpenProfile {
         let mut statement = self
             .connection()
             .prepare(
-                "SELECT c.device_id, coalesce(o.wire_seq, c.seq), c.hlc, c.entity, c.entity_id, c.fields
-                 FROM change_log c LEFT JOIN sync_outbox o ON c.device_id = ?1 AND o.seq = c.seq
-                 ORDER BY c.device_id, 2",
+                "SELECT c.device_id, c.seq, c.hlc, c.entity, c.entity_id, c.fields FROM change_log c
+                 WHERE c.device_id <> ?1
+                 UNION ALL
+                 SELECT c.device_id, o.wire_seq, c.hlc, c.entity, c.entity_id, c.fields
+                 FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
+                 WHERE o.wire_seq IS NOT NULL
+                 ORDER BY 1, 2",
             )
             .map_err(sqlite)?;
         let log: Vec<String> = statement
