@@ -126,6 +126,9 @@ pub enum AppError {
     /// The handout would list only examples for this place (its name): none are printed.
     #[error("the directory has only examples for {0}")]
     HandoutOnlyExamples(String),
+    /// Sync with the organisation's server failed.
+    #[error("sync failed: {0:?}")]
+    Sync(crate::sync::SyncError),
 }
 
 /// A field's problem in the interface language, for the window to show under it.
@@ -263,6 +266,9 @@ impl AppError {
             | AppError::ExampleService(_)
             | AppError::HandoutOnlyExamples(_) => ErrorKind::Validation,
             AppError::UnknownInstrument(_) => ErrorKind::NotFound,
+            AppError::Sync(error) if error.is_offline() => ErrorKind::Offline,
+            AppError::Sync(crate::sync::SyncError::Garbage) => ErrorKind::Internal,
+            AppError::Sync(_) => ErrorKind::Validation,
         }
     }
 
@@ -292,6 +298,7 @@ impl AppError {
             AppError::ExampleService(_) => Some("service_id"),
             AppError::HandoutOnlyExamples(_) => None,
             AppError::Store(_) => None,
+            AppError::Sync(error) => error.field(),
         }
     }
 
@@ -381,6 +388,7 @@ impl AppError {
                 args.set("place", place.clone());
                 return messages.format("error-handout-only-examples", Some(&args));
             }
+            AppError::Sync(error) => return error.message(messages),
             // Like a compiler's messages: for whoever edits the file, file:line first.
             AppError::InstrumentFile(problems) => {
                 return problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");

@@ -30,6 +30,7 @@ pub struct App {
     pub(crate) secrets: Arc<dyn DeviceSecrets>,
     pub(crate) kdf: tirek_store::keys::KdfParams,
     state: Mutex<State>,
+    sync: Mutex<crate::sync::SyncSettings>,
 }
 
 #[derive(Debug)]
@@ -79,6 +80,7 @@ impl App {
             secrets,
             kdf: tirek_store::keys::KdfParams::UNLOCK,
             state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None, last_activity_ms: 0 }),
+            sync: Mutex::new(crate::sync::SyncSettings::default()),
         };
         (app, problems)
     }
@@ -102,6 +104,10 @@ impl App {
         // A panic while holding the lock cannot leave `State` half-updated: every
         // update below is a single assignment.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn sync_settings(&self) -> MutexGuard<'_, crate::sync::SyncSettings> {
+        self.sync.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Version, build and data folder.

@@ -14,6 +14,7 @@ mod instrument;
 mod letters;
 mod profile;
 mod secrets;
+mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,6 +42,11 @@ struct Cli {
     /// that unlock a profile), so that scripts never put it on the command line
     #[arg(long, global = true)]
     password_stdin: bool,
+
+    /// Allow plain HTTP to a sync server on this computer (127.0.0.1), for a
+    /// developer's test server only
+    #[arg(long, global = true, env = "TIREK_SYNC_INSECURE_DEV", hide_env_values = true)]
+    insecure_dev: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -103,6 +109,13 @@ enum Command {
     Letter {
         #[command(subcommand)]
         command: letters::LetterCommand,
+        #[command(flatten)]
+        which: caseload::Which,
+    },
+    /// Sync with the organisation's server: enrol, sync now, status
+    Sync {
+        #[command(subcommand)]
+        command: sync::SyncCommand,
         #[command(flatten)]
         which: caseload::Which,
     },
@@ -196,6 +209,9 @@ fn main() -> ExitCode {
         }
         Command::Letter { command, which } => {
             caseload::unlocked(&app, which, &cli, &messages, || letters::letter(command, &cli, &app, &messages))
+        }
+        Command::Sync { command, which } => {
+            caseload::unlocked(&app, which, &cli, &messages, || sync::run(command, &cli, &app, &messages))
         }
         Command::Demo { command, which } => {
             caseload::unlocked(&app, which, &cli, &messages, || caseload::demo(command, &cli, &app, &messages))

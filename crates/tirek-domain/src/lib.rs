@@ -17,6 +17,7 @@ pub mod entities;
 pub mod iin;
 pub mod instrument;
 pub mod language;
+pub mod merge;
 pub mod phone;
 pub mod referral;
 pub mod text;

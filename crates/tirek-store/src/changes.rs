@@ -26,12 +26,12 @@ pub(crate) struct Entity {
     pub(crate) name: &'static str,
     pub(crate) table: &'static str,
     pub(crate) fields: &'static [&'static str],
-    finality: Finality,
+    pub(crate) finality: Finality,
 }
 
 /// When a record stops accepting changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Finality {
+pub(crate) enum Finality {
     /// Never: it can always be changed.
     Never,
     /// Once this field holds a value (a signature).
@@ -40,7 +40,7 @@ enum Finality {
     Always,
 }
 
-const ENTITIES: &[Entity] = &[
+pub(crate) const ENTITIES: &[Entity] = &[
     Entity {
         name: "client",
         table: "clients",
@@ -223,7 +223,7 @@ pub(crate) fn entity(name: &str) -> Result<&'static Entity> {
 
 impl Entity {
     /// Whether `record` of this entity accepts no more changes.
-    fn is_final(&self, record: &Record) -> bool {
+    pub(crate) fn is_final(&self, record: &Record) -> bool {
         match self.finality {
             Finality::Never => false,
             Finality::Always => true,
@@ -275,7 +275,7 @@ impl Record {
     }
 }
 
-fn to_sql(value: &FieldValue) -> Value {
+pub(crate) fn to_sql(value: &FieldValue) -> Value {
     match value {
         FieldValue::Null => Value::Null,
         FieldValue::Integer(n) => Value::Integer(*n),
@@ -283,7 +283,7 @@ fn to_sql(value: &FieldValue) -> Value {
     }
 }
 
-fn from_sql(value: Value) -> FieldValue {
+pub(crate) fn from_sql(value: Value) -> FieldValue {
     match value {
         Value::Integer(n) => FieldValue::Integer(n),
         Value::Text(text) => FieldValue::Text(text),
@@ -291,7 +291,7 @@ fn from_sql(value: Value) -> FieldValue {
     }
 }
 
-fn to_json(value: &FieldValue) -> serde_json::Value {
+pub(crate) fn to_json(value: &FieldValue) -> serde_json::Value {
     match value {
         FieldValue::Null => serde_json::Value::Null,
         FieldValue::Integer(n) => (*n).into(),
@@ -299,7 +299,7 @@ fn to_json(value: &FieldValue) -> serde_json::Value {
     }
 }
 
-fn from_json(value: &serde_json::Value) -> FieldValue {
+pub(crate) fn from_json(value: &serde_json::Value) -> FieldValue {
     match value {
         serde_json::Value::Number(n) => n.as_i64().map_or(FieldValue::Null, FieldValue::Integer),
         serde_json::Value::String(text) => FieldValue::Text(text.clone()),
@@ -378,6 +378,21 @@ impl<'p> Changes<'p> {
             .collect();
         if changed.is_empty() {
             return Ok(());
+        }
+        let mut changed = changed;
+        if let Finality::OnceSet(field) = entity.finality
+            && changed.iter().any(|change| change.field == field && change.new != FieldValue::Null)
+        {
+            // The change that makes a record final (a signature) carries the whole
+            // record as signed, unchanged fields as old = new: a device that pulls it
+            // shows exactly what was signed, whatever draft edits crossed it
+            // (`sync.rs`), so a signed record never conflicts.
+            for name in entity.fields {
+                if !changed.iter().any(|change| change.field == *name) {
+                    let value = current.fields.get(*name).cloned().unwrap_or(FieldValue::Null);
+                    changed.push(FieldChange { field: (*name).to_owned(), old: value.clone(), new: value });
+                }
+            }
         }
         let hlc = self.next_hlc();
         let assignments: Vec<String> =
@@ -541,7 +556,7 @@ pub(crate) fn sqlite(err: rusqlite::Error) -> StoreError {
     StoreError::sqlite(std::path::Path::new("profile"), err)
 }
 
-fn read(connection: &rusqlite::Connection, entity: &Entity, id: &str) -> Result<Option<Record>> {
+pub(crate) fn read(connection: &rusqlite::Connection, entity: &Entity, id: &str) -> Result<Option<Record>> {
     let sql = format!("SELECT revision, {} FROM {} WHERE id = ?1", entity.fields.join(", "), entity.table);
     connection
         .query_row(&sql, [id], |row| {

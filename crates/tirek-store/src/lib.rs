@@ -25,6 +25,7 @@ mod key_file;
 pub mod keys;
 pub mod profiles;
 pub mod referrals;
+pub mod sync;
 
 /// For `cargo xtask bench store` only: the same database opened with and without
 /// encryption, to measure what encryption costs. Not compiled into the app.

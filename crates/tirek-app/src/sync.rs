@@ -1,0 +1,923 @@
+//! The headless sync driver: enrolment with the organisation's server, "sync now"
+//! (push, pull, prove) and the status the window and `tirek sync status` show.
+//!
+//! The driver is thin around two pure parts and the store: what goes in which batch
+//! and what an answer means come from `tirek_protocol::plan`; how another device's
+//! change lands here is the store's `sync_apply_page` (with `tirek_domain::merge`).
+//! Between the network calls the profile is taken only for the short store steps, so
+//! a long sync does not hold up the window, and every step is durable on its own:
+//! a sync that fails midway (a cut connection, a lost answer, a locked profile)
+//! leaves nothing half-done, and the next one carries on from what is recorded.
+//!
+//! HTTP is `ureq` 3 with rustls (ring): a blocking client keeps this crate free of an
+//! async runtime. The server is trusted through the certificate pinned at enrolment
+//! — the organisation's CA or the server's own — and only that; without one, the
+//! bundled public roots. Plain HTTP is refused unless the server is on this computer
+//! (127.0.0.1, ::1, localhost) and the app was told it is a developer's setup
+//! ([`App::allow_insecure_dev_sync`], `tirek --insecure-dev`).
+//!
+//! Consent: a change about a client without consent to central storage stays on the
+//! computer. Its wire number is given only when it is cleared to go (the store's
+//! `sync_outbox`), so it holds nothing else back; an erasure or a consent's
+//! withdrawal of a record the server already has always goes.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tirek_domain::caseload::ConsentScope;
+use tirek_domain::change::FieldValue;
+use tirek_i18n::{FluentArgs, Messages};
+use tirek_protocol::checksum::{ScopeChecksum, change_digest};
+use tirek_protocol::plan::{self, BatchLimits, EpochCheck, Pending, Recovery};
+use tirek_protocol::{
+    Cursor, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem, ProblemKind, PullRequest,
+    PullResponse, PushRequest, PushResponse, RefusalKind, ScopeSummary, StatusResponse, VersionRange, WireChange,
+};
+use tirek_store::OpenProfile;
+use tirek_store::sync::{CandidateKind, OutboxCandidate, Outgoing, StoredRefusal, SyncEnrolment};
+
+use crate::profiles::now_ms;
+use crate::{App, AppError, Result};
+
+/// The largest answer read from the server; a pull page is far smaller.
+const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest certificate file accepted.
+const MAX_CERTIFICATE_BYTES: u64 = 100_000;
+
+/// How often one sync recovers from a gap, a smaller batch or a restored server
+/// before it gives up until the next sync.
+const MAX_RECOVERIES: usize = 5;
+
+/// Why a sync could not be done, each with its own translated message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    /// The profile is not enrolled with a server.
+    NotEnrolled,
+    /// The server address is not one Tirek may use.
+    BadServerAddress,
+    /// Plain HTTP to anything but this computer, or without the developer's flag.
+    InsecureServer,
+    /// The certificate file holds no certificate.
+    BadCertificate,
+    /// The server cannot be reached.
+    NoConnection,
+    /// The server's certificate is not the pinned one.
+    CertificateMismatch,
+    /// The enrolment code is unknown, used or expired.
+    CodeInvalid,
+    /// The server knows this device already.
+    AlreadyEnrolled,
+    /// The server does not know this device's token.
+    Unauthenticated,
+    /// An administrator revoked this device or disabled its user.
+    DeviceRevoked,
+    /// The server speaks other protocol versions: update the app.
+    VersionUnsupported(Option<VersionRange>),
+    /// The server refused changes from a clock too far ahead.
+    ClockRefused,
+    /// The server failed or is down for now.
+    ServerError,
+    /// The answer is not what the protocol says (cut off, garbled, not JSON).
+    Garbage,
+}
+
+impl SyncError {
+    fn from_problem(problem: &Problem) -> SyncError {
+        match problem.kind {
+            ProblemKind::VersionUnsupported => SyncError::VersionUnsupported(problem.supported),
+            ProblemKind::Unauthenticated => SyncError::Unauthenticated,
+            ProblemKind::DeviceRevoked => SyncError::DeviceRevoked,
+            ProblemKind::EnrolmentCodeInvalid => SyncError::CodeInvalid,
+            ProblemKind::DeviceAlreadyEnrolled => SyncError::AlreadyEnrolled,
+            ProblemKind::ClockSkew => SyncError::ClockRefused,
+            ProblemKind::MalformedRequest => SyncError::Garbage,
+            ProblemKind::BatchTooLarge
+            | ProblemKind::SequenceGap
+            | ProblemKind::EpochChanged
+            | ProblemKind::Forbidden
+            | ProblemKind::NotFound
+            | ProblemKind::Unavailable
+            | ProblemKind::Internal
+            | ProblemKind::Other => SyncError::ServerError,
+        }
+    }
+
+    /// The message id and its arguments.
+    pub(crate) fn message(&self, messages: &Messages) -> String {
+        let mut args = FluentArgs::new();
+        let id = match self {
+            SyncError::NotEnrolled => "error-sync-not-enrolled",
+            SyncError::BadServerAddress => "error-sync-bad-address",
+            SyncError::InsecureServer => "error-sync-insecure",
+            SyncError::BadCertificate => "error-sync-bad-certificate",
+            SyncError::NoConnection => "error-sync-no-connection",
+            SyncError::CertificateMismatch => "error-sync-certificate-mismatch",
+            SyncError::CodeInvalid => "error-sync-code-invalid",
+            SyncError::AlreadyEnrolled => "error-sync-already-enrolled",
+            SyncError::Unauthenticated => "error-sync-unauthenticated",
+            SyncError::DeviceRevoked => "error-sync-device-revoked",
+            SyncError::VersionUnsupported(range) => {
+                args.set("supported", range.map_or_else(|| "?".to_owned(), |r| r.to_string()));
+                args.set("ours", PROTOCOL_VERSION);
+                "error-sync-version"
+            }
+            SyncError::ClockRefused => "error-sync-clock",
+            SyncError::ServerError => "error-sync-server",
+            SyncError::Garbage => "error-sync-garbage",
+        };
+        messages.format(id, Some(&args))
+    }
+
+    /// Whether it is about the connection (try again later) rather than something to fix.
+    pub(crate) fn is_offline(&self) -> bool {
+        matches!(self, SyncError::NoConnection | SyncError::ServerError)
+    }
+
+    /// The input at fault, for enrolment forms.
+    pub(crate) fn field(&self) -> Option<&'static str> {
+        match self {
+            SyncError::BadServerAddress | SyncError::InsecureServer => Some("server"),
+            SyncError::BadCertificate | SyncError::CertificateMismatch => Some("certificate"),
+            SyncError::CodeInvalid => Some("code"),
+            _ => None,
+        }
+    }
+}
+
+/// What `tirek sync enrol` and the window's enrolment form ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EnrolInput {
+    /// The server's address, `https://host:port`.
+    pub server: String,
+    /// The one-time code an administrator gave.
+    pub code: String,
+    /// The organisation's CA or the server's certificate (PEM) to pin.
+    pub certificate_pem: Option<String>,
+}
+
+/// The outcome of an enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Enrolled {
+    /// The server.
+    pub server: String,
+    /// The device id the server registered.
+    pub device_id: String,
+    /// SHA-256 of the pinned certificate, to compare with the administrator's.
+    pub certificate_sha256: Option<String>,
+}
+
+/// A change the server refused, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefusedView {
+    /// The record's kind (`client`, `consultation`…).
+    pub entity: String,
+    /// The record.
+    pub record_id: String,
+    /// The stable reason (`record_final`…).
+    pub kind: String,
+    /// The field concerned.
+    pub field: Option<String>,
+    /// The reason, translated.
+    pub reason: String,
+}
+
+/// A record marked for review: the field, the value shown and the other one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReviewView {
+    /// The record's kind.
+    pub entity: String,
+    /// The record.
+    pub record_id: String,
+    /// The field two devices changed at once.
+    pub field: String,
+    /// The value that came later (by the clocks), shown unless changed since.
+    pub later: Option<String>,
+    /// The value it overwrote, kept in the history.
+    pub earlier: Option<String>,
+}
+
+/// What one "sync now" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncSummary {
+    /// Changes sent (a batch sent again counts again).
+    pub pushed: u32,
+    /// Of those, how many the server stored now.
+    pub stored: u32,
+    /// Of those, how many it had already (a batch sent again).
+    pub duplicates: u32,
+    /// The server's high-water mark of this device now.
+    pub acknowledged: i64,
+    /// Changes refused in this sync, with the reasons.
+    pub refused: Vec<RefusedView>,
+    /// Changes of other devices recorded here.
+    pub pulled: u32,
+    /// New review marks.
+    pub conflicts: u32,
+    /// Records erased here because they were erased elsewhere.
+    pub erased: u32,
+    /// Records that wait for the client's consent to central storage.
+    pub waiting_for_consent: u32,
+    /// Whether this device's scope matched the server's checksum at the end.
+    pub in_step: bool,
+}
+
+/// Where sync stands, for the status line and `tirek sync status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncStatus {
+    /// Whether the profile is enrolled.
+    pub enrolled: bool,
+    /// The server.
+    pub server: Option<String>,
+    /// SHA-256 of the pinned certificate.
+    pub certificate_sha256: Option<String>,
+    /// When a sync last finished without an error (ms since 1970).
+    pub last_sync_ms: Option<f64>,
+    /// Changes waiting to go (not yet acknowledged by the server).
+    pub waiting: u32,
+    /// Changes the server has (stored or refused).
+    pub acknowledged: u32,
+    /// Refused changes with the reasons.
+    pub refused: Vec<RefusedView>,
+    /// Records marked for review.
+    pub reviews: Vec<ReviewView>,
+    /// Records that wait for the client's consent to central storage.
+    pub waiting_for_consent: u32,
+}
+
+/// Whether a candidate change may leave now (`None`: it waits for consent).
+fn clearance(candidate: &OutboxCandidate, consents: &dyn Fn(&str) -> bool) -> Option<Outgoing> {
+    let consented = candidate.clients.iter().all(|client| consents(client));
+    match candidate.kind {
+        CandidateKind::Blanked => Some(Outgoing::KeepLocal),
+        // An erasure or a deletion of what the server has must reach it, consent or not.
+        CandidateKind::Erase | CandidateKind::Delete if candidate.on_server => Some(Outgoing::Send),
+        // An erased client's records never went: nothing to tell.
+        CandidateKind::Erase if !consented => Some(Outgoing::KeepLocal),
+        // A consent's withdrawal must reach the server that holds the consent.
+        CandidateKind::Write if candidate.entity == "consent" && candidate.on_server => Some(Outgoing::Send),
+        _ if consented => Some(Outgoing::Send),
+        _ => None,
+    }
+}
+
+/// Whether client `id` consents to central storage now.
+fn has_server_consent(open: &OpenProfile, id: &str) -> Result<bool> {
+    let consents = open.related("consent", "client_id", id)?;
+    Ok(consents.iter().any(|(_, consent)| {
+        consent.text("scope") == Some(ConsentScope::Server.code()) && consent.text("withdrawn_on").is_none()
+    }))
+}
+
+/// Decides every waiting change; returns the decisions to record and how many
+/// records wait for consent.
+fn clear_outbox(open: &OpenProfile) -> Result<(Vec<(i64, Outgoing)>, usize)> {
+    let candidates = open.sync_candidates()?;
+    let mut consent: HashMap<String, bool> = HashMap::new();
+    for client in candidates.iter().flat_map(|c| c.clients.iter()) {
+        if !consent.contains_key(client) {
+            consent.insert(client.clone(), has_server_consent(open, client)?);
+        }
+    }
+    let lookup = |client: &str| consent.get(client).copied().unwrap_or(false);
+    let mut decisions = Vec::new();
+    let mut waiting: Vec<(&str, &str)> = Vec::new();
+    for candidate in &candidates {
+        match clearance(candidate, &lookup) {
+            Some(outgoing) => decisions.push((candidate.seq, outgoing)),
+            None => waiting.push((&candidate.entity, &candidate.entity_id)),
+        }
+    }
+    waiting.sort_unstable();
+    waiting.dedup();
+    Ok((decisions, waiting.len()))
+}
+
+fn value_text(value: &FieldValue) -> Option<String> {
+    match value {
+        FieldValue::Null => None,
+        FieldValue::Integer(n) => Some(n.to_string()),
+        FieldValue::Text(text) => Some(text.clone()),
+    }
+}
+
+fn refusal_reason(kind: &str, messages: &Messages) -> String {
+    let id = format!("sync-refused-{}", kind.replace('_', "-"));
+    let text = messages.get(&id);
+    if text == id { messages.get("sync-refused-other") } else { text }
+}
+
+fn refusal_name(kind: RefusalKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// The SHA-256 of the first certificate in `pem`, hex, or `None` if it holds none.
+fn certificate_fingerprint(pem: &str) -> Option<String> {
+    let certificate = ureq::tls::parse_pem(pem.as_bytes()).find_map(|item| match item {
+        Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
+        _ => None,
+    })?;
+    Some(Sha256::digest(certificate.der()).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Checks a server address: `https://…`, or `http://` to this computer when allowed.
+fn check_server_url(url: &str, insecure_dev: bool) -> std::result::Result<String, SyncError> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://").ok_or(SyncError::BadServerAddress)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(['?', '#', ' ']) || rest.contains('/') {
+        return Err(SyncError::BadServerAddress);
+    }
+    let hostname = if host.starts_with('[') {
+        host.split_once(']').map_or(host, |(name, _)| name).trim_start_matches('[')
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_owned()),
+        "http" if insecure_dev && matches!(hostname, "127.0.0.1" | "::1" | "localhost") => Ok(url.to_owned()),
+        "http" => Err(SyncError::InsecureServer),
+        _ => Err(SyncError::BadServerAddress),
+    }
+}
+
+/// One server, as the driver talks to it.
+struct Remote {
+    agent: ureq::Agent,
+    base: String,
+    token: Option<String>,
+}
+
+/// What a request can come back with besides its answer.
+enum Failure {
+    /// A problem body: the server refused the request.
+    Problem(Box<Problem>),
+    /// Anything else.
+    Sync(SyncError),
+}
+
+impl From<SyncError> for Failure {
+    fn from(err: SyncError) -> Self {
+        Failure::Sync(err)
+    }
+}
+
+fn transport_error(err: &ureq::Error) -> SyncError {
+    use ureq::Error as E;
+    match err {
+        E::Tls(_) | E::Rustls(_) | E::Pem(_) => SyncError::CertificateMismatch,
+        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            // rustls reports a certificate it does not trust through the socket's error.
+            if io.get_ref().is_some_and(|inner| inner.to_string().contains("certificate")) {
+                SyncError::CertificateMismatch
+            } else {
+                SyncError::Garbage
+            }
+        }
+        E::Protocol(_) | E::BodyExceedsLimit(_) => SyncError::Garbage,
+        _ => SyncError::NoConnection,
+    }
+}
+
+impl Remote {
+    fn new(base: &str, certificate_pem: Option<&str>, token: Option<String>) -> std::result::Result<Remote, SyncError> {
+        use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+        let roots = match certificate_pem {
+            Some(pem) => {
+                let certificates: Vec<_> = ureq::tls::parse_pem(pem.as_bytes())
+                    .filter_map(|item| match item {
+                        Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
+                        _ => None,
+                    })
+                    .collect();
+                if certificates.is_empty() {
+                    return Err(SyncError::BadCertificate);
+                }
+                RootCerts::Specific(Arc::new(certificates))
+            }
+            None => RootCerts::WebPki,
+        };
+        let tls = TlsConfig::builder().provider(TlsProvider::Rustls).root_certs(roots).build();
+        let config = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(15)))
+            .timeout_global(Some(Duration::from_secs(120)))
+            .user_agent(concat!("tirek/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(Remote { agent: config.into(), base: base.to_owned(), token })
+    }
+
+    fn call<B: Serialize, T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+    ) -> std::result::Result<T, Failure> {
+        let url = format!("{}{path}", self.base);
+        let bearer = self.token.as_ref().map(|token| format!("Bearer {token}"));
+        let sent = match body {
+            Some(body) => {
+                let json = serde_json::to_vec(body).map_err(|_| SyncError::Garbage)?;
+                let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gzip.write_all(&json).map_err(|_| SyncError::Garbage)?;
+                let gzipped = gzip.finish().map_err(|_| SyncError::Garbage)?;
+                let mut request = self
+                    .agent
+                    .post(&url)
+                    .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                    .header("content-type", "application/json")
+                    .header("content-encoding", "gzip");
+                if let Some(bearer) = &bearer {
+                    request = request.header("authorization", bearer);
+                }
+                request.send(&gzipped[..])
+            }
+            None => {
+                let mut request = self.agent.get(&url).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+                if let Some(bearer) = &bearer {
+                    request = request.header("authorization", bearer);
+                }
+                request.call()
+            }
+        };
+        let mut response = sent.map_err(|err| {
+            tracing::warn!(error = %err, path, "sync request failed");
+            Failure::Sync(transport_error(&err))
+        })?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_string().map_err(|err| {
+            tracing::warn!(error = %err, path, "sync answer unreadable");
+            Failure::Sync(SyncError::Garbage)
+        })?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text).map_err(|_| Failure::Sync(SyncError::Garbage));
+        }
+        match serde_json::from_str::<Problem>(&text) {
+            Ok(problem) => {
+                tracing::info!(kind = problem.kind.name(), status, path, "sync request refused");
+                Err(Failure::Problem(Box::new(problem)))
+            }
+            Err(_) if status >= 500 => Err(Failure::Sync(SyncError::ServerError)),
+            Err(_) => Err(Failure::Sync(SyncError::Garbage)),
+        }
+    }
+}
+
+fn stop(failure: Failure) -> AppError {
+    match failure {
+        Failure::Problem(problem) => AppError::Sync(SyncError::from_problem(&problem)),
+        Failure::Sync(err) => AppError::Sync(err),
+    }
+}
+
+/// How this app syncs: the developer's plain-HTTP allowance and the step sizes.
+#[derive(Debug, Default)]
+pub(crate) struct SyncSettings {
+    pub(crate) insecure_dev: bool,
+    pub(crate) tuning: SyncTuning,
+}
+
+/// Test knobs: smaller batches make the "fails midway" cases reachable.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SyncTuning {
+    pub(crate) batch: BatchLimits,
+    pub(crate) page: Option<u32>,
+}
+
+impl App {
+    /// Lets the sync driver use plain HTTP to a server on this computer, for a
+    /// developer's setup (`tirek --insecure-dev`). Never on by default.
+    pub fn allow_insecure_dev_sync(&self, allow: bool) {
+        self.sync_settings().insecure_dev = allow;
+    }
+
+    /// Push batches of at most `changes` changes and pull pages of at most `page`
+    /// (tests only: many small steps to fail between).
+    pub fn set_sync_steps_for_tests(&self, changes: usize, page: u32) {
+        let mut settings = self.sync_settings();
+        settings.tuning.batch.max_changes = changes.max(1);
+        settings.tuning.page = Some(page.max(1));
+    }
+
+    /// Enrols the unlocked profile with the organisation's server using a one-time
+    /// code, pinning `certificate_pem` as the only root trusted for it.
+    pub fn sync_enrol(&self, input: &EnrolInput) -> Result<Enrolled> {
+        let insecure_dev = self.sync_settings().insecure_dev;
+        let server = check_server_url(&input.server, insecure_dev).map_err(AppError::Sync)?;
+        let pem = input.certificate_pem.as_deref().filter(|pem| !pem.trim().is_empty());
+        let fingerprint = match pem {
+            Some(pem) => Some(certificate_fingerprint(pem).ok_or(AppError::Sync(SyncError::BadCertificate))?),
+            None => None,
+        };
+        let (device_id, author) =
+            self.with_profile(|open, author| Ok((open.device_id().to_owned(), author.to_owned())))?;
+        let remote = Remote::new(&server, pem, None).map_err(AppError::Sync)?;
+        let request = EnrolRequest {
+            code: input.code.clone(),
+            device_id,
+            author,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let answer: EnrolResponse = remote.call("/v1/enrol", Some(&request)).map_err(stop)?;
+        let enrolment = SyncEnrolment {
+            server_url: server.clone(),
+            ca_pem: pem.map(str::to_owned),
+            ca_sha256: fingerprint.clone(),
+            token: answer.token,
+            user_id: answer.user_id,
+            enrolled_at: now_ms(),
+            epoch: answer.epoch,
+            acknowledged: 0,
+            pull_cursor: None,
+            last_sync_at: None,
+        };
+        self.with_profile(|open, _| Ok(open.save_sync_enrolment(&enrolment)?))?;
+        tracing::info!(user = answer.user_id, "enrolled with the sync server");
+        Ok(Enrolled { server, device_id: answer.device_id, certificate_sha256: fingerprint })
+    }
+
+    /// Reads a certificate file for [`App::sync_enrol`].
+    pub fn read_certificate(&self, path: &std::path::Path) -> Result<String> {
+        let bytes = tirek_store::documents::read_bytes(path, MAX_CERTIFICATE_BYTES)?;
+        String::from_utf8(bytes).map_err(|_| AppError::Sync(SyncError::BadCertificate))
+    }
+
+    fn remote(&self) -> Result<(Remote, SyncEnrolment)> {
+        let enrolment = self.with_profile(|open, _| Ok(open.sync_enrolment()?))?;
+        let enrolment = enrolment.ok_or(AppError::Sync(SyncError::NotEnrolled))?;
+        let insecure_dev = self.sync_settings().insecure_dev;
+        let server = check_server_url(&enrolment.server_url, insecure_dev).map_err(AppError::Sync)?;
+        let remote =
+            Remote::new(&server, enrolment.ca_pem.as_deref(), Some(enrolment.token.clone())).map_err(AppError::Sync)?;
+        Ok((remote, enrolment))
+    }
+
+    /// Syncs now: sends this device's waiting changes in batches, pulls the other
+    /// devices' changes page by page, and proves the result against the server's
+    /// checksum (pulling everything again once if it differs).
+    pub fn sync_now(&self) -> Result<SyncSummary> {
+        let (remote, enrolment) = self.remote()?;
+        let tuning = self.sync_settings().tuning;
+        let mut summary = SyncSummary::default();
+
+        let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+        self.meet_server(&enrolment, &status)?;
+        self.push(&remote, tuning, &mut summary)?;
+        self.pull(&remote, tuning, &mut summary)?;
+
+        // A change whose transaction is still committing on the server is pulled
+        // a moment later (the pull order never skips it): try again from the cursor
+        // twice, then pull everything again in case something here was lost.
+        let mut in_step = self.in_step(&remote)?;
+        for attempt in 1..=3u64 {
+            if in_step {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200 * attempt * attempt));
+            if attempt == 3 {
+                tracing::warn!("scope checksum still differs: pulling everything again");
+                self.with_profile(|open, _| Ok(open.sync_forget_cursor()?))?;
+            }
+            self.pull(&remote, tuning, &mut summary)?;
+            in_step = self.in_step(&remote)?;
+        }
+        summary.in_step = in_step;
+        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.1 as u32))?;
+        self.with_profile(|open, _| Ok(open.sync_finished(now_ms())?))?;
+        tracing::info!(
+            pushed = summary.pushed,
+            pulled = summary.pulled,
+            refused = summary.refused.len(),
+            conflicts = summary.conflicts,
+            in_step,
+            "sync finished"
+        );
+        Ok(summary)
+    }
+
+    /// Takes in the server's epoch and high-water mark before pushing.
+    fn meet_server(&self, enrolment: &SyncEnrolment, status: &StatusResponse) -> Result<()> {
+        match plan::check_epoch(Some(&enrolment.epoch), &status.epoch) {
+            EpochCheck::Restored => {
+                tracing::warn!("the server was restored: starting again from its mark");
+                self.with_profile(|open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?))
+            }
+            EpochCheck::Same | EpochCheck::FirstContact if status.acknowledged < enrolment.acknowledged => {
+                // The server has less than it once said: send the rest again.
+                self.with_profile(|open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?))
+            }
+            EpochCheck::Same | EpochCheck::FirstContact => Ok(()),
+        }
+    }
+
+    fn push(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
+        let messages = self.messages();
+        self.with_profile(|open, _| {
+            let (decisions, _) = clear_outbox(open)?;
+            Ok(open.sync_assign(&decisions)?)
+        })?;
+        let mut limits = tuning.batch;
+        let mut recoveries = 0;
+        'plan: loop {
+            let (acknowledged, outbox) = self.with_profile(|open, _| {
+                let acknowledged = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+                Ok((acknowledged, open.sync_outbox(acknowledged)?))
+            })?;
+            summary.acknowledged = acknowledged;
+            let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
+            let pending: Vec<Pending> = wire
+                .iter()
+                .map(|change| Pending {
+                    seq: change.seq,
+                    bytes: serde_json::to_vec(change).map_or(0, |json| json.len()),
+                })
+                .collect();
+            for batch in plan::push_batches(acknowledged, &pending, limits) {
+                let request = PushRequest { changes: wire[batch.clone()].to_vec() };
+                let last_sent = request.changes.last().map_or(acknowledged, |change| change.seq);
+                match remote.call::<_, PushResponse>("/v1/push", Some(&request)) {
+                    Ok(answer) => {
+                        let outcome = plan::after_push(last_sent, &answer);
+                        let refusals: Vec<StoredRefusal> = answer
+                            .refused
+                            .iter()
+                            .map(|refusal| StoredRefusal {
+                                wire_seq: refusal.seq,
+                                kind: refusal_name(refusal.kind),
+                                field: refusal.field.clone(),
+                                detail: refusal.detail.clone(),
+                            })
+                            .collect();
+                        self.with_profile(|open, _| {
+                            Ok(open.sync_acknowledge(&answer.epoch, outcome.acknowledged, &refusals, now_ms())?)
+                        })?;
+                        summary.pushed += request.changes.len() as u32;
+                        summary.stored += answer.stored;
+                        summary.duplicates += answer.duplicates;
+                        summary.acknowledged = outcome.acknowledged;
+                        for refusal in &answer.refused {
+                            let record = wire.iter().find(|change| change.seq == refusal.seq);
+                            let kind = refusal_name(refusal.kind);
+                            summary.refused.push(RefusedView {
+                                entity: record.map(|c| c.entity.clone()).unwrap_or_default(),
+                                record_id: record.map(|c| c.record_id.clone()).unwrap_or_default(),
+                                reason: refusal_reason(&kind, &messages),
+                                kind,
+                                field: refusal.field.clone(),
+                            });
+                        }
+                        if !outcome.complete {
+                            continue 'plan;
+                        }
+                    }
+                    Err(Failure::Problem(problem)) => {
+                        recoveries += 1;
+                        match plan::recovery(&problem) {
+                            _ if recoveries > MAX_RECOVERIES => return Err(AppError::Sync(SyncError::ServerError)),
+                            Recovery::ResendFrom(mark) => {
+                                let epoch = self.with_profile(|open, _| {
+                                    Ok(open.sync_enrolment()?.map(|e| e.epoch).unwrap_or_default())
+                                })?;
+                                self.with_profile(|open, _| Ok(open.sync_restart(&epoch, mark)?))?;
+                            }
+                            Recovery::SmallerBatches(count) => {
+                                limits.max_changes = count.min(limits.max_changes / 2).max(1)
+                            }
+                            Recovery::StartOver => {
+                                let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+                                self.with_profile(
+                                    |open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?),
+                                )?;
+                            }
+                            Recovery::Retry => return Err(AppError::Sync(SyncError::ServerError)),
+                            Recovery::Stop(_) => return Err(AppError::Sync(SyncError::from_problem(&problem))),
+                        }
+                        continue 'plan;
+                    }
+                    Err(Failure::Sync(err)) => return Err(AppError::Sync(err)),
+                }
+            }
+            return Ok(());
+        }
+    }
+
+    fn pull(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
+        let mut restarts = 0;
+        loop {
+            let enrolment = self
+                .with_profile(|open, _| Ok(open.sync_enrolment()?))?
+                .ok_or(AppError::Sync(SyncError::NotEnrolled))?;
+            let cursor = match enrolment.pull_cursor.as_deref().map(str::parse::<Cursor>) {
+                Some(Ok(cursor)) => Some(cursor),
+                Some(Err(_)) | None => None,
+            };
+            let request = PullRequest { epoch: Some(enrolment.epoch.clone()), cursor, limit: tuning.page };
+            let page: PullResponse = match remote.call("/v1/pull", Some(&request)) {
+                Ok(page) => page,
+                Err(Failure::Problem(problem)) if problem.kind == ProblemKind::EpochChanged && restarts < 2 => {
+                    restarts += 1;
+                    let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+                    self.with_profile(|open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?))?;
+                    continue;
+                }
+                Err(failure) => return Err(stop(failure)),
+            };
+            let (next, more) = plan::after_pull(&page);
+            let changes: Vec<_> = page.changes.into_iter().map(WireChange::into_record).collect();
+            let applied = self.with_profile(|open, _| {
+                Ok(open.sync_apply_page(&changes, &page.epoch, &next.to_string(), now_ms())?)
+            })?;
+            summary.pulled += applied.recorded as u32;
+            summary.conflicts += applied.conflicts as u32;
+            summary.erased += applied.erased as u32;
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Whether this device holds what the server holds for its scope.
+    fn in_step(&self, remote: &Remote) -> Result<bool> {
+        let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+        let ours = self.with_profile(|open, _| {
+            let mut sum = ScopeChecksum::default();
+            for change in open.sync_scope()? {
+                sum.add(change_digest(&change.device_id, change.seq, change.hlc, &change.entity, &change.entity_id));
+            }
+            Ok(sum.summary())
+        })?;
+        let theirs: ScopeSummary = status.scope;
+        if ours != theirs {
+            tracing::warn!(ours = ours.count, theirs = theirs.count, "scope checksums differ");
+        }
+        Ok(ours == theirs)
+    }
+
+    /// The unlocked profile's clinical tables, change log and review marks as text,
+    /// without this device's own bookkeeping: two devices that hold the same changes
+    /// give the same dump. For tests and support; never logged.
+    pub fn sync_dump(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+        self.with_profile(|open, _| Ok(open.sync_canonical_dump()?))
+    }
+
+    /// Where sync stands, from this profile alone (no network).
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let messages = self.messages();
+        self.with_profile(|open, _| {
+            let Some(enrolment) = open.sync_enrolment()? else { return Ok(SyncStatus::default()) };
+            let counts = open.sync_outbox_counts()?;
+            let (decisions, waiting_for_consent) = clear_outbox(open)?;
+            let cleared = decisions.iter().filter(|(_, outgoing)| *outgoing == Outgoing::Send).count();
+            let refused = open
+                .sync_refusals()?
+                .into_iter()
+                .map(|refused| RefusedView {
+                    entity: refused.entity,
+                    record_id: refused.entity_id,
+                    reason: refusal_reason(&refused.refusal.kind, &messages),
+                    kind: refused.refusal.kind,
+                    field: refused.refusal.field,
+                })
+                .collect();
+            let reviews = open
+                .sync_reviews()?
+                .into_iter()
+                .map(|mark| ReviewView {
+                    entity: mark.entity,
+                    record_id: mark.entity_id,
+                    field: mark.field,
+                    later: value_text(&mark.later.2),
+                    earlier: value_text(&mark.earlier.2),
+                })
+                .collect();
+            Ok(SyncStatus {
+                enrolled: true,
+                server: Some(enrolment.server_url),
+                certificate_sha256: enrolment.ca_sha256,
+                last_sync_ms: enrolment.last_sync_at.map(|ms| ms as f64),
+                waiting: (counts.unacknowledged + cleared) as u32,
+                acknowledged: counts.acknowledged as u32,
+                refused,
+                reviews,
+                waiting_for_consent: waiting_for_consent as u32,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(kind: CandidateKind, entity: &str, on_server: bool) -> OutboxCandidate {
+        OutboxCandidate {
+            seq: 1,
+            entity: entity.to_owned(),
+            entity_id: "r".to_owned(),
+            kind,
+            clients: vec!["c".to_owned()],
+            on_server,
+        }
+    }
+
+    #[test]
+    fn changes_wait_for_consent_except_what_the_server_must_hear() {
+        use CandidateKind::*;
+        let yes = |_: &str| true;
+        let no = |_: &str| false;
+        // (kind, entity, on the server already, the client's consent, what happens)
+        type Case<'a> = (CandidateKind, &'a str, bool, &'a dyn Fn(&str) -> bool, Option<Outgoing>);
+        let cases: &[Case] = &[
+            (Write, "client", false, &yes, Some(Outgoing::Send)),
+            (Write, "client", false, &no, None),
+            (Write, "client", true, &no, None),
+            (Blanked, "client", false, &yes, Some(Outgoing::KeepLocal)),
+            (Erase, "client", true, &no, Some(Outgoing::Send)),
+            (Erase, "client", false, &no, Some(Outgoing::KeepLocal)),
+            (Delete, "attendance", true, &no, Some(Outgoing::Send)),
+            (Delete, "attendance", false, &no, None),
+            (Write, "consent", true, &no, Some(Outgoing::Send)),
+            (Write, "consent", false, &no, None),
+        ];
+        for (kind, entity, on_server, consent, expected) in cases {
+            assert_eq!(clearance(&candidate(*kind, entity, *on_server), *consent), *expected, "{kind:?} {entity}");
+        }
+        let mut no_client = candidate(Write, "service", false);
+        no_client.clients.clear();
+        assert_eq!(clearance(&no_client, &no), Some(Outgoing::Send), "a record of no client needs no consent");
+    }
+
+    #[test]
+    fn plain_http_only_to_this_computer_and_only_when_asked() {
+        assert_eq!(
+            check_server_url("https://tirek.example.kz:8443/", false),
+            Ok("https://tirek.example.kz:8443".to_owned())
+        );
+        assert_eq!(check_server_url("http://127.0.0.1:8080", true), Ok("http://127.0.0.1:8080".to_owned()));
+        assert_eq!(check_server_url("http://[::1]:8080", true), Ok("http://[::1]:8080".to_owned()));
+        assert_eq!(check_server_url("http://127.0.0.1:8080", false), Err(SyncError::InsecureServer));
+        assert_eq!(check_server_url("http://10.0.0.5:8080", true), Err(SyncError::InsecureServer));
+        assert_eq!(check_server_url("http://127.0.0.1.evil.example", true), Err(SyncError::InsecureServer));
+        for bad in ["tirek.example.kz", "ftp://x", "https://", "https://a/b", "https://a b"] {
+            assert_eq!(check_server_url(bad, true), Err(SyncError::BadServerAddress), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_sync_error_and_refusal_has_a_message_in_every_language() {
+        let errors = [
+            SyncError::NotEnrolled,
+            SyncError::BadServerAddress,
+            SyncError::InsecureServer,
+            SyncError::BadCertificate,
+            SyncError::NoConnection,
+            SyncError::CertificateMismatch,
+            SyncError::CodeInvalid,
+            SyncError::AlreadyEnrolled,
+            SyncError::Unauthenticated,
+            SyncError::DeviceRevoked,
+            SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })),
+            SyncError::ClockRefused,
+            SyncError::ServerError,
+            SyncError::Garbage,
+        ];
+        let kinds = [
+            RefusalKind::UnknownEntity,
+            RefusalKind::UnknownField,
+            RefusalKind::TooLong,
+            RefusalKind::WrongKind,
+            RefusalKind::BadRecordId,
+            RefusalKind::Malformed,
+            RefusalKind::WrongDevice,
+            RefusalKind::NotAuthor,
+            RefusalKind::OutOfScope,
+            RefusalKind::NotPermitted,
+            RefusalKind::RecordFinal,
+            RefusalKind::UnknownRecord,
+            RefusalKind::RecordExists,
+        ];
+        for language in tirek_domain::Language::ALL {
+            let messages = Messages::new(language);
+            for error in &errors {
+                let text = error.message(&messages);
+                assert!(!text.starts_with("error-"), "{language}: {error:?}");
+            }
+            let version = SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })).message(&messages);
+            assert!(version.contains("2–3"), "{language}: {version}");
+            for kind in kinds {
+                let id = format!("sync-refused-{}", refusal_name(kind).replace('_', "-"));
+                assert_ne!(messages.get(&id), id, "{language}: {kind:?}");
+            }
+        }
+    }
+}

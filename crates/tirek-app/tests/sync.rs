@@ -1,0 +1,446 @@
+//! Sync against the real `tirek-server` on a private PostgreSQL: two computers of one
+//! psychologist enrol, edit, sync and converge — the same tables, the same review
+//! marks, an erasure on one removes the client on the other — a batch re-sent after
+//! a lost answer is stored once, a sync cut midway loses nothing, a client without
+//! consent stays on the computer, and a wrong code, a revoked device, another
+//! server's certificate and a server that is gone each give a translated error.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use tirek_app::{App, AppError, ClientInput, ConsentInput, EnrolInput, SyncError};
+use tirek_domain::Language;
+use tirek_i18n::Messages;
+use tirek_server::admin::{self, NewUser};
+use tirek_server::rules::Role;
+use tirek_server::{Config, Server, Transport};
+use tirek_store::MemoryKeyring;
+use tirek_test_postgres::Cluster;
+
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+
+/// The real server on its own database, run by a runtime of its own so that the
+/// app's blocking client can call it from the test's thread.
+struct TestServer {
+    runtime: tokio::runtime::Runtime,
+    address: SocketAddr,
+    base: String,
+    pool: sqlx::PgPool,
+    certificate_pem: Option<String>,
+    user: i64,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    _folder: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// A server speaking HTTPS with a certificate made for 127.0.0.1.
+    fn tls() -> TestServer {
+        Self::start(true)
+    }
+
+    /// A server speaking plain HTTP (`--insecure-dev`).
+    fn plain() -> TestServer {
+        Self::start(false)
+    }
+
+    fn start(tls: bool) -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let database_url = Cluster::shared().create_database().expect("a database");
+        let mut config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
+        let mut certificate_pem = None;
+        if tls {
+            let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+            let (cert, key) = (folder.path().join("server.crt"), folder.path().join("server.key"));
+            std::fs::write(&cert, certified.cert.pem()).unwrap();
+            std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+            config.tls_cert = Some(cert);
+            config.tls_key = Some(key);
+            certificate_pem = Some(certified.cert.pem());
+        }
+        let transport = if tls { Transport::Tls } else { Transport::InsecureDev };
+        let server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
+        let address = server.local_addr().unwrap();
+        let pool = server.pool().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = runtime.spawn(async move {
+            server.run(async move { drop(stopped.await) }).await.expect("the server runs");
+        });
+        let user = runtime.block_on(async {
+            let organisation = admin::create_organisation(&pool, "Түркістан облысы").await.unwrap().id;
+            let clinic = admin::create_clinic(&pool, organisation, "Сайрам емханасы").await.unwrap().id;
+            let team = admin::create_team(&pool, clinic, "Психологтар").await.unwrap().id;
+            let user = NewUser {
+                organisation_id: organisation,
+                team_id: Some(team),
+                login: "aigul".to_owned(),
+                name: "Айгүл".to_owned(),
+                role: Role::Psychologist,
+            };
+            admin::create_user(&pool, &user).await.unwrap().id
+        });
+        let scheme = if tls { "https" } else { "http" };
+        TestServer {
+            runtime,
+            address,
+            base: format!("{scheme}://{address}"),
+            pool,
+            certificate_pem,
+            user,
+            stop: Some(stop),
+            task: Some(task),
+            _folder: folder,
+        }
+    }
+
+    fn code(&self) -> String {
+        self.runtime.block_on(admin::create_code(&self.pool, self.user, 1)).unwrap().code
+    }
+
+    /// Enrols `app`; returns its device id.
+    fn enrol(&self, app: &App) -> String {
+        self.enrol_at(app, &self.base)
+    }
+
+    fn enrol_at(&self, app: &App, base: &str) -> String {
+        let input =
+            EnrolInput { server: base.to_owned(), code: self.code(), certificate_pem: self.certificate_pem.clone() };
+        app.sync_enrol(&input).expect("enrols").device_id
+    }
+
+    fn revoke(&self, device_id: &str) {
+        self.runtime.block_on(admin::revoke_device(&self.pool, device_id)).unwrap();
+    }
+
+    /// How many changes the server stored from `device`.
+    fn stored(&self, device: &str) -> i64 {
+        self.runtime
+            .block_on(
+                sqlx::query_scalar("SELECT count(*) FROM changes WHERE device_id = $1")
+                    .bind(device)
+                    .fetch_one(&self.pool),
+            )
+            .unwrap()
+    }
+
+    fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = self.runtime.block_on(task);
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One computer: its own data folder, keyring and unlocked profile.
+struct Computer {
+    _folder: tempfile::TempDir,
+    app: App,
+}
+
+fn computer() -> Computer {
+    let folder = tempfile::tempdir().unwrap();
+    let app = App::start_with(folder.path(), Arc::new(MemoryKeyring::default())).0.with_fast_key_derivation_for_tests();
+    let id = app.create_profile("Айгүл", PASSWORD).unwrap().profile.id;
+    app.unlock(&id, PASSWORD).unwrap();
+    Computer { _folder: folder, app }
+}
+
+fn today() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    tirek_domain::date::Date::in_kazakhstan(now).to_string()
+}
+
+fn client_input(family: &str) -> ClientInput {
+    ClientInput {
+        family_name: family.into(),
+        given_name: "Әлия".into(),
+        phone: "8 701 234 56 78".into(),
+        birth_date: "12.05.1987".into(),
+        language: "kk".into(),
+        ..ClientInput::default()
+    }
+}
+
+/// A client who consents to central storage (or not).
+fn new_client(app: &App, family: &str, server_consent: bool) -> String {
+    let id = app.create_client(&client_input(family)).unwrap();
+    let scopes: &[&str] = if server_consent { &["record", "server"] } else { &["record"] };
+    for scope in scopes {
+        let consent = ConsentInput {
+            scope: (*scope).into(),
+            given_by: "client".into(),
+            method: "signed_paper".into(),
+            given_on: today(),
+            ..ConsentInput::default()
+        };
+        app.give_consent(&id, &consent).unwrap();
+    }
+    id
+}
+
+/// Syncs and checks the computer holds what the server holds for it.
+fn sync(app: &App) -> tirek_app::SyncSummary {
+    let summary = app.sync_now().expect("syncs");
+    assert!(summary.in_step, "{summary:?}");
+    summary
+}
+
+fn sync_error(result: Result<impl std::fmt::Debug, AppError>) -> (SyncError, AppError) {
+    match result {
+        Err(AppError::Sync(error)) => (error.clone(), AppError::Sync(error)),
+        other => panic!("expected a sync error, got {other:?}"),
+    }
+}
+
+/// The message in every language, none of them a bare message id.
+fn translated(error: &AppError) -> Vec<String> {
+    Language::ALL
+        .iter()
+        .map(|language| {
+            let text = error.localized(&Messages::new(*language));
+            assert!(!text.starts_with("error-"), "{language}: {text}");
+            text
+        })
+        .collect()
+}
+
+#[test]
+fn two_computers_converge_with_the_same_review_marks_and_erasures_travel() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+
+    let saule = new_client(&desk.app, "Сәрсенова", true);
+    let dana = new_client(&desk.app, "Ахметова", true);
+    let first = sync(&desk.app);
+    assert!(first.pushed > 0 && first.in_step, "{first:?}");
+    let received = sync(&laptop.app);
+    assert_eq!(received.pulled, first.pushed, "{received:?}");
+    assert_eq!(laptop.app.client(&saule).unwrap().client.family_name, "Сәрсенова");
+
+    // Both change Saule's family name without seeing the other; the laptop also
+    // writes Dana's address. The laptop writes second, so its clock is later.
+    desk.app.update_client(&saule, &client_input("Нұрланова")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    laptop.app.update_client(&saule, &client_input("Нурланова")).unwrap();
+    let mut dana_moved = client_input("Ахметова");
+    dana_moved.address = "Абай көшесі, 12".into();
+    laptop.app.update_client(&dana, &dana_moved).unwrap();
+
+    sync(&desk.app);
+    let laptop_summary = sync(&laptop.app);
+    assert_eq!(laptop_summary.conflicts, 1, "{laptop_summary:?}");
+    let desk_summary = sync(&desk.app);
+    assert_eq!(desk_summary.conflicts, 1, "{desk_summary:?}");
+
+    for computer in [&desk, &laptop] {
+        let detail = computer.app.client(&saule).unwrap();
+        assert_eq!(detail.client.family_name, "Нурланова", "the later clock wins everywhere");
+        let status = computer.app.sync_status().unwrap();
+        assert_eq!(status.reviews.len(), 1, "{status:?}");
+        assert_eq!(status.reviews[0].field, "family_name");
+        assert_eq!(status.reviews[0].later.as_deref(), Some("Нурланова"));
+        assert_eq!(status.reviews[0].earlier.as_deref(), Some("Нұрланова"), "the other version is kept");
+        assert_eq!(status.waiting, 0);
+        assert!(status.last_sync_ms.is_some());
+    }
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap(), "both computers hold the same");
+
+    // Dana asks to be erased; the laptop does it, and the desk follows.
+    laptop.app.erase_client(&dana).unwrap();
+    sync(&laptop.app);
+    let erased = sync(&desk.app);
+    assert!(erased.erased >= 1 && erased.in_step, "{erased:?}");
+    assert!(desk.app.client(&dana).is_err(), "erased on the other computer too");
+    let dump = desk.app.sync_dump().unwrap();
+    assert_eq!(dump, laptop.app.sync_dump().unwrap());
+    assert!(dump.values().flatten().all(|line| !line.contains("Абай") && !line.contains("Ахметова")), "no value left");
+}
+
+#[test]
+fn a_batch_sent_again_is_stored_once_and_a_sync_cut_midway_carries_on() {
+    let server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    laptop.app.allow_insecure_dev_sync(true);
+    // The desk talks through a proxy that loses the answer to its second push
+    // after the server has committed it.
+    let proxy = CuttingProxy::start(server.address, 2);
+    let desk_device = server.enrol_at(&desk.app, &format!("http://{}", proxy.address));
+    server.enrol(&laptop.app);
+    desk.app.set_sync_steps_for_tests(3, 4);
+    laptop.app.set_sync_steps_for_tests(3, 4);
+
+    let clients: Vec<String> = (0..3).map(|n| new_client(&desk.app, &format!("Сәрсенова{n}"), true)).collect();
+    let waiting = desk.app.sync_status().unwrap().waiting;
+    assert!(waiting > 6, "several batches: {waiting}");
+    let (error, _) = sync_error(desk.app.sync_now());
+    assert!(matches!(error, SyncError::NoConnection | SyncError::Garbage), "{error:?}");
+    let after_cut = desk.app.sync_status().unwrap();
+    assert!(after_cut.acknowledged > 0 && after_cut.waiting > 0, "the first batch is on the server: {after_cut:?}");
+
+    let resumed = sync(&desk.app);
+    assert!(resumed.duplicates > 0, "the batch whose answer was lost went again: {resumed:?}");
+    assert!(resumed.in_step, "{resumed:?}");
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
+    assert_eq!(server.stored(&desk_device), waiting as i64, "every change stored once");
+
+    let pulled = sync(&laptop.app);
+    assert_eq!(pulled.pulled as usize, waiting as usize, "{pulled:?}");
+    for id in &clients {
+        assert!(laptop.app.client(id).is_ok());
+    }
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+    // Nothing new: a sync pulls nothing.
+    assert_eq!(sync(&laptop.app).pulled, 0);
+}
+
+#[test]
+fn a_client_without_consent_to_central_storage_stays_on_the_computer() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let private = new_client(&desk.app, "Құпия", false);
+    let shared = new_client(&desk.app, "Ортақ", true);
+    let summary = sync(&desk.app);
+    assert_eq!(summary.waiting_for_consent, 2, "the client and the record consent wait: {summary:?}");
+    assert_eq!(desk.app.sync_status().unwrap().waiting_for_consent, 2);
+    sync(&laptop.app);
+    assert!(laptop.app.client(&shared).is_ok(), "a later client was not held back");
+    assert!(laptop.app.client(&private).is_err(), "the client without consent never left");
+
+    // Consent given: everything about the client goes, in its own order.
+    let consent = ConsentInput {
+        scope: "server".into(),
+        given_by: "client".into(),
+        method: "signed_paper".into(),
+        given_on: today(),
+        ..ConsentInput::default()
+    };
+    desk.app.give_consent(&private, &consent).unwrap();
+    let later = sync(&desk.app);
+    assert_eq!(later.waiting_for_consent, 0);
+    assert!(later.refused.is_empty(), "{later:?}");
+    sync(&laptop.app);
+    assert_eq!(laptop.app.client(&private).unwrap().client.family_name, "Құпия");
+}
+
+#[test]
+fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why() {
+    let mut server = TestServer::tls();
+    let desk = computer();
+
+    // A code the administrator never gave.
+    let input = EnrolInput {
+        server: server.base.clone(),
+        code: "AAAAA-BBBBB".to_owned(),
+        certificate_pem: server.certificate_pem.clone(),
+    };
+    let (error, app_error) = sync_error(desk.app.sync_enrol(&input));
+    assert_eq!(error, SyncError::CodeInvalid);
+    let texts = translated(&app_error);
+    assert_ne!(texts[0], texts[1]);
+
+    // The server shows a certificate that is not the one pinned.
+    let stranger = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let input = EnrolInput { code: server.code(), certificate_pem: Some(stranger.cert.pem()), ..input };
+    let (error, app_error) = sync_error(desk.app.sync_enrol(&input));
+    assert_eq!(error, SyncError::CertificateMismatch);
+    translated(&app_error);
+
+    // Plain HTTP is refused without the developer's flag.
+    let input = EnrolInput { server: format!("http://{}", server.address), certificate_pem: None, ..input };
+    assert_eq!(sync_error(desk.app.sync_enrol(&input)).0, SyncError::InsecureServer);
+
+    // Not enrolled yet.
+    assert_eq!(sync_error(desk.app.sync_now()).0, SyncError::NotEnrolled);
+
+    // Enrolled, then revoked by the administrator.
+    let device = server.enrol(&desk.app);
+    new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+    server.revoke(&device);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::DeviceRevoked);
+    translated(&app_error);
+
+    // The server is gone.
+    server.stop();
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::NoConnection);
+    assert_eq!(app_error.kind(), tirek_app::ErrorKind::Offline);
+    translated(&app_error);
+}
+
+/// A TCP proxy that forwards everything, except that it loses the server's answer
+/// to the `cut_at`-th push (the server has committed it by then) and drops the
+/// connection, as a flaky clinic link does.
+struct CuttingProxy {
+    address: SocketAddr,
+}
+
+impl CuttingProxy {
+    fn start(target: SocketAddr, cut_at: usize) -> CuttingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let pushes = Arc::new(AtomicUsize::new(0));
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let Ok(server) = TcpStream::connect(target) else { return };
+                let cut = Arc::new(AtomicBool::new(false));
+                let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (pushes, cut_up) = (pushes.clone(), cut.clone());
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 16 * 1024];
+                    while let Ok(read) = from_client.read(&mut buffer) {
+                        if read == 0 {
+                            break;
+                        }
+                        let chunk = &buffer[..read];
+                        if chunk.windows(13).any(|w| w == b"POST /v1/push")
+                            && pushes.fetch_add(1, Ordering::SeqCst) + 1 == cut_at
+                        {
+                            cut_up.store(true, Ordering::SeqCst);
+                        }
+                        if to_server.write_all(chunk).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown(Shutdown::Write);
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 16 * 1024];
+                    while let Ok(read) = from_server.read(&mut buffer) {
+                        if read == 0 || cut.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        if to_client.write_all(&buffer[..read]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_client.shutdown(Shutdown::Both);
+                    let _ = from_server.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { address }
+    }
+}

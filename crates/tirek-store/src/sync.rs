@@ -1,0 +1,978 @@
+//! The store's half of sync with the organisation's server: the enrolment kept
+//! inside the encrypted profile, the outbox (which of this device's changes leave
+//! under which wire number), what the server acknowledged and refused, and applying
+//! a pulled page of other devices' changes — in one transaction with the new pull
+//! cursor, through the same tables and change log as every local write, so a page is
+//! applied whole or not at all, and applying it twice changes nothing.
+//!
+//! # Applying another device's change
+//! The change is recorded in the change log under its origin (device, sequence
+//! number, clock, author), the local clock moves past its clock, and then:
+//! - a change already in the log (same device and number) is skipped: idempotence;
+//! - values blanked by an erasure elsewhere are history only;
+//! - an erasure's tombstone (`_erased`) deletes the record here too and blanks its
+//!   history; a deletion (`_deleted`) deletes the record and keeps the history;
+//! - a change to a record that is gone, or to a record that is final here, is
+//!   history only — except a second finalising change (two devices signed the same
+//!   draft), which marks the record for review;
+//! - a finalising change (a signature) sets every field it carries: it carries the
+//!   whole record as its signer saw it, so every device shows what was signed, and
+//!   the record's open conflict marks go (signed records never conflict);
+//! - any other change sets each field it wins by `tirek_domain::merge` (the later
+//!   clock, then the device id), and the marks of the fields it wrote are computed
+//!   again from all their writes, so the same changes give the same marks in any
+//!   order of arrival;
+//! - derived columns are recomputed in the same transaction, as for a local write.
+//!
+//! A row the local schema refuses (a trigger or a check a newer device's value
+//! breaks) is left as it was and the change kept in the history, rather than
+//! blocking every later page.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue};
+use tirek_domain::entities::{self as catalogue, Belonging};
+use tirek_domain::merge::{self, FieldWrite};
+
+use crate::Result;
+use crate::changes::{self, DELETED, ERASED, Entity, Finality, entity, from_json, sqlite, to_json, to_sql};
+use crate::profiles::OpenProfile;
+
+/// The enrolment of this profile with a server, and where its sync stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncEnrolment {
+    /// The server's address.
+    pub server_url: String,
+    /// The pinned certificate (PEM), if one was given.
+    pub ca_pem: Option<String>,
+    /// SHA-256 of the pinned certificate, hex.
+    pub ca_sha256: Option<String>,
+    /// The device's bearer token. Never logged.
+    pub token: String,
+    /// The server's id of the user.
+    pub user_id: i64,
+    /// When the device enrolled (ms).
+    pub enrolled_at: i64,
+    /// The server's epoch as last seen.
+    pub epoch: String,
+    /// The server's high-water mark of this device's wire numbers.
+    pub acknowledged: i64,
+    /// Where the next pull starts; `None` before the first page.
+    pub pull_cursor: Option<String>,
+    /// When a sync last finished without an error (ms).
+    pub last_sync_at: Option<i64>,
+}
+
+/// One of this device's changes not yet given a wire number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxCandidate {
+    /// Its own sequence number.
+    pub seq: i64,
+    /// Its entity.
+    pub entity: String,
+    /// Its record.
+    pub entity_id: String,
+    /// What kind of change it is.
+    pub kind: CandidateKind,
+    /// The clients the record is about (a consultation: its attendees).
+    pub clients: Vec<String>,
+    /// Whether the server has the record already (a change of it left, or came from
+    /// another device).
+    pub on_server: bool,
+}
+
+/// What a candidate change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CandidateKind {
+    /// It writes fields.
+    Write,
+    /// A deletion that keeps the history.
+    Delete,
+    /// An erasure's tombstone.
+    Erase,
+    /// Its values were blanked by an erasure before it left: nothing to send.
+    Blanked,
+}
+
+/// What to do with a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outgoing {
+    /// Give it the next wire number: it goes with the next push.
+    Send,
+    /// It stays here for good (blanked values, a tombstone of something never sent).
+    KeepLocal,
+}
+
+/// A refusal to remember.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRefusal {
+    /// The wire number refused.
+    pub wire_seq: i64,
+    /// The stable reason (`record_final`…).
+    pub kind: String,
+    /// The field concerned.
+    pub field: Option<String>,
+    /// Why, in English.
+    pub detail: String,
+}
+
+/// A refused change, as the status shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedChange {
+    /// The refusal.
+    pub refusal: StoredRefusal,
+    /// The record's entity.
+    pub entity: String,
+    /// The record.
+    pub entity_id: String,
+    /// When it was refused (ms).
+    pub refused_at: i64,
+}
+
+/// A record marked for review: two concurrent writes of one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewMark {
+    /// The record's entity.
+    pub entity: String,
+    /// The record.
+    pub entity_id: String,
+    /// The field.
+    pub field: String,
+    /// The overwritten write: device, sequence number and the value it wrote.
+    pub earlier: (String, i64, FieldValue),
+    /// The write that came after it: device, sequence number and value.
+    pub later: (String, i64, FieldValue),
+}
+
+/// What applying a page did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Applied {
+    /// Changes recorded now.
+    pub recorded: usize,
+    /// Changes the profile already had (a page applied twice).
+    pub duplicates: usize,
+    /// Conflict marks added.
+    pub conflicts: usize,
+    /// Records erased.
+    pub erased: usize,
+}
+
+/// Counts for the status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxCounts {
+    /// Changes with a wire number above the server's mark: sent, not yet acknowledged.
+    pub unacknowledged: usize,
+    /// Changes acknowledged by the server (stored or refused).
+    pub acknowledged: usize,
+    /// Changes that stay on this computer for good.
+    pub kept_local: usize,
+}
+
+/// The identity of a change in the server's scope checksum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeIdentity {
+    /// The device that made it.
+    pub device_id: String,
+    /// Its wire number.
+    pub seq: i64,
+    /// Its clock.
+    pub hlc: u64,
+    /// Its entity.
+    pub entity: String,
+    /// Its record.
+    pub entity_id: String,
+}
+
+type Fields = serde_json::Map<String, serde_json::Value>;
+
+/// One write of a field as the change log holds it: device, sequence number, clock,
+/// old and new value.
+type StoredWrite = (String, i64, u64, FieldValue, FieldValue);
+
+fn parse_fields(text: &str) -> Fields {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn is_pseudo(fields: &Fields, name: &str) -> bool {
+    fields.len() == 1 && fields.contains_key(name)
+}
+
+impl OpenProfile {
+    /// The enrolment, if this profile is enrolled.
+    pub fn sync_enrolment(&self) -> Result<Option<SyncEnrolment>> {
+        self.connection()
+            .query_row(
+                "SELECT server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch, acknowledged, pull_cursor,
+                        last_sync_at
+                 FROM sync_enrolment WHERE singleton = 1",
+                [],
+                |row| {
+                    Ok(SyncEnrolment {
+                        server_url: row.get(0)?,
+                        ca_pem: row.get(1)?,
+                        ca_sha256: row.get(2)?,
+                        token: row.get(3)?,
+                        user_id: row.get(4)?,
+                        enrolled_at: row.get(5)?,
+                        epoch: row.get(6)?,
+                        acknowledged: row.get(7)?,
+                        pull_cursor: row.get(8)?,
+                        last_sync_at: row.get(9)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(sqlite)
+    }
+
+    /// Saves a new enrolment, replacing any earlier one; where sync stood with the
+    /// earlier server (wire numbers, refusals, cursor) starts afresh.
+    pub fn save_sync_enrolment(&mut self, enrolment: &SyncEnrolment) -> Result<()> {
+        let transaction = self.connection_mut().transaction().map_err(sqlite)?;
+        transaction
+            .execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;")
+            .map_err(sqlite)?;
+        transaction
+            .execute(
+                "INSERT INTO sync_enrolment (singleton, server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch,
+                                             acknowledged, pull_cursor, last_sync_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    enrolment.server_url,
+                    enrolment.ca_pem,
+                    enrolment.ca_sha256,
+                    enrolment.token,
+                    enrolment.user_id,
+                    enrolment.enrolled_at,
+                    enrolment.epoch,
+                    enrolment.acknowledged,
+                    enrolment.pull_cursor,
+                    enrolment.last_sync_at
+                ],
+            )
+            .map_err(sqlite)?;
+        transaction.commit().map_err(sqlite)
+    }
+
+    /// The server was restored (a new epoch): pull from the start again, and resume
+    /// pushing after the mark the server has now.
+    pub fn sync_restart(&mut self, epoch: &str, acknowledged: i64) -> Result<()> {
+        self.connection()
+            .execute(
+                "UPDATE sync_enrolment SET epoch = ?1, acknowledged = ?2, pull_cursor = NULL WHERE singleton = 1",
+                params![epoch, acknowledged],
+            )
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Forgets the pull cursor so the next pull starts from the beginning (a
+    /// checksum that does not match: applying pages again is harmless).
+    pub fn sync_forget_cursor(&mut self) -> Result<()> {
+        self.connection()
+            .execute("UPDATE sync_enrolment SET pull_cursor = NULL WHERE singleton = 1", [])
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Notes a sync that finished without an error.
+    pub fn sync_finished(&mut self, now_ms: i64) -> Result<()> {
+        self.connection()
+            .execute("UPDATE sync_enrolment SET last_sync_at = ?1 WHERE singleton = 1", [now_ms])
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// This device's changes that have no wire number yet, in their own order, with
+    /// what the sync driver needs to decide whether they may leave.
+    pub fn sync_candidates(&self) -> Result<Vec<OutboxCandidate>> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare(
+                "SELECT c.seq, c.entity, c.entity_id, c.fields FROM change_log c
+                 WHERE c.device_id = ?1 AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.seq = c.seq)
+                 ORDER BY c.seq",
+            )
+            .map_err(sqlite)?;
+        let rows: Vec<(i64, String, String, String)> = statement
+            .query_map([self.device_id()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .and_then(Iterator::collect)
+            .map_err(sqlite)?;
+        let mut candidates = Vec::with_capacity(rows.len());
+        for (seq, entity, entity_id, fields) in rows {
+            let fields = parse_fields(&fields);
+            let kind = if is_pseudo(&fields, ERASED) {
+                CandidateKind::Erase
+            } else if is_pseudo(&fields, DELETED) {
+                CandidateKind::Delete
+            } else if fields.is_empty() {
+                CandidateKind::Blanked
+            } else {
+                CandidateKind::Write
+            };
+            let clients = clients_of(connection, &entity, &entity_id, 0)?;
+            let on_server: bool = connection
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM change_log c LEFT JOIN sync_outbox o
+                                      ON c.device_id = ?3 AND o.seq = c.seq
+                                    WHERE c.entity = ?1 AND c.entity_id = ?2
+                                      AND (c.device_id <> ?3 OR o.wire_seq IS NOT NULL))",
+                    params![entity, entity_id, self.device_id()],
+                    |row| row.get(0),
+                )
+                .map_err(sqlite)?;
+            candidates.push(OutboxCandidate { seq, entity, entity_id, kind, clients, on_server });
+        }
+        Ok(candidates)
+    }
+
+    /// Gives the cleared candidates their wire numbers, in the order given (their own
+    /// order), after the highest number handed out; marks the others as staying here.
+    pub fn sync_assign(&mut self, decisions: &[(i64, Outgoing)]) -> Result<()> {
+        let transaction = self.connection_mut().transaction().map_err(sqlite)?;
+        let mut next: i64 = transaction
+            .query_row("SELECT coalesce(max(wire_seq), 0) FROM sync_outbox", [], |row| row.get(0))
+            .map_err(sqlite)?;
+        for (seq, outgoing) in decisions {
+            let wire = match outgoing {
+                Outgoing::Send => {
+                    next += 1;
+                    Some(next)
+                }
+                Outgoing::KeepLocal => None,
+            };
+            transaction
+                .execute("INSERT INTO sync_outbox (seq, wire_seq) VALUES (?1, ?2)", params![seq, wire])
+                .map_err(sqlite)?;
+        }
+        transaction.commit().map_err(sqlite)
+    }
+
+    /// The changes to push: those with a wire number above `acknowledged`, in wire
+    /// order, each carrying its wire number as its sequence number.
+    pub fn sync_outbox(&self, acknowledged: i64) -> Result<Vec<ChangeRecord>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT o.wire_seq, c.hlc, c.entity, c.entity_id, c.base_revision, c.fields, c.author
+                 FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
+                 WHERE o.wire_seq > ?2 ORDER BY o.wire_seq",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map(params![self.device_id(), acknowledged], |row| {
+                Ok(ChangeRecord {
+                    device_id: self.device_id().to_owned(),
+                    seq: row.get(0)?,
+                    hlc: row.get::<_, i64>(1)? as u64,
+                    entity: row.get(2)?,
+                    entity_id: row.get(3)?,
+                    base_revision: row.get(4)?,
+                    fields: field_changes(&parse_fields(&row.get::<_, String>(5)?)),
+                    author: row.get(6)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// Records the server's answer to a push: its epoch, its new mark, and the
+    /// changes it refused.
+    pub fn sync_acknowledge(
+        &mut self,
+        epoch: &str,
+        acknowledged: i64,
+        refusals: &[StoredRefusal],
+        now_ms: i64,
+    ) -> Result<()> {
+        let transaction = self.connection_mut().transaction().map_err(sqlite)?;
+        for refusal in refusals {
+            transaction
+                .execute(
+                    "INSERT OR REPLACE INTO sync_refusals (wire_seq, kind, field, detail, refused_at)
+                     VALUES (?1, ?2, ?3, substr(?4, 1, 1000), ?5)",
+                    params![refusal.wire_seq, refusal.kind, refusal.field, refusal.detail, now_ms],
+                )
+                .map_err(sqlite)?;
+        }
+        transaction
+            .execute(
+                "UPDATE sync_enrolment SET epoch = ?1, acknowledged = ?2 WHERE singleton = 1",
+                params![epoch, acknowledged],
+            )
+            .map_err(sqlite)?;
+        transaction.commit().map_err(sqlite)
+    }
+
+    /// How this device's changes stand.
+    pub fn sync_outbox_counts(&self) -> Result<OutboxCounts> {
+        let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+        self.connection()
+            .query_row(
+                "SELECT coalesce(sum(wire_seq > ?1), 0), coalesce(sum(wire_seq <= ?1), 0),
+                        coalesce(sum(wire_seq IS NULL), 0)
+                 FROM sync_outbox",
+                [acknowledged],
+                |row| {
+                    Ok(OutboxCounts {
+                        unacknowledged: row.get::<_, i64>(0)? as usize,
+                        acknowledged: row.get::<_, i64>(1)? as usize,
+                        kept_local: row.get::<_, i64>(2)? as usize,
+                    })
+                },
+            )
+            .map_err(sqlite)
+    }
+
+    /// The refused changes, newest first.
+    pub fn sync_refusals(&self) -> Result<Vec<RefusedChange>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT r.wire_seq, r.kind, r.field, r.detail, r.refused_at, c.entity, c.entity_id
+                 FROM sync_refusals r JOIN sync_outbox o ON o.wire_seq = r.wire_seq
+                 JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
+                 ORDER BY r.wire_seq DESC",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map([self.device_id()], |row| {
+                Ok(RefusedChange {
+                    refusal: StoredRefusal {
+                        wire_seq: row.get(0)?,
+                        kind: row.get(1)?,
+                        field: row.get(2)?,
+                        detail: row.get(3)?,
+                    },
+                    refused_at: row.get(4)?,
+                    entity: row.get(5)?,
+                    entity_id: row.get(6)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// The open review marks, by record and field, with both values.
+    pub fn sync_reviews(&self) -> Result<Vec<ReviewMark>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT r.entity, r.entity_id, r.field, r.earlier_device, r.earlier_seq, e.fields, r.later_device,
+                        r.later_seq, l.fields
+                 FROM sync_reviews r
+                 LEFT JOIN change_log e ON e.device_id = r.earlier_device AND e.seq = r.earlier_seq
+                 LEFT JOIN change_log l ON l.device_id = r.later_device AND l.seq = r.later_seq
+                 WHERE r.resolved_at IS NULL
+                 ORDER BY r.entity, r.entity_id, r.field, r.earlier_device, r.earlier_seq",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map([], |row| {
+                let field: String = row.get(2)?;
+                let value = |fields: Option<String>| {
+                    parse_fields(&fields.unwrap_or_default())
+                        .get(&field)
+                        .and_then(|pair| pair.get(1))
+                        .map_or(FieldValue::Null, from_json)
+                };
+                Ok(ReviewMark {
+                    entity: row.get(0)?,
+                    entity_id: row.get(1)?,
+                    earlier: (row.get(3)?, row.get(4)?, value(row.get(5)?)),
+                    later: (row.get(6)?, row.get(7)?, value(row.get(8)?)),
+                    field,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// The changes of the scope the server sums for this device: the other devices'
+    /// changes it pulled, and its own that the server stored (acknowledged, not
+    /// refused), each under its wire number.
+    pub fn sync_scope(&self) -> Result<Vec<ChangeIdentity>> {
+        let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT c.device_id, c.seq, c.hlc, c.entity, c.entity_id FROM change_log c WHERE c.device_id <> ?1
+                 UNION ALL
+                 SELECT c.device_id, o.wire_seq, c.hlc, c.entity, c.entity_id
+                 FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
+                 WHERE o.wire_seq <= ?2 AND o.wire_seq NOT IN (SELECT wire_seq FROM sync_refusals)",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map(params![self.device_id(), acknowledged], |row| {
+                Ok(ChangeIdentity {
+                    device_id: row.get(0)?,
+                    seq: row.get(1)?,
+                    hlc: row.get::<_, i64>(2)? as u64,
+                    entity: row.get(3)?,
+                    entity_id: row.get(4)?,
+                })
+            })
+            .map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// Applies a pulled page of other devices' changes (in the server's order) and
+    /// moves the pull cursor to `cursor`, in one transaction: all of it or nothing.
+    pub fn sync_apply_page(
+        &mut self,
+        changes: &[ChangeRecord],
+        epoch: &str,
+        cursor: &str,
+        now_ms: i64,
+    ) -> Result<Applied> {
+        let own = self.device_id().to_owned();
+        let transaction =
+            self.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
+        let mut applied = Applied::default();
+        let mut last_hlc: i64 = transaction
+            .query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |row| row.get(0))
+            .map_err(sqlite)?;
+        for change in changes {
+            if change.device_id == own {
+                continue;
+            }
+            let known: bool = transaction
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = ?1 AND seq = ?2)",
+                    params![change.device_id, change.seq],
+                    |row| row.get(0),
+                )
+                .map_err(sqlite)?;
+            if known {
+                applied.duplicates += 1;
+                continue;
+            }
+            record_change(&transaction, change)?;
+            applied.recorded += 1;
+            last_hlc = last_hlc.max(change.hlc as i64);
+            apply_change(&transaction, change, now_ms, &mut applied)?;
+        }
+        transaction.execute("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
+        transaction
+            .execute(
+                "UPDATE sync_enrolment SET epoch = ?1, pull_cursor = ?2 WHERE singleton = 1",
+                params![epoch, cursor],
+            )
+            .map_err(sqlite)?;
+        transaction.commit().map_err(sqlite)?;
+        Ok(applied)
+    }
+
+    /// The clinical tables and the change log as text, without what is only this
+    /// device's bookkeeping (revision counts, clocks of the last write, sync state,
+    /// the audit trail, the letter series): two devices that hold the same changes
+    /// give the same dump. This device's changes appear under their wire numbers,
+    /// and only those that left. For tests and support; never logged.
+    pub fn sync_canonical_dump(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut dump = BTreeMap::new();
+        for entity in changes::ENTITIES {
+            let sql = format!("SELECT * FROM {} ORDER BY id", entity.table);
+            let mut statement = self.connection().prepare(&sql).map_err(sqlite)?;
+            let names: Vec<String> = statement.column_names().map(str::to_owned).collect();
+            let rows: Vec<String> = statement
+                .query_map([], |row| {
+                    let mut line = Vec::new();
+                    for (index, name) in names.iter().enumerate() {
+                        if name != "revision" && name != "updated_hlc" {
+                            line.push(format!("{name}={:?}", row.get::<_, rusqlite::types::Value>(index)?));
+                        }
+                    }
+                    Ok(line.join(" "))
+                })
+                .and_then(Iterator::collect)
+                .map_err(sqlite)?;
+            dump.insert(entity.table.to_owned(), rows);
+        }
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT c.device_id, c.seq, c.hlc, c.entity, c.entity_id, c.fields FROM change_log c
+                 WHERE c.device_id <> ?1
+                 UNION ALL
+                 SELECT c.device_id, o.wire_seq, c.hlc, c.entity, c.entity_id, c.fields
+                 FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
+                 WHERE o.wire_seq IS NOT NULL
+                 ORDER BY 1, 2",
+            )
+            .map_err(sqlite)?;
+        let log: Vec<String> = statement
+            .query_map([self.device_id()], |row| {
+                Ok(format!(
+                    "{} {} {} {} {} {}",
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?
+                ))
+            })
+            .and_then(Iterator::collect)
+            .map_err(sqlite)?;
+        dump.insert("change_log".to_owned(), log);
+        let reviews: Vec<String> = self.sync_reviews()?.into_iter().map(|mark| format!("{mark:?}")).collect();
+        dump.insert("sync_reviews".to_owned(), reviews);
+        Ok(dump)
+    }
+}
+
+fn field_changes(fields: &Fields) -> Vec<FieldChange> {
+    fields
+        .iter()
+        .map(|(field, pair)| FieldChange {
+            field: field.clone(),
+            old: pair.get(0).map_or(FieldValue::Null, from_json),
+            new: pair.get(1).map_or(FieldValue::Null, from_json),
+        })
+        .collect()
+}
+
+fn record_change(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<()> {
+    let fields: serde_json::Map<String, serde_json::Value> = change
+        .fields
+        .iter()
+        .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
+        .collect();
+    transaction
+        .execute(
+            "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                change.device_id,
+                change.seq,
+                change.hlc as i64,
+                change.entity,
+                change.entity_id,
+                change.base_revision,
+                serde_json::Value::Object(fields).to_string(),
+                change.author
+            ],
+        )
+        .map_err(sqlite)?;
+    Ok(())
+}
+
+fn apply_change(
+    transaction: &Transaction<'_>,
+    change: &ChangeRecord,
+    now_ms: i64,
+    applied: &mut Applied,
+) -> Result<()> {
+    // An entity this build does not know (a newer device's): kept in the history.
+    let Ok(entity) = entity(&change.entity) else { return Ok(()) };
+    let id = change.entity_id.as_str();
+    if let [only] = change.fields.as_slice() {
+        if only.field == ERASED {
+            erase_record(transaction, entity, id, change)?;
+            applied.erased += 1;
+            return Ok(());
+        }
+        if only.field == DELETED {
+            delete_row(transaction, entity, id)?;
+            return Ok(());
+        }
+    }
+    // The fields this build knows; blanked history has none.
+    let fields: Vec<&FieldChange> = change.fields.iter().filter(|f| entity.field(&f.field).is_ok()).collect();
+    if fields.is_empty() || is_gone(transaction, entity, id)? {
+        return Ok(());
+    }
+    let finalising = match entity.finality {
+        Finality::OnceSet(field) => fields.iter().any(|f| f.field == field && f.new != FieldValue::Null),
+        Finality::Always => true,
+        Finality::Never => false,
+    };
+    let Some(current) = changes::read(transaction, entity, id)? else {
+        if change.base_revision == 0 {
+            insert_row(transaction, entity, id, change.hlc, &fields)?;
+            crate::derived::refresh(transaction, entity.name, id)?;
+        }
+        return Ok(());
+    };
+    if entity.is_final(&current) {
+        if finalising {
+            // Two devices finalised the same record (both signed one draft): the
+            // first signature stands here; both are shown for review.
+            applied.conflicts += mark_double_final(transaction, entity, id, now_ms)?;
+        }
+        return Ok(());
+    }
+    let mut set: Vec<(&str, &FieldValue)> = Vec::new();
+    for field in &fields {
+        if finalising || wins_field(transaction, entity, id, &field.field, change)? {
+            set.push((field.field.as_str(), &field.new));
+        }
+    }
+    update_row(transaction, entity, id, change.hlc, &set)?;
+    if finalising {
+        transaction
+            .execute(
+                "DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND resolved_at IS NULL",
+                params![entity.name, id],
+            )
+            .map_err(sqlite)?;
+    } else {
+        for field in &fields {
+            applied.conflicts += remark_field(transaction, entity, id, &field.field, now_ms)?;
+        }
+    }
+    crate::derived::refresh(transaction, entity.name, id)
+}
+
+/// Whether a tombstone or deletion of the record is in the change log.
+fn is_gone(transaction: &Transaction<'_>, entity: &Entity, id: &str) -> Result<bool> {
+    let gone = [ERASED, DELETED].iter().map(|pseudo| format!("{{\"{pseudo}\":[null,1]}}")).collect::<Vec<_>>();
+    transaction
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields IN (?3, ?4))",
+            params![entity.name, id, gone[0], gone[1]],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)
+}
+
+/// Every write of `field` of the record in the change log, as (device, seq, hlc,
+/// old, new).
+fn field_writes(transaction: &Transaction<'_>, entity: &Entity, id: &str, field: &str) -> Result<Vec<StoredWrite>> {
+    let mut statement = transaction
+        .prepare_cached(
+            "SELECT device_id, seq, hlc, fields FROM change_log
+             WHERE entity = ?1 AND entity_id = ?2 AND instr(fields, ?3) > 0",
+        )
+        .map_err(sqlite)?;
+    let quoted = serde_json::Value::String(field.to_owned()).to_string();
+    let rows: Vec<(String, i64, i64, String)> = statement
+        .query_map(params![entity.name, id, quoted], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+        .and_then(Iterator::collect)
+        .map_err(sqlite)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(device, seq, hlc, fields)| {
+            let fields = parse_fields(&fields);
+            let pair = fields.get(field)?;
+            Some((
+                device,
+                seq,
+                hlc as u64,
+                pair.get(0).map_or(FieldValue::Null, from_json),
+                pair.get(1).map_or(FieldValue::Null, from_json),
+            ))
+        })
+        .collect())
+}
+
+fn as_writes(rows: &[StoredWrite]) -> Vec<FieldWrite<'_>> {
+    rows.iter()
+        .map(|(device, seq, hlc, old, new)| FieldWrite { hlc: *hlc, device_id: device, seq: *seq, old, new })
+        .collect()
+}
+
+/// Whether `change` is the latest write of `field` (it is in the log already).
+fn wins_field(
+    transaction: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    field: &str,
+    change: &ChangeRecord,
+) -> Result<bool> {
+    let rows = field_writes(transaction, entity, id, field)?;
+    let writes = as_writes(&rows);
+    Ok(merge::winner(&writes).is_some_and(|best| best.device_id == change.device_id && best.seq == change.seq))
+}
+
+/// Computes the open conflict marks of one field again from all its writes.
+fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field: &str, now_ms: i64) -> Result<usize> {
+    let rows = field_writes(transaction, entity, id, field)?;
+    let writes = as_writes(&rows);
+    let before: i64 = transaction
+        .query_row(
+            "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
+            params![entity.name, id, field],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)?;
+    transaction
+        .execute(
+            "DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND resolved_at IS NULL",
+            params![entity.name, id, field],
+        )
+        .map_err(sqlite)?;
+    for (earlier, later) in merge::conflicts(&writes) {
+        let (earlier, later) = (&writes[earlier], &writes[later]);
+        transaction
+            .execute(
+                "INSERT OR IGNORE INTO sync_reviews (entity, entity_id, field, earlier_device, earlier_seq, later_device,
+                                                     later_seq, marked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![entity.name, id, field, earlier.device_id, earlier.seq, later.device_id, later.seq, now_ms],
+            )
+            .map_err(sqlite)?;
+    }
+    let after: i64 = transaction
+        .query_row(
+            "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
+            params![entity.name, id, field],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)?;
+    Ok((after - before).max(0) as usize)
+}
+
+/// Marks a record that two devices finalised: the two finalising changes, in clock order.
+fn mark_double_final(transaction: &Transaction<'_>, entity: &Entity, id: &str, now_ms: i64) -> Result<usize> {
+    let Finality::OnceSet(field) = entity.finality else { return Ok(0) };
+    let rows = field_writes(transaction, entity, id, field)?;
+    let mut finals: Vec<&StoredWrite> = rows.iter().filter(|row| row.4 != FieldValue::Null).collect();
+    finals.sort_by(|a, b| (a.2, &a.0, a.1).cmp(&(b.2, &b.0, b.1)));
+    let mut marked = 0;
+    for pair in finals.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            continue;
+        }
+        marked += transaction
+            .execute(
+                "INSERT OR IGNORE INTO sync_reviews (entity, entity_id, field, earlier_device, earlier_seq, later_device,
+                                                     later_seq, marked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![entity.name, id, field, pair[0].0, pair[0].1, pair[1].0, pair[1].1, now_ms],
+            )
+            .map_err(sqlite)?;
+    }
+    Ok(marked)
+}
+
+fn insert_row(
+    transaction: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    hlc: u64,
+    fields: &[&FieldChange],
+) -> Result<()> {
+    let columns: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 3)).collect();
+    let sql = format!(
+        "INSERT INTO {} (id, revision, updated_hlc{}{}) VALUES (?1, 1, ?2{}{})",
+        entity.table,
+        if columns.is_empty() { "" } else { ", " },
+        columns.join(", "),
+        if columns.is_empty() { "" } else { ", " },
+        placeholders.join(", ")
+    );
+    let mut values = vec![rusqlite::types::Value::Text(id.to_owned()), rusqlite::types::Value::Integer(hlc as i64)];
+    values.extend(fields.iter().map(|f| to_sql(&f.new)));
+    refused_rows_are_history(transaction.execute(&sql, rusqlite::params_from_iter(values)))
+}
+
+fn update_row(
+    transaction: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    hlc: u64,
+    set: &[(&str, &FieldValue)],
+) -> Result<()> {
+    // The revision counts every change taken into account, won or lost, so that two
+    // devices that took the same changes agree on it.
+    let assignments: Vec<String> =
+        set.iter().enumerate().map(|(i, (field, _))| format!(", {field} = ?{}", i + 3)).collect();
+    let sql = format!(
+        "UPDATE {} SET revision = revision + 1, updated_hlc = max(updated_hlc, ?2){} WHERE id = ?1",
+        entity.table,
+        assignments.concat()
+    );
+    let mut values = vec![rusqlite::types::Value::Text(id.to_owned()), rusqlite::types::Value::Integer(hlc as i64)];
+    values.extend(set.iter().map(|(_, value)| to_sql(value)));
+    refused_rows_are_history(transaction.execute(&sql, rusqlite::params_from_iter(values)))
+}
+
+/// A row the local schema refuses (a trigger, a check) stays as it was; the change
+/// is in the history. Any other failure fails the page.
+fn refused_rows_are_history(result: rusqlite::Result<usize>) -> Result<()> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(()),
+        Err(err) => Err(sqlite(err)),
+    }
+}
+
+fn delete_row(transaction: &Transaction<'_>, entity: &Entity, id: &str) -> Result<()> {
+    let affected = crate::derived::before_delete(transaction, entity.name, id)?;
+    transaction.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
+    crate::derived::after_delete(transaction, affected)
+}
+
+fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombstone: &ChangeRecord) -> Result<()> {
+    if entity.name == "client" {
+        // Attendances deleted earlier still name the client in their change records.
+        let quoted = serde_json::Value::String(id.to_owned()).to_string();
+        transaction
+            .execute(
+                "UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0",
+                [&quoted],
+            )
+            .map_err(sqlite)?;
+    }
+    delete_row(transaction, entity, id)?;
+    transaction
+        .execute(
+            "UPDATE change_log SET fields = '{}'
+             WHERE entity = ?1 AND entity_id = ?2 AND NOT (device_id = ?3 AND seq = ?4)
+               AND fields <> '{\"_erased\":[null,1]}'",
+            params![entity.name, id, tombstone.device_id, tombstone.seq],
+        )
+        .map_err(sqlite)?;
+    transaction
+        .execute("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", params![entity.name, id])
+        .map_err(sqlite)?;
+    Ok(())
+}
+
+/// The clients record `id` of `entity` is about: for a record of a client, that
+/// client; for a consultation, its attendees; for an addendum, its consultation's.
+fn clients_of(connection: &rusqlite::Connection, entity_name: &str, id: &str, depth: u8) -> Result<Vec<String>> {
+    let Some(spec) = catalogue::entity(entity_name) else { return Ok(Vec::new()) };
+    let Ok(entity) = entity(entity_name) else { return Ok(Vec::new()) };
+    let field_value = |field: &str| -> Result<Option<String>> {
+        if let Some(record) = changes::read(connection, entity, id)? {
+            return Ok(record.text(field).map(str::to_owned));
+        }
+        // Gone from the table: its first change still names it, unless blanked.
+        let first: Option<String> = connection
+            .query_row(
+                "SELECT fields FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND base_revision = 0
+                 ORDER BY hlc LIMIT 1",
+                params![entity_name, id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        Ok(first.and_then(|fields| match parse_fields(&fields).get(field).and_then(|pair| pair.get(1)) {
+            Some(serde_json::Value::String(value)) => Some(value.clone()),
+            _ => None,
+        }))
+    };
+    match spec.belonging {
+        Belonging::IsClient => Ok(vec![id.to_owned()]),
+        Belonging::ClientField(field) => Ok(field_value(field)?.into_iter().collect()),
+        Belonging::Parent { field, entity: parent } if depth < 2 => match field_value(field)? {
+            Some(parent_id) => clients_of(connection, parent, &parent_id, depth + 1),
+            None => Ok(Vec::new()),
+        },
+        Belonging::Parent { .. } => Ok(Vec::new()),
+        Belonging::Author if entity_name == "consultation" => {
+            let mut statement = connection
+                .prepare_cached("SELECT client_id FROM attendances WHERE consultation_id = ?1 ORDER BY client_id")
+                .map_err(sqlite)?;
+            let clients: Vec<String> =
+                statement.query_map([id], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)?;
+            Ok(clients)
+        }
+        Belonging::Author => Ok(Vec::new()),
+    }
+}

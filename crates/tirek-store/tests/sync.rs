@@ -1,0 +1,254 @@
+//! Applying other devices' changes: a page applied twice changes nothing, concurrent
+//! edits of one field end the same — value and review marks — whatever order they
+//! arrive in, an erasure that arrives by pull removes the client here, and a signed
+//! record shows what was signed on every device.
+
+use std::sync::Arc;
+
+use tirek_domain::change::{ChangeRecord, FieldValue};
+use tirek_store::keys::KdfParams;
+use tirek_store::sync::{CandidateKind, Outgoing, SyncEnrolment};
+use tirek_store::{DataDir, MemoryKeyring, OpenProfile, Profiles};
+
+const PASSWORD: &str = "тау бұлақ өзен 2026";
+const NOW_MS: i64 = 1_764_000_000_000;
+
+fn text(value: &str) -> FieldValue {
+    FieldValue::Text(value.to_owned())
+}
+
+/// A profile of its own on a computer of its own, enrolled (so it has a cursor to move).
+struct Device {
+    _folder: tempfile::TempDir,
+    profile: OpenProfile,
+}
+
+fn device(name: &str) -> Device {
+    let folder = tempfile::tempdir().unwrap();
+    let profiles = Profiles::new(&DataDir::open(folder.path()).unwrap(), Arc::new(MemoryKeyring::default()))
+        .with_kdf(KdfParams::FAST_FOR_TESTS);
+    let id = profiles.create(name, PASSWORD, NOW_MS / 1000).unwrap().profile.id;
+    let mut profile = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
+    profile
+        .save_sync_enrolment(&SyncEnrolment {
+            server_url: "https://tirek.example:8443".to_owned(),
+            ca_pem: None,
+            ca_sha256: None,
+            token: "device.secret".to_owned(),
+            user_id: 1,
+            enrolled_at: NOW_MS,
+            epoch: "e".to_owned(),
+            acknowledged: 0,
+            pull_cursor: None,
+            last_sync_at: None,
+        })
+        .unwrap();
+    Device { _folder: folder, profile }
+}
+
+impl Device {
+    /// Clears every waiting change to go and returns what a push would send.
+    fn outgoing(&mut self) -> Vec<ChangeRecord> {
+        let acknowledged = self.profile.sync_enrolment().unwrap().unwrap().acknowledged;
+        let decisions: Vec<(i64, Outgoing)> = self
+            .profile
+            .sync_candidates()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.seq, if c.kind == CandidateKind::Blanked { Outgoing::KeepLocal } else { Outgoing::Send }))
+            .collect();
+        self.profile.sync_assign(&decisions).unwrap();
+        let sent = self.profile.sync_outbox(acknowledged).unwrap();
+        if let Some(last) = sent.last() {
+            self.profile.sync_acknowledge("e", last.seq, &[], NOW_MS).unwrap();
+        }
+        sent
+    }
+
+    fn apply(&mut self, page: &[ChangeRecord]) -> tirek_store::sync::Applied {
+        self.profile.sync_apply_page(page, "e", "1.1", NOW_MS).unwrap()
+    }
+
+    fn write(
+        &mut self,
+        at_ms: i64,
+        body: impl FnOnce(&mut tirek_store::changes::Changes<'_>) -> tirek_store::Result<()>,
+    ) {
+        let author = self.profile.summary().id.clone();
+        self.profile.write(&author, at_ms, body).unwrap();
+    }
+
+    fn client(&self, id: &str) -> Option<tirek_store::changes::Record> {
+        self.profile.read("client", id).unwrap()
+    }
+}
+
+#[test]
+fn a_page_applied_twice_changes_nothing() {
+    let mut aigul = device("Aigul");
+    let mut laptop = device("Laptop");
+    aigul.write(NOW_MS, |changes| {
+        changes.insert("client", "c1", &[("family_name", text("Сәрсенова")), ("given_name", text("Әлия"))])?;
+        changes.insert("child", "k1", &[("client_id", text("c1")), ("name", text("Нұрлан"))])
+    });
+    aigul.write(NOW_MS + 1, |changes| changes.update("client", "c1", &[("phone", text("+77013120003"))]));
+    let page = aigul.outgoing();
+    assert_eq!(page.len(), 3);
+
+    let first = laptop.apply(&page);
+    assert_eq!((first.recorded, first.duplicates), (3, 0));
+    let before = laptop.profile.table_dump().unwrap();
+    let again = laptop.apply(&page);
+    assert_eq!((again.recorded, again.duplicates), (0, 3));
+    assert_eq!(laptop.profile.table_dump().unwrap(), before, "nothing changed, not even a revision");
+
+    let client = laptop.client("c1").unwrap();
+    assert_eq!(client.fields["family_name"], text("Сәрсенова"));
+    assert_eq!(client.fields["phone"], text("+77013120003"));
+    assert_eq!(laptop.profile.sync_enrolment().unwrap().unwrap().pull_cursor.as_deref(), Some("1.1"));
+    // Derived columns are computed here as for a local write: the client is found.
+    let origin = aigul.profile.sync_canonical_dump().unwrap();
+    let copy = laptop.profile.sync_canonical_dump().unwrap();
+    assert_eq!(copy["clients"], origin["clients"]);
+    assert_eq!(copy["children"], origin["children"]);
+    assert_eq!(copy["change_log"], origin["change_log"], "the history came with its origin");
+}
+
+#[test]
+fn concurrent_edits_end_the_same_in_any_order_and_are_marked_for_review() {
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    desk.write(NOW_MS, |changes| changes.insert("client", "c1", &[("family_name", text("Сәрсенова"))]));
+    let created = desk.outgoing();
+    laptop.apply(&created);
+
+    // Both change the name without seeing the other; the laptop's clock is later.
+    desk.write(NOW_MS + 1_000, |changes| changes.update("client", "c1", &[("family_name", text("Нұрланова"))]));
+    laptop.write(NOW_MS + 2_000, |changes| {
+        changes.update("client", "c1", &[("family_name", text("Нурланова")), ("address", text("Абай к-сі 1"))])
+    });
+    let from_desk = desk.outgoing();
+    let from_laptop = laptop.outgoing();
+    desk.apply(&from_laptop);
+    laptop.apply(&from_desk);
+
+    // Two more devices of the same scope receive everything, in both orders.
+    let mut one = device("One");
+    let mut other = device("Other");
+    one.apply(&[created.clone(), from_desk.clone(), from_laptop.clone()].concat());
+    other.apply(&created);
+    other.apply(&from_laptop);
+    other.apply(&from_desk);
+
+    for device in [&desk, &laptop, &one, &other] {
+        let client = device.client("c1").unwrap();
+        assert_eq!(client.fields["family_name"], text("Нурланова"), "the later clock wins");
+        assert_eq!(client.fields["address"], text("Абай к-сі 1"));
+        let marks = device.profile.sync_reviews().unwrap();
+        assert_eq!(marks.len(), 1, "{marks:?}");
+        assert_eq!(marks[0].field, "family_name");
+        assert_eq!(marks[0].earlier.2, text("Нұрланова"), "the other value is kept, side by side");
+        assert_eq!(marks[0].later.2, text("Нурланова"));
+    }
+    let reference = desk.profile.sync_canonical_dump().unwrap();
+    for device in [&laptop, &one, &other] {
+        let dump = device.profile.sync_canonical_dump().unwrap();
+        assert_eq!(dump["clients"], reference["clients"]);
+        assert_eq!(dump["sync_reviews"], reference["sync_reviews"]);
+        assert_eq!(dump["change_log"], reference["change_log"]);
+    }
+    // The laptop's own edit stays shown; the desk's is in the history.
+    let history = desk.profile.history("client", "c1").unwrap();
+    assert_eq!(history.len(), 3);
+}
+
+#[test]
+fn an_edit_made_on_top_of_the_other_is_no_conflict() {
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    desk.write(NOW_MS, |changes| changes.insert("client", "c1", &[("family_name", text("Сәрсенова"))]));
+    laptop.apply(&desk.outgoing());
+    desk.write(NOW_MS + 1_000, |changes| changes.update("client", "c1", &[("family_name", text("Нұрланова"))]));
+    laptop.apply(&desk.outgoing());
+    // The laptop saw the desk's value and corrects it, even with an earlier clock.
+    laptop.write(NOW_MS + 500, |changes| changes.update("client", "c1", &[("family_name", text("Нұрланова-Ким"))]));
+    desk.apply(&laptop.outgoing());
+    for device in [&desk, &laptop] {
+        assert_eq!(device.client("c1").unwrap().fields["family_name"], text("Нұрланова-Ким"));
+        assert!(device.profile.sync_reviews().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn an_erasure_arriving_by_pull_removes_the_client_here() {
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    desk.write(NOW_MS, |changes| {
+        changes.insert("client", "c1", &[("family_name", text("Сәрсенова"))])?;
+        changes.insert("child", "k1", &[("client_id", text("c1")), ("name", text("Нұрлан"))])?;
+        changes.insert("client", "c2", &[("family_name", text("Ахметова"))])
+    });
+    laptop.apply(&desk.outgoing());
+    assert!(laptop.client("c1").is_some());
+    desk.write(NOW_MS + 1_000, |changes| changes.erase_client("c1").map(drop));
+    let tombstones = desk.outgoing();
+    assert!(tombstones.iter().all(|change| change.fields.len() == 1 && change.fields[0].field == "_erased"));
+    laptop.apply(&tombstones);
+
+    assert_eq!(laptop.client("c1"), None);
+    assert_eq!(laptop.profile.read("child", "k1").unwrap(), None);
+    assert!(laptop.client("c2").is_some(), "another client stays");
+    for (entity, id) in [("client", "c1"), ("child", "k1")] {
+        for change in laptop.profile.history(entity, id).unwrap() {
+            let fields: Vec<&str> = change.fields.iter().map(|f| f.field.as_str()).collect();
+            assert!(fields.is_empty() || fields == ["_erased"], "no value survives: {fields:?}");
+        }
+    }
+    // A late edit of the erased client (made before the laptop heard of the erasure)
+    // does not bring it back.
+    let late = ChangeRecord {
+        entity: "client".to_owned(),
+        entity_id: "c1".to_owned(),
+        fields: vec![tirek_domain::change::FieldChange {
+            field: "address".to_owned(),
+            old: FieldValue::Null,
+            new: text("Абай к-сі 1"),
+        }],
+        base_revision: 1,
+        hlc: (NOW_MS as u64) << 16,
+        device_id: "third".to_owned(),
+        seq: 1,
+        author: "someone".to_owned(),
+    };
+    laptop.apply(&[late]);
+    assert_eq!(laptop.client("c1"), None);
+    assert_eq!(
+        laptop.profile.sync_canonical_dump().unwrap()["clients"],
+        desk.profile.sync_canonical_dump().unwrap()["clients"]
+    );
+}
+
+#[test]
+fn a_signature_carries_what_was_signed_and_never_conflicts() {
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    desk.write(NOW_MS, |changes| {
+        changes.insert("consultation", "s1", &[("notes", text("черновик")), ("held_on", text("2025-11-20"))])
+    });
+    laptop.apply(&desk.outgoing());
+    // The desk signs; the laptop, not knowing, edits the draft later by its clock.
+    desk.write(NOW_MS + 1_000, |changes| {
+        changes.update("consultation", "s1", &[("notes", text("подписано")), ("signed_at", FieldValue::Integer(1))])
+    });
+    laptop.write(NOW_MS + 2_000, |changes| changes.update("consultation", "s1", &[("notes", text("правка"))]));
+    let signed = desk.outgoing();
+    assert!(signed[0].fields.iter().any(|f| f.field == "held_on"), "the signature carries the whole record");
+    let edit = laptop.outgoing();
+    laptop.apply(&signed);
+    desk.apply(&edit);
+    for device in [&desk, &laptop] {
+        let record = device.profile.read("consultation", "s1").unwrap().unwrap();
+        assert_eq!(record.fields["notes"], text("подписано"), "what was signed, on every device");
+        assert!(device.profile.sync_reviews().unwrap().is_empty());
+    }
+}
