@@ -89,6 +89,9 @@ fn settings_show_the_version_and_the_data_folder() -> Result<()> {
     app.expect_text("[data-testid=screen-title]", "Settings")?;
     app.expect_text("[data-testid=about-version]", env!("CARGO_PKG_VERSION"))?;
     app.expect_text("[data-testid=about-data-dir]", &data_dir.path().display().to_string())?;
+    // What a user reads to the person helping her: no developer's words.
+    let about = app.text("[data-testid=about]")?;
+    assert!(!about.contains("debug") && !about.contains("release"), "{about}");
     app.screenshot("about")?;
     Ok(())
 }

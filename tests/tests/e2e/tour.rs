@@ -41,6 +41,13 @@ fn every_main_screen_reads_whole_in_three_languages() -> Result<()> {
         app.find("[data-testid=caseload-flag-badge]")?;
         app.click("[data-testid=caseload-row]")?;
         app.find("[data-testid=client-risk-tag]")?;
+        // What she does most at full weight; papers and rare actions in two menus.
+        let weighty = app.execute(
+            "return [...document.querySelectorAll('[data-testid=client-page] .header .actions-row > button, \
+               [data-testid=client-page] .header .actions-row > details > summary')]\
+               .filter(b => b.getClientRects().length > 0).length",
+        )?;
+        assert_eq!(weighty, 5, "three actions and two menus on the client's header");
         app.screenshot(&format!("{language}-client"))?;
         app.click("[data-testid=client-papers-open]")?;
         app.find("[data-testid=client-summary]")?;
@@ -55,6 +62,29 @@ fn every_main_screen_reads_whole_in_three_languages() -> Result<()> {
         app.click("[data-testid=back]")?;
         app.click("[data-testid=assessment-give]")?;
         app.find("[data-testid=assess-item]")?;
+        // The instrument's long name is never cut off in its selector.
+        let fits = app.execute(
+            "const select = document.querySelector('[data-testid=assess-instrument]'); \
+             const context = document.createElement('canvas').getContext('2d'); \
+             context.font = getComputedStyle(select).font; \
+             return context.measureText(select.selectedOptions[0].textContent).width + 32 <= select.clientWidth;",
+        )?;
+        assert_eq!(fits, true, "the chosen questionnaire's name fits its selector");
+        // Reached by the keyboard (Page Down from the item before), the last answers
+        // stay above the sticky score.
+        app.execute(
+            "const items = document.querySelectorAll('[data-testid=assess-item]'); \
+             items[items.length - 2].querySelector('input').focus();",
+        )?;
+        app.keys("\u{E00F}")?;
+        let uncovered = app.execute(
+            "const items = document.querySelectorAll('[data-testid=assess-item]'); \
+             const option = items[items.length - 1].querySelector('input').closest('label'); \
+             const box = option.getBoundingClientRect(); \
+             const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2); \
+             return option.contains(hit);",
+        )?;
+        assert_eq!(uncovered, true, "the last answer, focused, is not under the sticky score");
         app.screenshot(&format!("{language}-questionnaire"))?;
         app.click("[data-testid=back]")?;
         app.find("[data-testid=client-page]")?;
