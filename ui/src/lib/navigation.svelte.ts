@@ -11,8 +11,9 @@ export const navigation = $state<{
   openLetter: { id: string; clientId: string } | null;
   showLetter: { id: string; savedPath: string | null; missing: string[] } | null;
   visits: number;
-  /** What the screen shows inside its section (a client's name, "Consultation"), for the title bar. */
-  detail: string | null;
+  /** What the screen shows inside its section, for the title bar: a client's name as
+   * it is, or the message id of a view's name ("Consultation"), translated as shown. */
+  detail: { text: string } | { message: string } | null;
 }>({
   screen: "caseload",
   openClient: null,
