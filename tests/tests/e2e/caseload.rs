@@ -39,6 +39,8 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     app.screenshot("client-form")?;
     app.click("[data-testid=client-save]")?;
     app.expect_text_containing("[data-testid=client-name]", "Нұрланова Әлия")?;
+    // The title bar says where she is, not just "Caseload".
+    app.expect_text_containing("[data-testid=screen-detail]", "Нұрланова Әлия")?;
     app.screenshot("client-page")?;
 
     // Her son.
@@ -65,6 +67,7 @@ fn a_family_from_first_visit_to_the_agenda() -> Result<()> {
     // The consultation: typed, saved as a draft on its own, signed, then corrected.
     app.click("[data-testid=consultation-new]")?;
     app.find("[data-testid=consultation-editor]")?;
+    app.expect_text_containing("[data-testid=screen-detail]", "Consultation")?;
     app.type_into("[data-testid=consult-duration_minutes]", "45")?;
     app.type_into("[data-testid=consult-concerns]", "Шаршау, түнде ұйықтай алмайды")?;
     app.click("[data-testid=consult-intervention-psychoeducation]")?;
