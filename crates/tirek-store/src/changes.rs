@@ -518,27 +518,7 @@ impl<'p> Changes<'p> {
             seq: self.last_seq,
             author: self.author.clone(),
         };
-        let fields: serde_json::Map<String, serde_json::Value> = change
-            .fields
-            .iter()
-            .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
-            .collect();
-        self.transaction
-            .execute(
-                "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    change.device_id,
-                    change.seq,
-                    change.hlc as i64,
-                    change.entity,
-                    change.entity_id,
-                    change.base_revision,
-                    serde_json::Value::Object(fields).to_string(),
-                    change.author
-                ],
-            )
-            .map_err(sqlite)?;
+        insert_change_log(&self.transaction, &change)?;
         self.written.push(change);
         Ok(())
     }
@@ -692,4 +672,31 @@ impl OpenProfile {
         }
         Ok(history)
     }
+}
+
+/// Appends `change` to the change log: the one INSERT, for local writes and for
+/// changes pulled from the server alike.
+pub(crate) fn insert_change_log(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<()> {
+    let fields: serde_json::Map<String, serde_json::Value> = change
+        .fields
+        .iter()
+        .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
+        .collect();
+    transaction
+        .execute(
+            "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                change.device_id,
+                change.seq,
+                change.hlc as i64,
+                change.entity,
+                change.entity_id,
+                change.base_revision,
+                serde_json::Value::Object(fields).to_string(),
+                change.author
+            ],
+        )
+        .map_err(sqlite)?;
+    Ok(())
 }

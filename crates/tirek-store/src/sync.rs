@@ -36,7 +36,7 @@ use tirek_domain::entities::{self as catalogue, Belonging};
 use tirek_domain::merge::{self, FieldWrite};
 
 use crate::Result;
-use crate::changes::{self, DELETED, ERASED, Entity, Finality, entity, from_json, sqlite, to_json, to_sql};
+use crate::changes::{self, DELETED, ERASED, Entity, Finality, entity, from_json, sqlite, to_sql};
 use crate::profiles::OpenProfile;
 
 /// The enrolment of this profile with a server, and where its sync stands.
@@ -549,7 +549,7 @@ impl OpenProfile {
                 applied.duplicates += 1;
                 continue;
             }
-            record_change(&transaction, change)?;
+            changes::insert_change_log(&transaction, change)?;
             applied.recorded += 1;
             last_hlc = last_hlc.max(change.hlc as i64);
             apply_change(&transaction, change, now_ms, &mut applied)?;
@@ -632,31 +632,6 @@ fn field_changes(fields: &Fields) -> Vec<FieldChange> {
             new: pair.get(1).map_or(FieldValue::Null, from_json),
         })
         .collect()
-}
-
-fn record_change(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<()> {
-    let fields: serde_json::Map<String, serde_json::Value> = change
-        .fields
-        .iter()
-        .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
-        .collect();
-    transaction
-        .execute(
-            "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                change.device_id,
-                change.seq,
-                change.hlc as i64,
-                change.entity,
-                change.entity_id,
-                change.base_revision,
-                serde_json::Value::Object(fields).to_string(),
-                change.author
-            ],
-        )
-        .map_err(sqlite)?;
-    Ok(())
 }
 
 fn apply_change(
