@@ -80,6 +80,9 @@ pub enum SyncError {
     VersionUnsupported(Option<VersionRange>),
     /// The server refused changes from a clock too far ahead.
     ClockRefused,
+    /// What this computer sends under its name differs from what the server holds
+    /// under it: the profile was restored from an older backup or copied.
+    DeviceDiverged,
     /// The server failed or is down for now.
     ServerError,
     /// The answer is not what the protocol says (cut off, garbled, not JSON).
@@ -95,6 +98,7 @@ impl SyncError {
             ProblemKind::EnrolmentCodeInvalid => SyncError::CodeInvalid,
             ProblemKind::DeviceAlreadyEnrolled => SyncError::AlreadyEnrolled,
             ProblemKind::ClockSkew => SyncError::ClockRefused,
+            ProblemKind::DeviceDiverged => SyncError::DeviceDiverged,
             ProblemKind::MalformedRequest => SyncError::Garbage,
             ProblemKind::BatchTooLarge
             | ProblemKind::SequenceGap
@@ -127,6 +131,7 @@ impl SyncError {
                 "error-sync-version"
             }
             SyncError::ClockRefused => "error-sync-clock",
+            SyncError::DeviceDiverged => "error-sync-device-diverged",
             SyncError::ServerError => "error-sync-server",
             SyncError::Garbage => "error-sync-garbage",
         };
@@ -888,6 +893,7 @@ mod tests {
             SyncError::DeviceRevoked,
             SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })),
             SyncError::ClockRefused,
+            SyncError::DeviceDiverged,
             SyncError::ServerError,
             SyncError::Garbage,
         ];

@@ -25,10 +25,14 @@ const PASSWORD: &str = "тау бұлақ өзен 2026";
 /// app's blocking client can call it from the test's thread.
 struct TestServer {
     runtime: tokio::runtime::Runtime,
+    config: Config,
+    transport: Transport,
     address: SocketAddr,
     base: String,
     pool: sqlx::PgPool,
     certificate_pem: Option<String>,
+    /// The CA's fingerprint as `tirek-server init` printed it.
+    ca_sha256: Option<String>,
     user: i64,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -52,23 +56,19 @@ impl TestServer {
         let database_url = Cluster::shared().create_database().expect("a database");
         let mut config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
         let mut certificate_pem = None;
+        let mut ca_sha256 = None;
         if tls {
-            let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-            let (cert, key) = (folder.path().join("server.crt"), folder.path().join("server.key"));
-            std::fs::write(&cert, certified.cert.pem()).unwrap();
-            std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
-            config.tls_cert = Some(cert);
-            config.tls_key = Some(key);
-            certificate_pem = Some(certified.cert.pem());
+            // What `tirek-server init` makes: an organisation CA and a certificate
+            // it signs; devices pin the CA.
+            let hosts = ["127.0.0.1".to_owned()];
+            let made = tirek_server::certificates::init(folder.path(), "Түркістан облысы", &hosts, false).unwrap();
+            config.tls_cert = Some(made.server_cert);
+            config.tls_key = Some(made.server_key);
+            certificate_pem = Some(std::fs::read_to_string(made.ca_cert).unwrap());
+            ca_sha256 = Some(made.ca_sha256);
         }
         let transport = if tls { Transport::Tls } else { Transport::InsecureDev };
-        let server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
-        let address = server.local_addr().unwrap();
-        let pool = server.pool().clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = runtime.spawn(async move {
-            server.run(async move { drop(stopped.await) }).await.expect("the server runs");
-        });
+        let (address, pool, stop, task) = serve(&runtime, config.clone(), transport);
         let user = runtime.block_on(async {
             let organisation = admin::create_organisation(&pool, "Түркістан облысы").await.unwrap().id;
             let clinic = admin::create_clinic(&pool, organisation, "Сайрам емханасы").await.unwrap().id;
@@ -83,12 +83,16 @@ impl TestServer {
             admin::create_user(&pool, &user).await.unwrap().id
         });
         let scheme = if tls { "https" } else { "http" };
+        config.listen = address;
         TestServer {
             runtime,
+            config,
+            transport,
             address,
             base: format!("{scheme}://{address}"),
             pool,
             certificate_pem,
+            ca_sha256,
             user,
             stop: Some(stop),
             task: Some(task),
@@ -108,7 +112,9 @@ impl TestServer {
     fn enrol_at(&self, app: &App, base: &str) -> String {
         let input =
             EnrolInput { server: base.to_owned(), code: self.code(), certificate_pem: self.certificate_pem.clone() };
-        app.sync_enrol(&input).expect("enrols").device_id
+        let enrolled = app.sync_enrol(&input).expect("enrols");
+        assert_eq!(enrolled.certificate_sha256, self.ca_sha256, "the app shows the fingerprint `init` printed");
+        enrolled.device_id
     }
 
     fn revoke(&self, device_id: &str) {
@@ -126,6 +132,37 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Backs up the server's database (`pg_dump`) into `file`.
+    fn back_up(&self, file: &std::path::Path) {
+        Cluster::shared().dump(&self.config.database_url, file).expect("pg_dump");
+    }
+
+    /// Stops the server, restores `file` into a new database and serves it again at
+    /// the same address, as an operator does after losing the database.
+    fn restore(&mut self, file: &std::path::Path) {
+        self.stop();
+        self.config.database_url = Cluster::shared().restore(file).expect("pg_restore");
+        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport);
+        (self.pool, self.stop, self.task) = (pool, Some(stop), Some(task));
+    }
+
+    fn epoch(&self) -> String {
+        self.runtime.block_on(tirek_server::db::epoch(&self.pool)).unwrap()
+    }
+
+    /// Every change the server holds, by device and sequence number, with how many
+    /// times each is stored.
+    fn stored_changes(&self) -> Vec<(String, i64, i64)> {
+        self.runtime
+            .block_on(
+                sqlx::query_as(
+                    "SELECT device_id, device_seq, count(*) FROM changes GROUP BY 1, 2 ORDER BY 1, 2",
+                )
+                .fetch_all(&self.pool),
+            )
+            .unwrap()
+    }
+
     fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -134,6 +171,20 @@ impl TestServer {
             let _ = self.runtime.block_on(task);
         }
     }
+}
+
+type Serving = (SocketAddr, sqlx::PgPool, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>);
+
+/// Binds the real server with `config` on `runtime` and serves until told to stop.
+fn serve(runtime: &tokio::runtime::Runtime, config: Config, transport: Transport) -> Serving {
+    let server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
+    let address = server.local_addr().unwrap();
+    let pool = server.pool().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = runtime.spawn(async move {
+        server.run(async move { drop(stopped.await) }).await.expect("the server runs");
+    });
+    (address, pool, stop, task)
 }
 
 impl Drop for TestServer {
@@ -357,12 +408,19 @@ fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why(
     let texts = translated(&app_error);
     assert_ne!(texts[0], texts[1]);
 
-    // The server shows a certificate that is not the one pinned.
+    // The server shows a certificate that another organisation's CA signed, or
+    // one that signed itself: neither is the CA pinned.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = tirek_server::certificates::init(elsewhere.path(), "Басқа", &["127.0.0.1".to_owned()], false).unwrap();
+    let other_ca = std::fs::read_to_string(other.ca_cert).unwrap();
     let stranger = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let input = EnrolInput { code: server.code(), certificate_pem: Some(stranger.cert.pem()), ..input };
-    let (error, app_error) = sync_error(desk.app.sync_enrol(&input));
-    assert_eq!(error, SyncError::CertificateMismatch);
-    translated(&app_error);
+    for pinned in [other_ca, stranger.cert.pem()] {
+        let input = EnrolInput { code: server.code(), certificate_pem: Some(pinned), ..input.clone() };
+        let (error, app_error) = sync_error(desk.app.sync_enrol(&input));
+        assert_eq!(error, SyncError::CertificateMismatch);
+        translated(&app_error);
+    }
+    let input = EnrolInput { code: server.code(), ..input };
 
     // Plain HTTP is refused without the developer's flag.
     let input = EnrolInput { server: format!("http://{}", server.address), certificate_pem: None, ..input };
@@ -443,4 +501,85 @@ impl CuttingProxy {
         });
         CuttingProxy { address }
     }
+}
+
+#[test]
+fn a_server_restored_from_a_backup_gets_back_from_the_devices_everything_it_lost() {
+    let mut server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    for computer in [&desk, &laptop] {
+        computer.app.allow_insecure_dev_sync(true);
+        server.enrol(&computer.app);
+    }
+    let before: Vec<String> = (0..2).map(|n| new_client(&desk.app, &format!("Сәрсенова{n}"), true)).collect();
+    sync(&desk.app);
+    sync(&laptop.app);
+    let folder = tempfile::tempdir().unwrap();
+    let backup = folder.path().join("tirek.dump");
+    server.back_up(&backup);
+    let epoch_at_backup = server.epoch();
+
+    // After the backup both computers write and sync, and each pulls the other's.
+    let desk_after = new_client(&desk.app, "Нұрланова", true);
+    let laptop_after = new_client(&laptop.app, "Ахметова", true);
+    laptop.app.update_client(&before[0], &client_input("Жаңабаева")).unwrap();
+    sync(&desk.app);
+    sync(&laptop.app);
+    sync(&desk.app);
+    let held = server.stored_changes();
+
+    // The server's disk dies; the operator restores the backup. Nobody tells the
+    // server: it sees the database is not where it was and takes a new epoch.
+    server.restore(&backup);
+    assert_ne!(server.epoch(), epoch_at_backup, "a restored server takes a new epoch by itself");
+    assert!(server.stored_changes().len() < held.len(), "the restored server lacks the latest changes");
+
+    // The devices notice and send again what it lacks.
+    for computer in [&desk, &laptop, &desk] {
+        sync(&computer.app);
+    }
+    let now = server.stored_changes();
+    let identities = |rows: &[(String, i64, i64)]| rows.iter().map(|(d, s, _)| (d.clone(), *s)).collect::<Vec<_>>();
+    assert_eq!(identities(&now), identities(&held), "everything the server held before is back");
+    assert!(now.iter().all(|(_, _, copies)| *copies == 1), "nothing doubled");
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+    for computer in [&desk, &laptop] {
+        for id in [&desk_after, &laptop_after] {
+            assert!(computer.app.client(id).is_ok());
+        }
+        assert_eq!(computer.app.client(&before[0]).unwrap().client.family_name, "Жаңабаева");
+        assert_eq!(computer.app.sync_status().unwrap().waiting, 0);
+    }
+}
+
+#[test]
+fn a_profile_restored_from_an_older_backup_stops_syncing_and_says_why_instead_of_losing_changes() {
+    let server = TestServer::plain();
+    let desk = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    server.enrol(&desk.app);
+    let id = desk.app.unlocked_profile().unwrap().id;
+    new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+    let backup = desk._folder.path().join("yesterday.tirekbak");
+    desk.app.backup_profile(&id, PASSWORD, &backup).unwrap();
+
+    // Work after the backup reaches the server; then the disk is restored from
+    // yesterday's backup and the psychologist carries on from there.
+    new_client(&desk.app, "Ахметова", true);
+    sync(&desk.app);
+    let on_server = server.stored_changes().len();
+    desk.app.restore_backup(&backup, tirek_app::BackupSecret::Password(PASSWORD)).unwrap();
+    desk.app.unlock(&id, PASSWORD).unwrap();
+    let today = new_client(&desk.app, "Нұрланова", true);
+
+    // Her new changes take numbers the server already holds for other changes:
+    // sending them would have them taken for repeats and dropped.
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::DeviceDiverged);
+    translated(&app_error);
+    assert_eq!(server.stored_changes().len(), on_server, "nothing of the second history is stored");
+    assert!(desk.app.client(&today).is_ok(), "nothing here is lost");
+    assert!(desk.app.sync_status().unwrap().waiting > 0, "her new work is still shown as not on the server");
 }

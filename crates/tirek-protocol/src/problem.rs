@@ -35,6 +35,10 @@ pub enum ProblemKind {
     SequenceGap,
     /// The cursor belongs to another epoch: the server was restored.
     EpochChanged,
+    /// A change sent again differs from the one the server stored under the same
+    /// device and sequence number: the profile was restored from an older backup or
+    /// copied to another computer, and two histories now share one device's name.
+    DeviceDiverged,
     /// The caller may not do this.
     Forbidden,
     /// No such resource.
@@ -51,7 +55,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [ProblemKind; 15] = [
+    pub const ALL: [ProblemKind; 16] = [
         Self::VersionUnsupported,
         Self::Unauthenticated,
         Self::DeviceRevoked,
@@ -62,6 +66,7 @@ impl ProblemKind {
         Self::MalformedRequest,
         Self::SequenceGap,
         Self::EpochChanged,
+        Self::DeviceDiverged,
         Self::Forbidden,
         Self::NotFound,
         Self::Unavailable,
@@ -76,7 +81,7 @@ impl ProblemKind {
             Self::Unauthenticated => 401,
             Self::DeviceRevoked | Self::EnrolmentCodeInvalid | Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::DeviceAlreadyEnrolled | Self::SequenceGap | Self::EpochChanged => 409,
+            Self::DeviceAlreadyEnrolled | Self::SequenceGap | Self::EpochChanged | Self::DeviceDiverged => 409,
             Self::BatchTooLarge => 413,
             Self::ClockSkew => 422,
             Self::Internal | Self::Other => 500,
@@ -97,6 +102,7 @@ impl ProblemKind {
             Self::MalformedRequest => "malformed request",
             Self::SequenceGap => "batch does not continue the device's sequence",
             Self::EpochChanged => "server restored: start again",
+            Self::DeviceDiverged => "the device's changes differ from those stored under its name",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not found",
             Self::Unavailable => "service unavailable",
@@ -118,6 +124,7 @@ impl ProblemKind {
             Self::MalformedRequest => "malformed_request",
             Self::SequenceGap => "sequence_gap",
             Self::EpochChanged => "epoch_changed",
+            Self::DeviceDiverged => "device_diverged",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::Unavailable => "unavailable",

@@ -37,6 +37,9 @@ pub enum ServerError {
     /// A batch that does not continue the device's sequence.
     #[error("batch starts after a gap: the server has up to {acknowledged}")]
     SequenceGap { acknowledged: i64 },
+    /// A change sent again is not the one stored under its device and sequence.
+    #[error("change {seq} differs from the one stored under this device's name: a restored or copied profile")]
+    DeviceDiverged { seq: i64 },
     /// A cursor from another epoch.
     #[error("the cursor belongs to another epoch")]
     EpochChanged { epoch: String },
@@ -87,6 +90,7 @@ impl ServerError {
             Self::Malformed(_) | Self::Invalid(_) => ProblemKind::MalformedRequest,
             Self::SequenceGap { .. } => ProblemKind::SequenceGap,
             Self::EpochChanged { .. } => ProblemKind::EpochChanged,
+            Self::DeviceDiverged { .. } => ProblemKind::DeviceDiverged,
             Self::Forbidden(_) => ProblemKind::Forbidden,
             Self::NotFound(_) => ProblemKind::NotFound,
             Self::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => {

@@ -15,6 +15,7 @@
 //! tests both use it — so the tests run the very server that ships.
 
 pub mod admin;
+pub mod certificates;
 pub mod config;
 pub mod db;
 pub mod devices;
@@ -72,6 +73,7 @@ impl Server {
         };
         let pool = db::connect(&config)?;
         db::migrate(&pool).await?;
+        db::current_epoch(&pool).await?;
         let listener =
             TcpListener::bind(config.listen).await.map_err(error::io(format!("listen on {}", config.listen)))?;
         Ok(Server { state: http::AppState { pool, config: Arc::new(config) }, listener, tls })

@@ -1,6 +1,7 @@
 //! `tirek-server`: the organisation's sync server and its administration.
 //!
 //! ```text
+//! tirek-server init --dir DIR --host NAME… [--organisation NAME] [--renew] [--json]
 //! tirek-server [--config FILE] serve [--insecure-dev]
 //! tirek-server [--config FILE] migrate
 //! tirek-server [--config FILE] admin [--json] org|clinic|team|user|code|device|epoch …
@@ -16,7 +17,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use tirek_server::admin::{self, NewUser};
 use tirek_server::rules::Role;
-use tirek_server::{Config, Server, Transport, db};
+use tirek_server::{Config, Server, Transport, certificates, db};
 
 #[derive(Debug, Parser)]
 #[command(name = "tirek-server", version, about = "Tirek's organisation sync server")]
@@ -30,6 +31,27 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Make the organisation's CA and this server's certificate (what is missing;
+    /// `--renew` for a new server certificate) and print the CA's fingerprint.
+    Init {
+        /// Where the certificates and keys go (`ca.crt`, `ca.key`, `server.crt`,
+        /// `server.key`).
+        #[arg(long)]
+        dir: PathBuf,
+        /// A name or address devices reach the server by; repeat for several.
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        /// The organisation's name, written into the certificates.
+        #[arg(long, default_value = "Tirek")]
+        organisation: String,
+        /// Make a new server certificate even if one exists (to renew it or add a
+        /// host); the CA is kept.
+        #[arg(long)]
+        renew: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply pending migrations and serve.
     Serve {
         /// Serve plain HTTP when no certificate is configured. Development only:
@@ -151,6 +173,9 @@ fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    if let Command::Init { dir, hosts, organisation, renew, json } = &cli.command {
+        return init(dir, organisation, hosts, *renew, *json);
+    }
     let config = Config::load(cli.config.as_deref())?;
     init_logging(&config.log);
     match cli.command {
@@ -173,7 +198,34 @@ async fn run(cli: Cli) -> Result<()> {
             db::migrate(&pool).await?;
             admin_command(&pool, &config, command, json).await
         }
+        Command::Init { .. } => unreachable!("handled above"),
     }
+}
+
+fn init(dir: &std::path::Path, organisation: &str, hosts: &[String], renew: bool, json: bool) -> Result<()> {
+    let made = certificates::init(dir, organisation, hosts, renew)?;
+    if json {
+        return print(true, &[made]);
+    }
+    let state = |new: bool| if new { "made" } else { "kept" };
+    println!("Organisation CA ({}): {}", state(made.new_ca), made.ca_cert.display());
+    println!("Server certificate ({}): {}", state(made.new_server_certificate), made.server_cert.display());
+    if let Some(expires) = &made.server_expires {
+        println!("  valid for {} until {expires}", made.hosts.join(", "));
+    }
+    println!();
+    println!("CA fingerprint (SHA-256), to compare with what the app shows at enrolment:");
+    println!("  {}", made.ca_sha256);
+    println!();
+    println!("In the server's configuration:");
+    println!("  tls_cert = \"{}\"", made.server_cert.display());
+    println!("  tls_key = \"{}\"", made.server_key.display());
+    println!();
+    println!("Give devices {} with their enrolment codes; keep {} safe: whoever has it can stand in for this server.",
+        made.ca_cert.display(),
+        made.ca_key.display()
+    );
+    Ok(())
 }
 
 async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminCommand, json: bool) -> Result<()> {
@@ -204,7 +256,7 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
         }
         AdminCommand::Device(DeviceCommand::List) => print(json, &admin::devices(pool).await?),
         AdminCommand::Device(DeviceCommand::Revoke { id }) => print(json, &[admin::revoke_device(pool, &id).await?]),
-        AdminCommand::Epoch(EpochCommand::Show) => print(json, &[Epoch { epoch: db::epoch(pool).await? }]),
+        AdminCommand::Epoch(EpochCommand::Show) => print(json, &[Epoch { epoch: db::current_epoch(pool).await? }]),
         AdminCommand::Epoch(EpochCommand::Renew) => print(json, &[Epoch { epoch: db::renew_epoch(pool).await? }]),
     }
 }

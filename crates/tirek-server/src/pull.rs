@@ -77,6 +77,17 @@ pub async fn pull(
     }
     let limit = request.limit.unwrap_or(config.pull_page_max).clamp(1, config.pull_page_max);
     let cursor = request.cursor.unwrap_or(Cursor::START);
+    // A cursor naming a transaction this database has not reached comes from a
+    // history it no longer has (a restore it could not see): the device starts over.
+    let from_the_future: bool =
+        sqlx::query_scalar("SELECT $1::text::xid8 >= pg_snapshot_xmax(pg_current_snapshot())")
+            .bind(cursor.txid.to_string())
+            .fetch_one(pool)
+            .await?;
+    if from_the_future {
+        tracing::warn!("a pull cursor is ahead of the database: the device starts over");
+        return Err(ServerError::EpochChanged { epoch });
+    }
     let owners = scope_owners(pool, device).await?;
     let mut rows: Vec<PageRow> = sqlx::query_as(PAGE)
         .bind(&owners)
@@ -102,6 +113,7 @@ pub async fn pull(
 
 /// What the server holds of and for `device`.
 pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusResponse> {
+    let epoch = db::current_epoch(pool).await?;
     let owners = scope_owners(pool, device).await?;
     let (count, checksum): (i64, i64) = sqlx::query_as(
         "SELECT count(*), coalesce(bit_xor(digest), 0) FROM changes
@@ -115,7 +127,7 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
         .fetch_one(pool)
         .await?;
     Ok(StatusResponse {
-        epoch: db::epoch(pool).await?,
+        epoch,
         device_id: device.writer.device_id.clone(),
         acknowledged,
         scope: ScopeSummary { count: count as u64, checksum: checksum as u64 },

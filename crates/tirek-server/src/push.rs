@@ -59,6 +59,9 @@ pub async fn push(
     let plan =
         rules::plan_batch(acknowledged, &seqs).map_err(|acknowledged| ServerError::SequenceGap { acknowledged })?;
 
+    if plan.duplicates > 0 {
+        check_same_history(&mut tx, &device.writer.device_id, &changes[..plan.first_new]).await?;
+    }
     // Refusals of changes received before are answered again, as given then.
     let mut refused: Vec<Refusal> = if plan.duplicates > 0 {
         let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
@@ -94,13 +97,15 @@ pub async fn push(
             Err(refusal) => {
                 let kind = refusal_name(refusal.kind);
                 sqlx::query(
-                    "INSERT INTO refusals (device_id, device_seq, kind, field, detail) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO refusals (device_id, device_seq, kind, field, detail, digest)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&device.writer.device_id)
                 .bind(change.seq)
                 .bind(kind)
                 .bind(&refusal.field)
                 .bind(&refusal.detail)
+                .bind(digest_of(&change) as i64)
                 .execute(&mut *tx)
                 .await?;
                 refused.push(Refusal {
@@ -121,6 +126,42 @@ pub async fn push(
     tx.commit().await?;
     tracing::info!(stored, refused = refused.len(), duplicates = plan.duplicates, acknowledged = last, "push");
     Ok(PushResponse { epoch, acknowledged: last, stored, duplicates: plan.duplicates as u32, refused })
+}
+
+/// The digest a change is stored (or refused) under: its identity.
+fn digest_of(change: &ChangeRecord) -> u64 {
+    change_digest(&change.device_id, change.seq, change.hlc, &change.entity, &change.entity_id)
+}
+
+/// Checks that changes sent again are the ones received the first time. A batch
+/// repeated after a lost answer is identical; a different change under a number the
+/// server has means a second history under this device's name — a profile restored
+/// from an older backup, or a data folder copied to another computer — whose new
+/// changes would otherwise be taken for old ones and silently dropped.
+async fn check_same_history(
+    tx: &mut PgConnection,
+    device_id: &str,
+    repeated: &[tirek_protocol::WireChange],
+) -> Result<()> {
+    let seqs: Vec<i64> = repeated.iter().map(|change| change.seq).collect();
+    let stored: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT device_seq, digest FROM changes WHERE device_id = $1 AND device_seq = ANY($2)
+         UNION ALL
+         SELECT device_seq, digest FROM refusals WHERE device_id = $1 AND device_seq = ANY($2) AND digest IS NOT NULL",
+    )
+    .bind(device_id)
+    .bind(&seqs)
+    .fetch_all(&mut *tx)
+    .await?;
+    let stored: std::collections::HashMap<i64, i64> = stored.into_iter().collect();
+    for change in repeated {
+        let digest = change_digest(&change.device_id, change.seq, change.hlc, &change.entity, &change.record_id);
+        if stored.get(&change.seq).is_some_and(|known| *known != digest as i64) {
+            tracing::warn!(seq = change.seq, "a change sent again differs from the one stored: device diverged");
+            return Err(ServerError::DeviceDiverged { seq: change.seq });
+        }
+    }
+    Ok(())
 }
 
 async fn load_known(tx: &mut PgConnection, needed: Vec<(String, String)>) -> Result<Known> {
@@ -145,7 +186,7 @@ async fn store(
     state: &RecordState,
     fields: &serde_json::Value,
 ) -> Result<()> {
-    let digest = change_digest(&change.device_id, change.seq, change.hlc, &change.entity, &change.entity_id);
+    let digest = digest_of(change);
     sqlx::query(
         "INSERT INTO changes (device_id, device_seq, entity, record_id, client_id, owner_id, base_revision, hlc,
                               author, fields, digest)

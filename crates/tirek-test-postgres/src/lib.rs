@@ -140,6 +140,28 @@ impl Cluster {
         Ok(self.url(&name))
     }
 
+    /// Backs up the database at `url` (one this cluster's [`Cluster::url`] or
+    /// [`Cluster::create_database`] gave) into `file`, in `pg_dump`'s custom format.
+    pub fn dump(&self, url: &str, file: &Path) -> Result<()> {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let port = self.port.to_string();
+        let mut dump = Command::new(self.bin.join("pg_dump"));
+        dump.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-Fc", "-f"]).arg(file).arg(name);
+        run(&mut dump)
+    }
+
+    /// Restores a [`Cluster::dump`] into a new database and returns its URL: what an
+    /// operator does after losing the server's database.
+    pub fn restore(&self, file: &Path) -> Result<String> {
+        let url = self.create_database()?;
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let port = self.port.to_string();
+        let mut restore = Command::new(self.bin.join("pg_restore"));
+        restore.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "--no-owner", "-d", name]).arg(file);
+        run(&mut restore)?;
+        Ok(url)
+    }
+
     fn data(&self) -> PathBuf {
         self.folder.join("data")
     }

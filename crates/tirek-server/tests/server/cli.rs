@@ -121,3 +121,41 @@ async fn mistakes_are_named_plainly_with_exit_code_one() {
         assert_eq!(stderr.lines().count(), 1, "one line, the whole chain:\n{stderr}");
     }
 }
+
+#[test]
+fn init_makes_a_ca_and_a_server_certificate_and_prints_the_fingerprint_devices_see() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let tls = dir.path().join("tls");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tirek-server"))
+            .args(args)
+            .env_remove("TIREK_SERVER_DATABASE_URL")
+            .output()
+            .expect("tirek-server runs")
+    };
+    let dir_arg = tls.to_str().expect("utf-8");
+    let made = json(run(&["init", "--dir", dir_arg, "--host", "127.0.0.1", "--host", "tirek.local", "--json"]));
+    let made = &made[0];
+    assert_eq!(made["new_ca"], true);
+    assert_eq!(made["hosts"], serde_json::json!(["127.0.0.1", "tirek.local"]));
+    let ca = std::fs::read_to_string(tls.join("ca.crt")).expect("ca.crt");
+    let der = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes())
+        .map(|der: rustls_pki_types::CertificateDer<'static>| der.to_vec())
+        .expect("a certificate");
+    assert_eq!(made["ca_sha256"], tirek_server::certificates::fingerprint(&der));
+
+    // Run again: the CA is kept, and the plain output names the fingerprint and the
+    // configuration lines.
+    let again = run(&["init", "--dir", dir_arg]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.contains(made["ca_sha256"].as_str().expect("hex")), "{text}");
+    assert!(text.contains("kept") && text.contains("tls_cert = "), "{text}");
+
+    // A fresh folder without --host: told what is missing, nothing made.
+    let empty = dir.path().join("empty");
+    let refused = run(&["init", "--dir", empty.to_str().expect("utf-8")]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--host"));
+    assert!(!empty.join("ca.crt").exists());
+}

@@ -199,3 +199,26 @@ async fn an_erasure_blanks_the_history_on_the_server_and_keeps_the_tombstones() 
         sqlx::query_scalar("SELECT fields::text FROM changes ORDER BY id").fetch_all(&server.pool).await.unwrap();
     assert_eq!(fields, ["{}", "{}", r#"{"_erased": [null, 1]}"#, r#"{"_erased": [null, 1]}"#]);
 }
+
+#[tokio::test]
+async fn a_second_history_under_one_devices_name_is_refused_not_dropped() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let first = vec![device.new_client("c1"), device.new_client("c2")];
+    server.push(&device, &first).await.expect("stored");
+
+    // The profile is restored from a backup taken after c1: its next change takes
+    // number 2 again, for another record.
+    device.next_seq = 2;
+    let other = vec![device.new_client("c9"), device.new_client("c10")];
+    let (status, problem) = server.push(&device, &other).await.expect_err("refused");
+    assert_eq!((status, problem.kind), (409, ProblemKind::DeviceDiverged));
+    assert_eq!(server.stored().await, 2, "nothing of the second history is stored");
+    assert_eq!(server.status(&device).await.expect("status").acknowledged, 2);
+
+    // The same batch as before is still answered as a repeat: a lost answer is not
+    // a divergence.
+    let again = server.push(&device, &first).await.expect("a repeat");
+    assert_eq!((again.stored, again.duplicates), (0, 2));
+}
