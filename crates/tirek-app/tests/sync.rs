@@ -155,10 +155,8 @@ impl TestServer {
     fn stored_changes(&self) -> Vec<(String, i64, i64)> {
         self.runtime
             .block_on(
-                sqlx::query_as(
-                    "SELECT device_id, device_seq, count(*) FROM changes GROUP BY 1, 2 ORDER BY 1, 2",
-                )
-                .fetch_all(&self.pool),
+                sqlx::query_as("SELECT device_id, device_seq, count(*) FROM changes GROUP BY 1, 2 ORDER BY 1, 2")
+                    .fetch_all(&self.pool),
             )
             .unwrap()
     }
@@ -535,8 +533,12 @@ fn a_server_restored_from_a_backup_gets_back_from_the_devices_everything_it_lost
     assert_ne!(server.epoch(), epoch_at_backup, "a restored server takes a new epoch by itself");
     assert!(server.stored_changes().len() < held.len(), "the restored server lacks the latest changes");
 
-    // The devices notice and send again what it lacks.
-    for computer in [&desk, &laptop, &desk] {
+    // The devices notice and send again what it lacks. Until both have, each holds
+    // changes of the other that the server lacks, and says it is not in step.
+    let first = desk.app.sync_now().unwrap();
+    assert!(first.stored > 0 && !first.in_step, "{first:?}");
+    laptop.app.sync_now().unwrap();
+    for computer in [&desk, &laptop] {
         sync(&computer.app);
     }
     let now = server.stored_changes();
@@ -563,7 +565,9 @@ fn a_profile_restored_from_an_older_backup_stops_syncing_and_says_why_instead_of
     new_client(&desk.app, "Сәрсенова", true);
     sync(&desk.app);
     let backup = desk._folder.path().join("yesterday.tirekbak");
+    desk.app.lock();
     desk.app.backup_profile(&id, PASSWORD, &backup).unwrap();
+    desk.app.unlock(&id, PASSWORD).unwrap();
 
     // Work after the backup reaches the server; then the disk is restored from
     // yesterday's backup and the psychologist carries on from there.

@@ -221,7 +221,8 @@ fn init(dir: &std::path::Path, organisation: &str, hosts: &[String], renew: bool
     println!("  tls_cert = \"{}\"", made.server_cert.display());
     println!("  tls_key = \"{}\"", made.server_key.display());
     println!();
-    println!("Give devices {} with their enrolment codes; keep {} safe: whoever has it can stand in for this server.",
+    println!(
+        "Give devices {} with their enrolment codes; keep {} safe: whoever has it can stand in for this server.",
         made.ca_cert.display(),
         made.ca_key.display()
     );

@@ -79,11 +79,10 @@ pub async fn pull(
     let cursor = request.cursor.unwrap_or(Cursor::START);
     // A cursor naming a transaction this database has not reached comes from a
     // history it no longer has (a restore it could not see): the device starts over.
-    let from_the_future: bool =
-        sqlx::query_scalar("SELECT $1::text::xid8 >= pg_snapshot_xmax(pg_current_snapshot())")
-            .bind(cursor.txid.to_string())
-            .fetch_one(pool)
-            .await?;
+    let from_the_future: bool = sqlx::query_scalar("SELECT $1::text::xid8 >= pg_snapshot_xmax(pg_current_snapshot())")
+        .bind(cursor.txid.to_string())
+        .fetch_one(pool)
+        .await?;
     if from_the_future {
         tracing::warn!("a pull cursor is ahead of the database: the device starts over");
         return Err(ServerError::EpochChanged { epoch });
