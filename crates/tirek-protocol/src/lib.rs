@@ -22,8 +22,8 @@ pub mod version;
 pub mod wire;
 
 pub use messages::{
-    Cursor, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse, Refusal, RefusalKind,
-    ScopeSummary, StatusResponse,
+    AuditHead, Cursor, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse, Refusal,
+    RefusalKind, ScopeSummary, StatusResponse,
 };
 pub use problem::{Problem, ProblemKind};
 pub use version::{PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED, VersionRange};

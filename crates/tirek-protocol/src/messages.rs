@@ -52,6 +52,28 @@ pub struct EnrolResponse {
 pub struct PushRequest {
     /// The changes.
     pub changes: Vec<WireChange>,
+    /// The head of the device's audit trail as the batch leaves: the server keeps
+    /// the furthest it has seen, a witness that outlives the device's own copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditHead>,
+}
+
+/// The last row of a device's hash-chained audit trail: its position and hash.
+/// Removing rows from the end of a chain leaves it intact, so only a copy kept
+/// elsewhere shows the loss: the server keeps this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    /// The row's position in the trail, from 1.
+    pub id: i64,
+    /// The row's hash: 64 lowercase hex digits.
+    pub hash: String,
+}
+
+impl AuditHead {
+    /// Whether the hash is 64 lowercase hex digits and the position positive.
+    pub fn is_well_formed(&self) -> bool {
+        self.id > 0 && self.hash.len() == 64 && self.hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }
 }
 
 /// Why one change of a batch was refused. Stable names: the app translates them.
@@ -84,6 +106,9 @@ pub enum RefusalKind {
     UnknownRecord,
     /// A new record whose id the server already has.
     RecordExists,
+    /// A letter numbered in a series another device already numbers its letters
+    /// in: the device draws a new series for its next letters.
+    SeriesTaken,
 }
 
 /// One refused change.
@@ -216,6 +241,9 @@ pub struct StatusResponse {
     pub server_time_ms: i64,
     /// The protocol versions the server accepts.
     pub supported: VersionRange,
+    /// The furthest head of this device's audit trail the server has seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditHead>,
 }
 
 mod hex_u64 {
@@ -275,7 +303,13 @@ mod tests {
             epoch: "e".to_owned(),
             supported: crate::SUPPORTED,
         });
-        round_trip(&PushRequest { changes: vec![change()] });
+        round_trip(&PushRequest { changes: vec![change()], audit: None });
+        let head = AuditHead { id: 12, hash: "ab".repeat(32) };
+        assert!(head.is_well_formed());
+        round_trip(&PushRequest { changes: vec![], audit: Some(head) });
+        for bad in [AuditHead { id: 0, hash: "ab".repeat(32) }, AuditHead { id: 3, hash: "AB".repeat(32) }] {
+            assert!(!bad.is_well_formed(), "{bad:?}");
+        }
         let push = round_trip(&PushResponse {
             epoch: "e".to_owned(),
             acknowledged: 9,
@@ -308,6 +342,7 @@ mod tests {
             scope: ScopeSummary { count: 2, checksum: u64::MAX - 1 },
             server_time_ms: 1,
             supported: crate::SUPPORTED,
+            audit: None,
         });
         assert_eq!(status["scope"]["checksum"], "fffffffffffffffe");
     }

@@ -28,7 +28,9 @@
 //! transaction open on the server's cluster.
 
 use sqlx::PgPool;
-use tirek_protocol::{Cursor, PullRequest, PullResponse, SUPPORTED, ScopeSummary, StatusResponse, WireChange};
+use tirek_protocol::{
+    AuditHead, Cursor, PullRequest, PullResponse, SUPPORTED, ScopeSummary, StatusResponse, WireChange,
+};
 
 use crate::config::Config;
 use crate::db;
@@ -121,10 +123,11 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
     .bind(&owners)
     .fetch_one(pool)
     .await?;
-    let acknowledged: i64 = sqlx::query_scalar("SELECT acknowledged_seq FROM devices WHERE id = $1")
-        .bind(&device.writer.device_id)
-        .fetch_one(pool)
-        .await?;
+    let (acknowledged, audit_id, audit_hash): (i64, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT acknowledged_seq, audit_id, audit_hash FROM devices WHERE id = $1")
+            .bind(&device.writer.device_id)
+            .fetch_one(pool)
+            .await?;
     Ok(StatusResponse {
         epoch,
         device_id: device.writer.device_id.clone(),
@@ -132,5 +135,6 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
         scope: ScopeSummary { count: count as u64, checksum: checksum as u64 },
         server_time_ms: crate::push::now_ms(),
         supported: SUPPORTED,
+        audit: audit_id.zip(audit_hash).map(|(id, hash)| AuditHead { id, hash }),
     })
 }

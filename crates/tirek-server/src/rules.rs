@@ -96,6 +96,18 @@ fn refused(kind: RefusalKind, detail: impl Into<String>) -> Refused {
     Refused { kind, field: None, detail: detail.into() }
 }
 
+/// The series of the letter number `change` sets (eight digits), if it is a
+/// referral letter's change that sets one.
+pub fn letter_series(change: &ChangeRecord) -> Option<String> {
+    if change.entity != "referral" {
+        return None;
+    }
+    change.fields.iter().find(|f| f.field == "number").and_then(|f| match &f.new {
+        FieldValue::Text(number) => tirek_domain::referral::series_of(number),
+        _ => None,
+    })
+}
+
 /// The records whose state judging `change` needs: the record itself and, for a new
 /// record, the client or parent record it names.
 pub fn records_needed(change: &ChangeRecord) -> Vec<(String, String)> {
@@ -282,6 +294,16 @@ mod tests {
 
     fn text(value: &str) -> FieldValue {
         FieldValue::Text(value.to_owned())
+    }
+
+    #[test]
+    fn a_letter_number_names_its_series() {
+        let issued = change("referral", "r1", 1, &[("number", text("СЕ-4821-9375/0012"))]);
+        assert_eq!(letter_series(&issued).as_deref(), Some("48219375"));
+        let cleared = change("referral", "r1", 1, &[("number", FieldValue::Null)]);
+        assert_eq!(letter_series(&cleared), None);
+        assert_eq!(letter_series(&change("referral", "r1", 1, &[("status", text("issued"))])), None);
+        assert_eq!(letter_series(&change("client", "c1", 1, &[("number", text("СЕ-4821-9375/0012"))])), None);
     }
 
     fn state(client: Option<&str>, owner: i64, is_final: bool, gone: bool) -> RecordState {

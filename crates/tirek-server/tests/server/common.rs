@@ -126,7 +126,7 @@ impl TestServer {
     }
 
     pub async fn push(&self, device: &TestDevice, changes: &[WireChange]) -> Result<PushResponse, (u16, Problem)> {
-        self.call("POST", "/v1/push", Some(device), Some(&PushRequest { changes: changes.to_vec() })).await
+        self.call("POST", "/v1/push", Some(device), Some(&PushRequest { changes: changes.to_vec(), audit: None })).await
     }
 
     pub async fn pull(

@@ -161,7 +161,7 @@ async fn a_gzip_compressed_batch_is_read() {
     let server = TestServer::start().await;
     let user = server.user("aliya", Role::Psychologist).await;
     let mut device = server.device(user, "pc").await;
-    let request = PushRequest { changes: (0..50).map(|i| device.new_client(&format!("c{i}"))).collect() };
+    let request = PushRequest { changes: (0..50).map(|i| device.new_client(&format!("c{i}"))).collect(), audit: None };
     let json = serde_json::to_vec(&request).unwrap();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(&json).unwrap();
@@ -221,4 +221,62 @@ async fn a_second_history_under_one_devices_name_is_refused_not_dropped() {
     // a divergence.
     let again = server.push(&device, &first).await.expect("a repeat");
     assert_eq!((again.stored, again.duplicates), (0, 2));
+}
+
+#[tokio::test]
+async fn the_server_keeps_the_furthest_audit_head_it_has_seen() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut device = server.device(user, "pc").await;
+    let head = |id: i64, byte: &str| tirek_protocol::AuditHead { id, hash: byte.repeat(64) };
+    let push = |device: &crate::common::TestDevice, changes: Vec<tirek_protocol::WireChange>, audit| {
+        let request = PushRequest { changes, audit };
+        let (server, device) = (&server, device.clone());
+        async move { server.call::<_, PushResponse>("POST", "/v1/push", Some(&device), Some(&request)).await }
+    };
+    assert_eq!(server.status(&device).await.expect("status").audit, None, "nothing seen yet");
+    let change = device.new_client("c1");
+    push(&device, vec![change], Some(head(40, "a"))).await.expect("stored");
+    assert_eq!(server.status(&device).await.expect("status").audit, Some(head(40, "a")));
+
+    // A trail cut back to row 12 does not move the witness back.
+    let change = device.new_client("c2");
+    push(&device, vec![change], Some(head(12, "b"))).await.expect("stored");
+    assert_eq!(server.status(&device).await.expect("status").audit, Some(head(40, "a")));
+    push(&device, vec![], Some(head(41, "c"))).await.expect("an empty batch carries the head too");
+    assert_eq!(server.status(&device).await.expect("status").audit, Some(head(41, "c")));
+
+    let (status, problem) = push(&device, vec![], Some(head(42, "Z"))).await.expect_err("not a hash");
+    assert_eq!((status, problem.kind), (400, ProblemKind::MalformedRequest));
+}
+
+#[tokio::test]
+async fn a_letter_series_belongs_to_the_first_device_that_numbers_a_letter_in_it() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut desk = server.device(user, "desk").await;
+    let mut laptop = server.device(user, "laptop").await;
+    let letter = |device: &mut crate::common::TestDevice, id: &str, number: &str| {
+        vec![
+            device.new_client(&format!("client-{id}")),
+            device.change("referral", id, 0, &[("client_id", text(&format!("client-{id}"))), ("number", text(number))]),
+        ]
+    };
+    let r1 = letter(&mut desk, "r1", "СЕ-4821-9375/0001");
+    let first = server.push(&desk, &r1).await.expect("stored");
+    assert!(first.refused.is_empty(), "{first:?}");
+    let r2 = letter(&mut desk, "r2", "СЕ-4821-9375/0002");
+    let again = server.push(&desk, &r2).await.expect("stored");
+    assert!(again.refused.is_empty(), "the owner goes on numbering in it: {again:?}");
+
+    // The laptop drew the same series by chance: its letter is refused, the rest of
+    // its batch (the client) goes through.
+    let r3 = letter(&mut laptop, "r3", "ПК-4821-9375/0001");
+    let clash = server.push(&laptop, &r3).await.expect("answered");
+    let reasons: Vec<_> = clash.refused.iter().map(|r| (r.seq, r.kind, r.field.as_deref())).collect();
+    assert_eq!(reasons, [(2, RefusalKind::SeriesTaken, Some("number"))]);
+    assert_eq!(clash.stored, 1);
+    let r4 = letter(&mut laptop, "r4", "СЕ-1111-2222/0001");
+    let other = server.push(&laptop, &r4).await.expect("stored");
+    assert!(other.refused.is_empty(), "a new series is its own: {other:?}");
 }
