@@ -30,6 +30,7 @@ sync-refused-not-permitted = your role may not change this record
 sync-refused-record-final = the record was already signed or saved as final; make corrections as an addendum
 sync-refused-unknown-record = the server does not have this record (it may have been deleted or erased)
 sync-refused-record-exists = the server already has a record with this id
+sync-refused-series-taken = another computer already numbers its letters in this letter's number series; the next letters get a new series, and this letter stays on this computer
 sync-refused-other = the server refused the change
 
 sync-enrolled = Connected to { $server }.

@@ -46,7 +46,9 @@ pub use rights::{ClientExport, EXPORT_FORMAT};
 pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
 pub use services::{CSV_COLUMNS, ImportSummary, ServiceInput, ServiceQuery, ServiceView, service_kinds};
 pub use session::{App, AppInfo};
-pub use sync::{EnrolInput, Enrolled, RefusedView, ReviewView, SyncError, SyncStatus, SyncSummary};
+pub use sync::{
+    AuditVerdict, AuditWitness, EnrolInput, Enrolled, RefusedView, ReviewView, SyncError, SyncStatus, SyncSummary,
+};
 pub use trends::{
     ChartBand, ChartLegend, ChartMark, ChartPoint, ChartText, ChartTick, ChartView, InstrumentTrend, ItemRow,
     LatestResult,

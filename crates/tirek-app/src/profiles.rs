@@ -18,7 +18,7 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 impl App {
-    fn profiles(&self) -> Result<Profiles> {
+    pub(crate) fn profiles(&self) -> Result<Profiles> {
         Ok(Profiles::new(&self.data_dir()?, self.secrets.clone()).with_kdf(self.kdf))
     }
 
@@ -197,12 +197,6 @@ impl App {
             self.lock();
         }
         Ok(self.profiles()?.restore(path, secret, now_ms())?)
-    }
-
-    /// Opens a profile and walks its audit trail's hash chain; `None` when intact.
-    pub fn verify_audit(&self, id: &str, password: &str) -> Result<Option<BrokenLink>> {
-        let open = self.profiles()?.unlock(id, password, now_ms())?;
-        Ok(open.verify_audit()?)
     }
 }
 

@@ -34,13 +34,14 @@ use tirek_i18n::{FluentArgs, Messages};
 use tirek_protocol::checksum::{ScopeChecksum, change_digest};
 use tirek_protocol::plan::{self, BatchLimits, EpochCheck, Pending, Recovery};
 use tirek_protocol::{
-    Cursor, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem, ProblemKind, PullRequest,
-    PullResponse, PushRequest, PushResponse, RefusalKind, ScopeSummary, StatusResponse, VersionRange, WireChange,
+    AuditHead, Cursor, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem, ProblemKind,
+    PullRequest, PullResponse, PushRequest, PushResponse, RefusalKind, ScopeSummary, StatusResponse, VersionRange,
+    WireChange,
 };
 use tirek_store::OpenProfile;
 use tirek_store::sync::{CandidateKind, OutboxCandidate, Outgoing, StoredRefusal, SyncEnrolment};
 
-use crate::profiles::now_ms;
+use crate::profiles::{BrokenLink, now_ms};
 use crate::{App, AppError, Result};
 
 /// The largest answer read from the server; a pull page is far smaller.
@@ -258,6 +259,48 @@ pub struct SyncStatus {
     pub reviews: Vec<ReviewView>,
     /// Records that wait for the client's consent to central storage.
     pub waiting_for_consent: u32,
+}
+
+/// What `tirek audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditVerdict {
+    /// The first broken link, in the chain itself or against the server's witness.
+    pub broken: Option<BrokenLink>,
+    /// Whether the trail's end was checked against the server.
+    pub witness: AuditWitness,
+}
+
+/// How the end of the audit trail was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditWitness {
+    /// The profile does not sync: only the chain itself was checked.
+    NotEnrolled,
+    /// The server could not be reached: only the chain itself was checked.
+    Unreachable,
+    /// The server has not received the trail's head yet.
+    NotYetSeen,
+    /// Checked against the head the server saw, at row `id`.
+    Checked {
+        /// The furthest row the server saw.
+        id: i64,
+    },
+}
+
+/// The letter series to stop numbering in: those of the letters the server refused
+/// because another device numbers its letters in them.
+fn series_to_retire(refused: &[tirek_protocol::Refusal], sent: &[WireChange]) -> Vec<String> {
+    let mut series: Vec<String> = refused
+        .iter()
+        .filter(|refusal| refusal.kind == RefusalKind::SeriesTaken)
+        .filter_map(|refusal| sent.iter().find(|change| change.seq == refusal.seq))
+        .filter_map(|change| match change.fields.get("number") {
+            Some((_, tirek_protocol::WireValue::Text(number))) => tirek_domain::referral::series_of(number),
+            _ => None,
+        })
+        .collect();
+    series.sort_unstable();
+    series.dedup();
+    series
 }
 
 /// Whether a candidate change may leave now (`None`: it waits for consent).
@@ -560,11 +603,33 @@ impl App {
     fn remote(&self) -> Result<(Remote, SyncEnrolment)> {
         let enrolment = self.with_profile(|open, _| Ok(open.sync_enrolment()?))?;
         let enrolment = enrolment.ok_or(AppError::Sync(SyncError::NotEnrolled))?;
+        Ok((self.remote_for(&enrolment)?, enrolment))
+    }
+
+    fn remote_for(&self, enrolment: &SyncEnrolment) -> Result<Remote> {
         let insecure_dev = self.sync_settings().insecure_dev;
         let server = check_server_url(&enrolment.server_url, insecure_dev).map_err(AppError::Sync)?;
-        let remote =
-            Remote::new(&server, enrolment.ca_pem.as_deref(), Some(enrolment.token.clone())).map_err(AppError::Sync)?;
-        Ok((remote, enrolment))
+        Remote::new(&server, enrolment.ca_pem.as_deref(), Some(enrolment.token.clone())).map_err(AppError::Sync)
+    }
+
+    /// Walks a profile's audit trail (opening it with its password) and, when the
+    /// profile syncs, checks it against the head the organisation's server last
+    /// saw: a trail whose last rows were removed is a valid chain on its own.
+    pub fn verify_audit(&self, id: &str, password: &str) -> Result<AuditVerdict> {
+        let open = self.profiles()?.unlock(id, password, now_ms())?;
+        let broken = open.verify_audit()?;
+        let Some(enrolment) = open.sync_enrolment()? else {
+            return Ok(AuditVerdict { broken, witness: AuditWitness::NotEnrolled });
+        };
+        let status = self.remote_for(&enrolment)?.call::<(), StatusResponse>("/v1/status", None);
+        let (witnessed, witness) = match status {
+            Ok(StatusResponse { audit: Some(head), .. }) => {
+                (open.verify_audit_witness(head.id, &head.hash)?, AuditWitness::Checked { id: head.id })
+            }
+            Ok(_) => (None, AuditWitness::NotYetSeen),
+            Err(_) => (None, AuditWitness::Unreachable),
+        };
+        Ok(AuditVerdict { broken: broken.or(witnessed), witness })
     }
 
     /// Syncs now: sends this device's waiting changes in batches, pulls the other
@@ -639,6 +704,7 @@ impl App {
                 Ok((acknowledged, open.sync_outbox(acknowledged)?))
             })?;
             summary.acknowledged = acknowledged;
+            let audit = self.with_profile(|open, _| Ok(open.audit_head()?))?.map(|(id, hash)| AuditHead { id, hash });
             let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
             let pending: Vec<Pending> = wire
                 .iter()
@@ -648,7 +714,7 @@ impl App {
                 })
                 .collect();
             for batch in plan::push_batches(acknowledged, &pending, limits) {
-                let request = PushRequest { changes: wire[batch.clone()].to_vec() };
+                let request = PushRequest { changes: wire[batch.clone()].to_vec(), audit: audit.clone() };
                 let last_sent = request.changes.last().map_or(acknowledged, |change| change.seq);
                 match remote.call::<_, PushResponse>("/v1/push", Some(&request)) {
                     Ok(answer) => {
@@ -663,8 +729,14 @@ impl App {
                                 detail: refusal.detail.clone(),
                             })
                             .collect();
+                        let retired = series_to_retire(&answer.refused, &request.changes);
                         self.with_profile(|open, _| {
-                            Ok(open.sync_acknowledge(&answer.epoch, outcome.acknowledged, &refusals, now_ms())?)
+                            open.sync_acknowledge(&answer.epoch, outcome.acknowledged, &refusals, now_ms())?;
+                            for series in &retired {
+                                tracing::warn!("another device numbers its letters in this one's series: a new one");
+                                open.retire_letter_series(series, now_ms())?;
+                            }
+                            Ok(())
                         })?;
                         summary.pushed += request.changes.len() as u32;
                         summary.stored += answer.stored;
@@ -863,6 +935,31 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_letters_series_is_retired_and_no_other() {
+        use std::collections::BTreeMap;
+        use tirek_protocol::{Refusal, WireValue};
+        let letter = |seq: i64, number: &str| WireChange {
+            device_id: "d".to_owned(),
+            seq,
+            hlc: 1,
+            entity: "referral".to_owned(),
+            record_id: format!("r{seq}"),
+            base_revision: 1,
+            author: "a".to_owned(),
+            fields: BTreeMap::from([("number".to_owned(), (WireValue::Null, WireValue::Text(number.to_owned())))]),
+        };
+        let sent = [letter(1, "СЕ-4821-9375/0001"), letter(2, "СЕ-1111-2222/0001"), letter(3, "СЕ-4821-9375/0002")];
+        let refusal = |seq: i64, kind| Refusal { seq, kind, field: None, detail: String::new() };
+        let refused = [
+            refusal(1, RefusalKind::SeriesTaken),
+            refusal(2, RefusalKind::TooLong),
+            refusal(3, RefusalKind::SeriesTaken),
+        ];
+        assert_eq!(series_to_retire(&refused, &sent), ["48219375"]);
+        assert!(series_to_retire(&[], &sent).is_empty());
+    }
+
+    #[test]
     fn plain_http_only_to_this_computer_and_only_when_asked() {
         assert_eq!(
             check_server_url("https://tirek.example.kz:8443/", false),
@@ -911,6 +1008,7 @@ mod tests {
             RefusalKind::RecordFinal,
             RefusalKind::UnknownRecord,
             RefusalKind::RecordExists,
+            RefusalKind::SeriesTaken,
         ];
         for language in tirek_domain::Language::ALL {
             let messages = Messages::new(language);

@@ -308,6 +308,15 @@ fn two_computers_converge_with_the_same_review_marks_and_erasures_travel() {
     }
     assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap(), "both computers hold the same");
 
+    // The server keeps the head of each computer's audit trail: `tirek audit verify`
+    // checks the trail's end against it.
+    let id = desk.app.unlocked_profile().unwrap().id;
+    desk.app.lock();
+    let verdict = desk.app.verify_audit(&id, PASSWORD).unwrap();
+    assert_eq!(verdict.broken, None);
+    assert!(matches!(verdict.witness, tirek_app::AuditWitness::Checked { id } if id > 1), "{verdict:?}");
+    desk.app.unlock(&id, PASSWORD).unwrap();
+
     // Dana asks to be erased; the laptop does it, and the desk follows.
     laptop.app.erase_client(&dana).unwrap();
     sync(&laptop.app);
@@ -586,4 +595,16 @@ fn a_profile_restored_from_an_older_backup_stops_syncing_and_says_why_instead_of
     assert_eq!(server.stored_changes().len(), on_server, "nothing of the second history is stored");
     assert!(desk.app.client(&today).is_ok(), "nothing here is lost");
     assert!(desk.app.sync_status().unwrap().waiting > 0, "her new work is still shown as not on the server");
+
+    // The server saw the trail go further than the restored one: the events after
+    // the backup are gone from this computer, and `tirek audit verify` says so.
+    desk.app.lock();
+    let verdict = desk.app.verify_audit(&id, PASSWORD).unwrap();
+    assert!(verdict.broken.is_some(), "{verdict:?}");
+    assert!(matches!(verdict.witness, tirek_app::AuditWitness::Checked { .. }), "{verdict:?}");
+
+    // Offline, the chain alone is checked, and the verdict says the server was not.
+    drop(server);
+    let offline = desk.app.verify_audit(&id, PASSWORD).unwrap();
+    assert_eq!(offline.witness, tirek_app::AuditWitness::Unreachable);
 }

@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 use serde::Serialize;
-use tirek_app::{App, BrokenLink};
+use tirek_app::{App, AuditWitness, BrokenLink};
 use tirek_i18n::{FluentArgs, Messages};
 
 use crate::secrets::Secrets;
@@ -71,6 +71,10 @@ struct AuditJson {
     intact: bool,
     broken_at: Option<i64>,
     problem: Option<&'static str>,
+    /// `not_enrolled`, `unreachable`, `not_seen` or `checked`.
+    witness: &'static str,
+    /// The furthest event the organisation's server saw, when checked against it.
+    witnessed_up_to: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -195,18 +199,29 @@ pub(crate) fn run_audit(command: &AuditCommand, cli: &Cli, app: &App, messages: 
     let AuditCommand::Verify { profile } = command;
     let profile = app.find_profile(profile.as_deref())?;
     let password = secrets.next(messages, "cli-password-prompt")?;
-    let broken = app.verify_audit(&profile.id, &password)?;
-    let (broken_at, problem, id) = match broken {
+    let verdict = app.verify_audit(&profile.id, &password)?;
+    let (broken_at, problem, id) = match verdict.broken {
         None => (None, None, "cli-audit-intact"),
         Some(BrokenLink::Altered { id }) => (Some(id), Some("altered"), "cli-audit-altered"),
         Some(BrokenLink::Missing { id }) => (Some(id), Some("missing"), "cli-audit-missing"),
     };
+    let (witness, witnessed_up_to, witness_message) = match verdict.witness {
+        AuditWitness::NotEnrolled => ("not_enrolled", None, None),
+        AuditWitness::Unreachable => ("unreachable", None, Some("cli-audit-witness-unreachable")),
+        AuditWitness::NotYetSeen => ("not_seen", None, Some("cli-audit-witness-not-seen")),
+        AuditWitness::Checked { id } => ("checked", Some(id), Some("cli-audit-witness-checked")),
+    };
     if cli.json {
-        print_json(&AuditJson { intact: broken_at.is_none(), broken_at, problem });
+        print_json(&AuditJson { intact: broken_at.is_none(), broken_at, problem, witness, witnessed_up_to });
     }
     let mut args = FluentArgs::new();
     args.set("id", broken_at.unwrap_or_default());
-    let text = messages.format(id, Some(&args));
+    let mut text = messages.format(id, Some(&args));
+    if let Some(message) = witness_message {
+        let mut args = FluentArgs::new();
+        args.set("id", witnessed_up_to.unwrap_or_default());
+        text = format!("{text}\n{}", messages.format(message, Some(&args)));
+    }
     match broken_at {
         None if !cli.json => println!("{text}"),
         None => {}

@@ -136,6 +136,25 @@ pub(crate) fn verify(connection: &Connection) -> rusqlite::Result<Option<BrokenL
     Ok(None)
 }
 
+/// The last row's position and hash.
+pub(crate) fn head(connection: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    connection
+        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
+/// Whether row `id` is still there with `hash`: `Missing` if it is gone (the trail
+/// was cut back), `Altered` if it differs.
+pub(crate) fn holds(connection: &Connection, id: i64, hash: &str) -> rusqlite::Result<Option<BrokenLink>> {
+    let stored: Option<String> =
+        connection.query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+    Ok(match stored {
+        None => Some(BrokenLink::Missing { id }),
+        Some(stored) if stored != hash => Some(BrokenLink::Altered { id }),
+        Some(_) => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +170,20 @@ mod tests {
                 .unwrap();
         }
         connection
+    }
+
+    #[test]
+    fn a_trail_cut_back_is_valid_alone_but_not_against_the_head_seen_before() {
+        let connection = trail(5);
+        let (id, hash) = head(&connection).unwrap().expect("a head");
+        assert_eq!(id, 5);
+        assert_eq!(holds(&connection, id, &hash).unwrap(), None);
+        connection.execute("DELETE FROM audit_log WHERE id >= 4", []).unwrap();
+        assert_eq!(verify(&connection).unwrap(), None, "what is left is a valid chain");
+        assert_eq!(holds(&connection, id, &hash).unwrap(), Some(BrokenLink::Missing { id: 5 }));
+        let (_, third) = head(&connection).unwrap().expect("a head");
+        assert_eq!(holds(&connection, 3, &"0".repeat(64)).unwrap(), Some(BrokenLink::Altered { id: 3 }));
+        assert_eq!(holds(&connection, 3, &third).unwrap(), None);
     }
 
     #[test]

@@ -99,6 +99,30 @@ impl OpenProfile {
         audit::verify(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))
     }
 
+    /// The last row of the audit trail: its position and hash, `None` if empty.
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        audit::head(&self.connection).map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
+    /// Checks the trail against a head seen elsewhere (the organisation's server):
+    /// the row must still be there with the same hash. Removing the trail's last
+    /// rows leaves a valid chain; only this shows it.
+    pub fn verify_audit_witness(&self, id: i64, hash: &str) -> Result<Option<BrokenLink>> {
+        audit::holds(&self.connection, id, hash).map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
+    /// Stops numbering letters in `series` (the server says another device numbers
+    /// its letters in it): the next letter draws a new series, never this one.
+    pub fn retire_letter_series(&mut self, series: &str, now_ms: i64) -> Result<()> {
+        self.connection
+            .execute(
+                "UPDATE letter_series SET retired_at = ?2 WHERE series = ?1 AND retired_at IS NULL",
+                rusqlite::params![series, now_ms],
+            )
+            .map(drop)
+            .map_err(|err| StoreError::sqlite(&self.path, err))
+    }
+
     /// The database file's path.
     pub(crate) fn path(&self) -> &Path {
         &self.path

@@ -64,7 +64,7 @@ impl Changes<'_> {
         let existing: Option<(String, u32)> = transaction
             .query_row(
                 "SELECT series, next_number FROM letter_series
-                 WHERE device_id = ?1 AND installation = ?2 AND series NOT GLOB '*[^0-9]*'",
+                 WHERE device_id = ?1 AND installation = ?2 AND series NOT GLOB '*[^0-9]*' AND retired_at IS NULL",
                 params![self.device(), installation],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
@@ -167,6 +167,16 @@ mod tests {
             ("77778888".into(), 1),
             "neither the held letter's series nor another computer's"
         );
+    }
+
+    #[test]
+    fn a_series_the_server_gave_to_another_device_is_retired_and_never_drawn_again() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut profile = open_profile(&folder);
+        assert_eq!(take(&mut profile, "here", &["11112222"]), ("11112222".into(), 1));
+        profile.retire_letter_series("11112222", NOW_MS).unwrap();
+        assert_eq!(take(&mut profile, "here", &["11112222", "33334444"]), ("33334444".into(), 1));
+        assert_eq!(take(&mut profile, "here", &[]), ("33334444".into(), 2), "the new series continues");
     }
 
     #[test]
