@@ -82,48 +82,50 @@ pub async fn push(
         Vec::new()
     };
 
-    let mut stored = 0u32;
-    let mut last = acknowledged;
-    for wire in changes.into_iter().skip(plan.first_new) {
-        let fields = serde_json::to_value(&wire.fields).map_err(|err| ServerError::Malformed(err.to_string()))?;
-        let change = wire.into_record();
-        last = change.seq;
-        let known = load_known(&mut tx, rules::records_needed(&change)).await?;
-        let judged = match rules::judge(&device.writer, &change, &known) {
-            Ok(accepted) => claim_letter_series(&mut tx, &change).await?.map(|()| accepted),
+    // Judged one by one against the records' states, which the batch's own
+    // accepted changes move on; written in a few statements for the whole batch.
+    let new: Vec<(ChangeRecord, String)> = changes
+        .into_iter()
+        .skip(plan.first_new)
+        .map(|wire| {
+            let fields = serde_json::to_string(&wire.fields).map_err(|err| ServerError::Malformed(err.to_string()))?;
+            Ok((wire.into_record(), fields))
+        })
+        .collect::<Result<_>>()?;
+    let last = new.last().map_or(acknowledged, |(change, _)| change.seq);
+    let mut known = load_known(&mut tx, new.iter().flat_map(|(change, _)| rules::records_needed(change))).await?;
+    let mut accepted = Vec::new();
+    let mut erasures = Vec::new();
+    let mut refusals = Vec::new();
+    for (change, fields) in &new {
+        let judged = match rules::judge(&device.writer, change, &known) {
+            Ok(accepted) => claim_letter_series(&mut tx, change).await?.map(|()| accepted),
             Err(refusal) => Err(refusal),
         };
         match judged {
-            Ok(accepted) => {
-                store(&mut tx, &change, &accepted.state, &fields).await?;
-                if accepted.erase_history {
-                    erase_history(&mut tx, &change).await?;
+            Ok(judged) => {
+                known.insert((change.entity.clone(), change.entity_id.clone()), judged.state.clone());
+                if judged.erase_history {
+                    erasures.push(change);
                 }
-                stored += 1;
+                accepted.push((change, fields.as_str(), judged.state));
             }
-            Err(refusal) => {
-                let kind = refusal_name(refusal.kind);
-                sqlx::query(
-                    "INSERT INTO refusals (device_id, device_seq, kind, field, detail, digest)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&device.writer.device_id)
-                .bind(change.seq)
-                .bind(kind)
-                .bind(&refusal.field)
-                .bind(&refusal.detail)
-                .bind(digest_of(&change) as i64)
-                .execute(&mut *tx)
-                .await?;
-                refused.push(Refusal {
-                    seq: change.seq,
-                    kind: refusal.kind,
-                    field: refusal.field,
-                    detail: refusal.detail,
-                });
-            }
+            Err(refusal) => refusals.push((change, refusal)),
         }
     }
+    store(&mut tx, &device.writer.device_id, &accepted).await?;
+    // After the batch's own changes are in, so that an erasure blanks them too.
+    for change in erasures {
+        erase_history(&mut tx, change).await?;
+    }
+    record_refusals(&mut tx, &device.writer.device_id, &refusals).await?;
+    let stored = accepted.len() as u32;
+    refused.extend(refusals.into_iter().map(|(change, refusal)| Refusal {
+        seq: change.seq,
+        kind: refusal.kind,
+        field: refusal.field,
+        detail: refusal.detail,
+    }));
     let (witnessed,): (Option<i64>,) = sqlx::query_as(
         "UPDATE devices SET acknowledged_seq = $2, last_sync_at = now(),
                 audit_id = CASE WHEN $3::bigint >= coalesce(audit_id, 0) THEN $3 ELSE audit_id END,
@@ -214,58 +216,108 @@ async fn check_same_history(
     Ok(())
 }
 
-async fn load_known(tx: &mut PgConnection, needed: Vec<(String, String)>) -> Result<Known> {
-    let mut known = Known::new();
-    for (entity, record_id) in needed {
-        let row: Option<(Option<String>, i64, bool, bool)> =
-            sqlx::query_as("SELECT client_id, owner_id, final, gone FROM records WHERE entity = $1 AND record_id = $2")
-                .bind(&entity)
-                .bind(&record_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((client_id, owner_id, is_final, gone)) = row {
-            known.insert((entity, record_id), RecordState { client_id, owner_id, is_final, gone });
-        }
-    }
-    Ok(known)
+/// The server's state of every record in `needed`.
+async fn load_known(tx: &mut PgConnection, needed: impl Iterator<Item = (String, String)>) -> Result<Known> {
+    let (entities, ids): (Vec<String>, Vec<String>) = needed.unzip();
+    let rows: Vec<(String, String, Option<String>, i64, bool, bool)> = sqlx::query_as(
+        "SELECT entity, record_id, client_id, owner_id, final, gone FROM records
+         WHERE (entity, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+    )
+    .bind(&entities)
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(entity, record_id, client_id, owner_id, is_final, gone)| {
+            ((entity, record_id), RecordState { client_id, owner_id, is_final, gone })
+        })
+        .collect())
 }
 
-async fn store(
-    tx: &mut PgConnection,
-    change: &ChangeRecord,
-    state: &RecordState,
-    fields: &serde_json::Value,
-) -> Result<()> {
-    let digest = digest_of(change);
+/// Inserts the accepted changes, in sequence order, and the records' new states.
+async fn store(tx: &mut PgConnection, device_id: &str, accepted: &[(&ChangeRecord, &str, RecordState)]) -> Result<()> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    let column = |f: fn(&(&ChangeRecord, &str, RecordState)) -> String| accepted.iter().map(f).collect::<Vec<_>>();
+    let number = |f: fn(&(&ChangeRecord, &str, RecordState)) -> i64| accepted.iter().map(f).collect::<Vec<_>>();
+    let client_ids: Vec<Option<String>> = accepted.iter().map(|(_, _, state)| state.client_id.clone()).collect();
     sqlx::query(
         "INSERT INTO changes (device_id, device_seq, entity, record_id, client_id, owner_id, base_revision, hlc,
                               author, fields, digest)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         SELECT $1, seq, entity, record_id, client_id, owner_id, base_revision, hlc, author, fields::jsonb, digest
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[],
+                     $9::text[], $10::text[], $11::bigint[])
+              AS t(seq, entity, record_id, client_id, owner_id, base_revision, hlc, author, fields, digest)
+         ORDER BY seq",
     )
-    .bind(&change.device_id)
-    .bind(change.seq)
-    .bind(&change.entity)
-    .bind(&change.entity_id)
-    .bind(&state.client_id)
-    .bind(state.owner_id)
-    .bind(change.base_revision)
-    .bind(change.hlc as i64)
-    .bind(&change.author)
-    .bind(fields)
-    .bind(digest as i64)
+    .bind(device_id)
+    .bind(number(|(change, _, _)| change.seq))
+    .bind(column(|(change, _, _)| change.entity.clone()))
+    .bind(column(|(change, _, _)| change.entity_id.clone()))
+    .bind(&client_ids)
+    .bind(number(|(_, _, state)| state.owner_id))
+    .bind(number(|(change, _, _)| change.base_revision))
+    .bind(number(|(change, _, _)| change.hlc as i64))
+    .bind(column(|(change, _, _)| change.author.clone()))
+    .bind(column(|(_, fields, _)| (*fields).to_owned()))
+    .bind(number(|(change, _, _)| digest_of(change) as i64))
     .execute(&mut *tx)
     .await?;
+
+    // One row per record, in its state after the batch's last change to it.
+    let mut states: std::collections::BTreeMap<(&str, &str), &RecordState> = std::collections::BTreeMap::new();
+    for (change, _, state) in accepted {
+        states.insert((&change.entity, &change.entity_id), state);
+    }
+    let entities: Vec<&str> = states.keys().map(|(entity, _)| *entity).collect();
+    let ids: Vec<&str> = states.keys().map(|(_, id)| *id).collect();
+    let clients: Vec<Option<&str>> = states.values().map(|state| state.client_id.as_deref()).collect();
+    let owners: Vec<i64> = states.values().map(|state| state.owner_id).collect();
+    let finals: Vec<bool> = states.values().map(|state| state.is_final).collect();
+    let gones: Vec<bool> = states.values().map(|state| state.gone).collect();
     sqlx::query(
-        "INSERT INTO records (entity, record_id, client_id, owner_id, final, gone) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO records (entity, record_id, client_id, owner_id, final, gone)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[], $6::bool[])
          ON CONFLICT (entity, record_id) DO UPDATE
          SET client_id = EXCLUDED.client_id, owner_id = EXCLUDED.owner_id, final = EXCLUDED.final, gone = EXCLUDED.gone",
     )
-    .bind(&change.entity)
-    .bind(&change.entity_id)
-    .bind(&state.client_id)
-    .bind(state.owner_id)
-    .bind(state.is_final)
-    .bind(state.gone)
+    .bind(&entities)
+    .bind(&ids)
+    .bind(&clients)
+    .bind(&owners)
+    .bind(&finals)
+    .bind(&gones)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Records the refused changes with their reasons, to answer a repeat the same way.
+async fn record_refusals(
+    tx: &mut PgConnection,
+    device_id: &str,
+    refusals: &[(&ChangeRecord, rules::Refused)],
+) -> Result<()> {
+    if refusals.is_empty() {
+        return Ok(());
+    }
+    let seqs: Vec<i64> = refusals.iter().map(|(change, _)| change.seq).collect();
+    let kinds: Vec<String> = refusals.iter().map(|(_, refusal)| refusal_name(refusal.kind)).collect();
+    let fields: Vec<Option<&str>> = refusals.iter().map(|(_, refusal)| refusal.field.as_deref()).collect();
+    let details: Vec<&str> = refusals.iter().map(|(_, refusal)| refusal.detail.as_str()).collect();
+    let digests: Vec<i64> = refusals.iter().map(|(change, _)| digest_of(change) as i64).collect();
+    sqlx::query(
+        "INSERT INTO refusals (device_id, device_seq, kind, field, detail, digest)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[])",
+    )
+    .bind(device_id)
+    .bind(&seqs)
+    .bind(&kinds)
+    .bind(&fields)
+    .bind(&details)
+    .bind(&digests)
     .execute(&mut *tx)
     .await?;
     Ok(())
