@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store|caseload|letters]`: the performance figures of DESIGN.md §7, each beside
+//! `cargo xtask bench [store|caseload|letters|sync]`: the performance figures of DESIGN.md §7, each beside
 //! its baseline from the same run, printed as medians. Optimised builds without LTO
 //! (`[profile.bench]`), so a bench run costs minutes, not a release build.
 
@@ -8,7 +8,7 @@ use crate::process;
 
 /// Runs the named benchmarks, or all of them.
 pub(crate) fn bench(names: &[String]) -> Result<()> {
-    let all = ["store", "caseload", "letters"];
+    let all = ["store", "caseload", "letters", "sync"];
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names.iter().map(String::as_str).collect() };
     for name in chosen {
         match name {
@@ -41,6 +41,13 @@ pub(crate) fn bench(names: &[String]) -> Result<()> {
                 process::run(&mut process::command(
                     "cargo",
                     &["run", "--locked", "--profile", "bench", "-p", "tirek-letters", "--example", "bench_letters"],
+                    &crate::root(),
+                ))
+            })?,
+            "sync" => process::step("bench sync", || {
+                process::run(&mut process::command(
+                    "cargo",
+                    &["run", "--locked", "--profile", "bench", "-p", "tirek-app", "--example", "bench_sync"],
                     &crate::root(),
                 ))
             })?,
