@@ -36,6 +36,7 @@ sync-refused-other = the server refused the change
 sync-enrolled = Connected to { $server }.
 sync-enrolled-fingerprint = Certificate fingerprint (SHA-256): { $sha256 }. Compare it with the one the administrator gave you.
 sync-done = Sent { $pushed } changes ({ $stored } new, { $duplicates } already there), received { $pulled }.
+sync-done-repaired = This computer was missing changes the server holds; it received them all again.
 sync-done-in-step = This computer holds everything the server holds for you.
 sync-done-not-in-step = This computer does not yet hold everything the server holds for you; the next sync will carry on.
 sync-status-not-enrolled = Not connected to a server.

@@ -235,6 +235,9 @@ pub struct SyncSummary {
     pub waiting_for_consent: u32,
     /// Whether this device's scope matched the server's checksum at the end.
     pub in_step: bool,
+    /// Whether the checksums differed until everything was pulled again: this
+    /// computer had lost or missed changes, and now holds them.
+    pub repaired: bool,
 }
 
 /// Where sync stands, for the status line and `tirek sync status`.
@@ -424,14 +427,15 @@ fn transport_error(err: &ureq::Error) -> SyncError {
     use ureq::Error as E;
     match err {
         E::Tls(_) | E::Rustls(_) | E::Pem(_) => SyncError::CertificateMismatch,
-        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            // rustls reports a certificate it does not trust through the socket's error.
-            if io.get_ref().is_some_and(|inner| inner.to_string().contains("certificate")) {
+        // rustls reports a certificate it does not trust through the socket's error.
+        E::Io(io) => match io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented) => {
                 SyncError::CertificateMismatch
-            } else {
-                SyncError::Garbage
             }
-        }
+            Some(_) => SyncError::Garbage,
+            None if io.kind() == std::io::ErrorKind::InvalidData => SyncError::Garbage,
+            None => SyncError::NoConnection,
+        },
         E::Protocol(_) | E::BodyExceedsLimit(_) => SyncError::Garbage,
         _ => SyncError::NoConnection,
     }
@@ -660,6 +664,7 @@ impl App {
             }
             self.pull(&remote, tuning, &mut summary)?;
             in_step = self.in_step(&remote)?;
+            summary.repaired = in_step && attempt == 3;
         }
         summary.in_step = in_step;
         summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.1 as u32))?;

@@ -63,6 +63,9 @@ pub(crate) fn run(command: &SyncCommand, cli: &Cli, app: &App, messages: &Messag
                 args.set("duplicates", summary.duplicates);
                 args.set("pulled", summary.pulled);
                 println!("{}", messages.format("sync-done", Some(&args)));
+                if summary.repaired {
+                    println!("{}", messages.get("sync-done-repaired"));
+                }
                 let step = if summary.in_step { "sync-done-in-step" } else { "sync-done-not-in-step" };
                 println!("{}", messages.get(step));
                 print_details(&app.sync_status()?, messages);

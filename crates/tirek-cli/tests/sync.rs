@@ -94,6 +94,34 @@ fn a_psychologist_enrols_syncs_and_reads_the_status_from_the_command_line() {
     // Without the developer's flag, a plain-HTTP server is not used even once enrolled.
     assert!(failure(&tirek(dir, &["sync", "now"])).contains("https://"));
 
+    // The device's token (`<device id>.<secret>`) is sealed in the encrypted profile:
+    // no file of the data folder — settings, logs, the database's own files — and
+    // nothing the commands printed holds it in the clear.
+    let token_start = format!("{}.", enrolled["device_id"].as_str().unwrap());
+    let mut printed = String::new();
+    for args in [&["--insecure-dev", "--json", "sync", "now"][..], &["sync", "status"], &["--json", "sync", "status"]] {
+        let output = tirek(dir, args);
+        printed.push_str(&String::from_utf8_lossy(&output.stdout));
+        printed.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    assert!(!printed.contains(&token_start), "{printed}");
+    let mut folders = vec![dir.to_path_buf()];
+    let mut files = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files += 1;
+                let bytes = std::fs::read(&path).unwrap();
+                let found = bytes.windows(token_start.len()).any(|window| window == token_start.as_bytes());
+                assert!(!found, "the token is readable in {}", path.display());
+            }
+        }
+    }
+    assert!(files >= 2, "the settings and the profile were scanned");
+
     let _ = stop.send(());
     let _ = runtime.block_on(running);
 }

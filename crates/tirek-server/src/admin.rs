@@ -26,6 +26,10 @@ pub struct Unit {
     pub parent_id: Option<i64>,
     /// Its name.
     pub name: String,
+    /// The district a clinic is in, once recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[sqlx(default)]
+    pub district: Option<String>,
 }
 
 /// A user.
@@ -43,6 +47,10 @@ pub struct User {
     pub name: String,
     /// `psychologist`, `supervisor` or `administrator`.
     pub role: String,
+    /// The district a supervisor oversees, if not only her team.
+    pub oversees_district: Option<String>,
+    /// The region a supervisor oversees, if not only her team.
+    pub oversees_region: Option<String>,
     /// When she was disabled, if she was.
     pub disabled_at: Option<String>,
 }
@@ -126,7 +134,8 @@ pub async fn organisations(pool: &PgPool) -> Result<Vec<Unit>> {
 /// Creates a clinic of `organisation_id`.
 pub async fn create_clinic(pool: &PgPool, organisation_id: i64, name: &str) -> Result<Unit> {
     sqlx::query_as(
-        "INSERT INTO clinics (organisation_id, name) VALUES ($1, $2) RETURNING id, organisation_id AS parent_id, name",
+        "INSERT INTO clinics (organisation_id, name) VALUES ($1, $2)
+         RETURNING id, organisation_id AS parent_id, name, district",
     )
     .bind(organisation_id)
     .bind(name)
@@ -137,7 +146,9 @@ pub async fn create_clinic(pool: &PgPool, organisation_id: i64, name: &str) -> R
 
 /// Every clinic.
 pub async fn clinics(pool: &PgPool) -> Result<Vec<Unit>> {
-    Ok(sqlx::query_as("SELECT id, organisation_id AS parent_id, name FROM clinics ORDER BY id").fetch_all(pool).await?)
+    Ok(sqlx::query_as("SELECT id, organisation_id AS parent_id, name, district FROM clinics ORDER BY id")
+        .fetch_all(pool)
+        .await?)
 }
 
 /// Creates a team of `clinic_id`.
@@ -158,7 +169,11 @@ pub async fn teams(pool: &PgPool) -> Result<Vec<Unit>> {
 /// The columns of [`User`]. A macro, not a constant: sqlx takes only literal SQL.
 macro_rules! user_columns {
     () => {
-        concat!("id, organisation_id, team_id, login, name, role, ", utc!("disabled_at"), " AS disabled_at")
+        concat!(
+            "id, organisation_id, team_id, login, name, role, oversees_district, oversees_region, ",
+            utc!("disabled_at"),
+            " AS disabled_at"
+        )
     };
 }
 
@@ -204,6 +219,96 @@ pub async fn disable_user(pool: &PgPool, id: i64) -> Result<User> {
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| ServerError::NotFound(format!("user {id}")))
+}
+
+/// Kazakhstan's regions and their districts, by id (`data/regions.toml`, the file
+/// the app's pickers read), to refuse a mistyped one.
+fn known_place(id: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct File {
+        region: Vec<Place>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Place {
+        id: String,
+        #[serde(default)]
+        district: Vec<Place>,
+    }
+    static PLACES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PLACES
+        .get_or_init(|| {
+            let file: File =
+                toml::from_str(include_str!("../../../data/regions.toml")).unwrap_or(File { region: vec![] });
+            file.region
+                .into_iter()
+                .flat_map(|region| std::iter::once(region.id).chain(region.district.into_iter().map(|d| d.id)))
+                .collect()
+        })
+        .iter()
+        .any(|known| known == id)
+}
+
+fn check_district(district: &str) -> Result<()> {
+    if district.contains('.') && known_place(district) {
+        Ok(())
+    } else {
+        Err(ServerError::Invalid(format!("no district `{district}` in data/regions.toml (such as turkistan.sairam)")))
+    }
+}
+
+/// Records the district clinic `id` is in.
+pub async fn set_clinic_district(pool: &PgPool, id: i64, district: &str) -> Result<Unit> {
+    check_district(district)?;
+    sqlx::query_as(
+        "UPDATE clinics SET district = $2 WHERE id = $1 RETURNING id, organisation_id AS parent_id, name, district",
+    )
+    .bind(id)
+    .bind(district)
+    .fetch_optional(pool)
+    .await
+    .map_err(refused)?
+    .ok_or_else(|| ServerError::NotFound(format!("clinic {id}")))
+}
+
+/// What a supervisor oversees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Oversight {
+    /// Her own team.
+    Team,
+    /// Every team of the clinics of a district (`turkistan.sairam`).
+    District(String),
+    /// Every team of the clinics of a region (`turkistan`).
+    Region(String),
+}
+
+/// Sets what supervisor `id` oversees; her organisation's clinics only.
+pub async fn set_oversight(pool: &PgPool, id: i64, oversight: &Oversight) -> Result<User> {
+    let (district, region) = match oversight {
+        Oversight::Team => (None, None),
+        Oversight::District(district) => {
+            check_district(district)?;
+            (Some(district.as_str()), None)
+        }
+        Oversight::Region(region) => {
+            if region.contains('.') || !known_place(region) {
+                return Err(ServerError::Invalid(format!(
+                    "no region `{region}` in data/regions.toml (such as turkistan)"
+                )));
+            }
+            (None, Some(region.as_str()))
+        }
+    };
+    sqlx::query_as(concat!(
+        "UPDATE users SET oversees_district = $2, oversees_region = $3 WHERE id = $1 AND role = 'supervisor' RETURNING ",
+        user_columns!()
+    ))
+    .bind(id)
+    .bind(district)
+    .bind(region)
+    .fetch_optional(pool)
+    .await
+    .map_err(refused)?
+    .ok_or_else(|| ServerError::NotFound(format!("a supervisor {id}")))
 }
 
 /// A new enrolment code for user `user_id`, valid for `hours`. Only its hash is kept.

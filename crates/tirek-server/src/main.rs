@@ -78,7 +78,7 @@ enum AdminCommand {
     Org(UnitCommand),
     /// Clinics of an organisation.
     #[command(subcommand)]
-    Clinic(UnitCommand),
+    Clinic(ClinicCommand),
     /// Teams of a clinic.
     #[command(subcommand)]
     Team(UnitCommand),
@@ -111,6 +111,30 @@ enum UnitCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ClinicCommand {
+    /// Create one.
+    Create {
+        /// Its name.
+        name: String,
+        /// The organisation it belongs to.
+        #[arg(long)]
+        parent: Option<i64>,
+        /// The district it is in (an id of data/regions.toml, such as turkistan.sairam).
+        #[arg(long)]
+        district: Option<String>,
+    },
+    /// List them.
+    List,
+    /// Record the district a clinic is in.
+    District {
+        /// The clinic.
+        id: i64,
+        /// The district (such as turkistan.sairam).
+        district: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Create a user.
     Create {
@@ -131,6 +155,16 @@ enum UserCommand {
     List,
     /// Disable a user: all her devices are refused from now on.
     Disable { id: i64 },
+    /// What a supervisor oversees: her team (the default), a district or a region.
+    Oversee {
+        id: i64,
+        /// Every team of the clinics in this district (such as turkistan.sairam).
+        #[arg(long, conflicts_with = "region")]
+        district: Option<String>,
+        /// Every team of the clinics in this region (such as turkistan).
+        #[arg(long)]
+        region: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -236,10 +270,17 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
             print(json, &[admin::create_organisation(pool, &name).await?])
         }
         AdminCommand::Org(UnitCommand::List) => print(json, &admin::organisations(pool).await?),
-        AdminCommand::Clinic(UnitCommand::Create { name, parent }) => {
-            print(json, &[admin::create_clinic(pool, need(parent, "organisation")?, &name).await?])
+        AdminCommand::Clinic(ClinicCommand::Create { name, parent, district }) => {
+            let mut clinic = admin::create_clinic(pool, need(parent, "organisation")?, &name).await?;
+            if let Some(district) = district {
+                clinic = admin::set_clinic_district(pool, clinic.id, &district).await?;
+            }
+            print(json, &[clinic])
         }
-        AdminCommand::Clinic(UnitCommand::List) => print(json, &admin::clinics(pool).await?),
+        AdminCommand::Clinic(ClinicCommand::List) => print(json, &admin::clinics(pool).await?),
+        AdminCommand::Clinic(ClinicCommand::District { id, district }) => {
+            print(json, &[admin::set_clinic_district(pool, id, &district).await?])
+        }
         AdminCommand::Team(UnitCommand::Create { name, parent }) => {
             print(json, &[admin::create_team(pool, need(parent, "clinic")?, &name).await?])
         }
@@ -252,6 +293,14 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
         }
         AdminCommand::User(UserCommand::List) => print(json, &admin::users(pool).await?),
         AdminCommand::User(UserCommand::Disable { id }) => print(json, &[admin::disable_user(pool, id).await?]),
+        AdminCommand::User(UserCommand::Oversee { id, district, region }) => {
+            let oversight = match (district, region) {
+                (Some(district), _) => admin::Oversight::District(district),
+                (None, Some(region)) => admin::Oversight::Region(region),
+                (None, None) => admin::Oversight::Team,
+            };
+            print(json, &[admin::set_oversight(pool, id, &oversight).await?])
+        }
         AdminCommand::Code(CodeCommand::Create { user, hours }) => {
             print(json, &[admin::create_code(pool, user, hours.unwrap_or(config.enrolment_code_hours)).await?])
         }

@@ -39,15 +39,28 @@ use crate::error::{Result, ServerError};
 use crate::rules::Role;
 
 /// The users whose caseloads the device may read: a psychologist, her own; a
-/// supervisor, her team's; an administrator, none.
+/// supervisor, those of the teams she oversees — her own team, or every team of
+/// her organisation's clinics in the district or region she oversees; an
+/// administrator, none.
 pub async fn scope_owners(pool: &PgPool, device: &DeviceContext) -> Result<Vec<i64>> {
-    match (device.writer.role, device.team_id) {
-        (Role::Psychologist, _) => Ok(vec![device.writer.user_id]),
-        (Role::Supervisor, Some(team)) => Ok(sqlx::query_scalar("SELECT id FROM users WHERE team_id = $1 ORDER BY id")
-            .bind(team)
-            .fetch_all(pool)
-            .await?),
-        (Role::Supervisor | Role::Administrator, _) => Ok(Vec::new()),
+    match device.writer.role {
+        Role::Psychologist => Ok(vec![device.writer.user_id]),
+        Role::Supervisor => Ok(sqlx::query_scalar(
+            "SELECT o.id FROM users me
+             JOIN users o ON o.organisation_id = me.organisation_id
+             JOIN teams t ON t.id = o.team_id
+             JOIN clinics c ON c.id = t.clinic_id
+             WHERE me.id = $1 AND CASE
+                 WHEN me.oversees_district IS NOT NULL THEN c.district = me.oversees_district
+                 WHEN me.oversees_region IS NOT NULL THEN c.district LIKE me.oversees_region || '.%'
+                 ELSE o.team_id = me.team_id
+             END
+             ORDER BY o.id",
+        )
+        .bind(device.writer.user_id)
+        .fetch_all(pool)
+        .await?),
+        Role::Administrator => Ok(Vec::new()),
     }
 }
 

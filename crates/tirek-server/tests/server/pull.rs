@@ -2,6 +2,7 @@
 
 use tirek_protocol::checksum::{ScopeChecksum, change_digest};
 use tirek_protocol::{Cursor, ProblemKind, PullRequest, PullResponse, WireChange};
+use tirek_server::admin::NewUser;
 use tirek_server::rules::Role;
 use tirek_server::{admin, db};
 
@@ -104,4 +105,69 @@ async fn a_cursor_of_another_epoch_is_refused_with_the_new_epoch() {
     assert_eq!((status, problem.kind), (409, ProblemKind::EpochChanged));
     assert_eq!(problem.epoch, Some(renewed));
     assert_eq!(admin::devices(&server.pool).await.expect("devices").len(), 1);
+}
+
+#[tokio::test]
+async fn a_district_or_regional_supervisor_pulls_every_team_of_her_area_and_no_other() {
+    let server = TestServer::start().await;
+    let organisation = server.organisation;
+    // Two clinics in Sairam district, one in Kazygurt (both Turkistan region), one in
+    // Almaty region; a psychologist in each.
+    let mut psychologists = Vec::new();
+    for (clinic, district) in [
+        ("Сайрам 1", "turkistan.sairam"),
+        ("Сайрам 2", "turkistan.sairam"),
+        ("Қазығұрт", "turkistan.kazygurt"),
+        ("Талғар", "almaty.talgar"),
+    ] {
+        let clinic = admin::create_clinic(&server.pool, organisation, clinic).await.expect("clinic").id;
+        admin::set_clinic_district(&server.pool, clinic, district).await.expect("district");
+        let team = admin::create_team(&server.pool, clinic, "Психологтар").await.expect("team").id;
+        let user = NewUser {
+            organisation_id: organisation,
+            team_id: Some(team),
+            login: format!("psy-{clinic}"),
+            name: "Психолог".to_owned(),
+            role: Role::Psychologist,
+        };
+        let user = admin::create_user(&server.pool, &user).await.expect("user").id;
+        let mut device = server.device(user, &format!("pc-{clinic}")).await;
+        let change = device.new_client(&format!("client-of-{clinic}"));
+        server.push(&device, &[change]).await.expect("stored");
+        psychologists.push(user);
+    }
+    let supervisor = server.user("saule", Role::Supervisor).await;
+    let clients_seen = |oversight: admin::Oversight, laptop: &'static str| {
+        let server = &server;
+        async move {
+            admin::set_oversight(&server.pool, supervisor, &oversight).await.expect("oversight");
+            let device = server.device(supervisor, laptop).await;
+            let mut seen: Vec<String> = server.pull_all(&device).await.into_iter().map(|c| c.record_id).collect();
+            seen.sort();
+            seen
+        }
+    };
+    let clinic_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM clinics WHERE district IS NOT NULL ORDER BY id")
+        .fetch_all(&server.pool)
+        .await
+        .expect("clinics");
+    let client = |n: usize| format!("client-of-{}", clinic_ids[n]);
+    let sairam = clients_seen(admin::Oversight::District("turkistan.sairam".to_owned()), "district").await;
+    assert_eq!(sairam, [client(0), client(1)]);
+    let turkistan = clients_seen(admin::Oversight::Region("turkistan".to_owned()), "region").await;
+    assert_eq!(turkistan, [client(0), client(1), client(2)]);
+    let own_team = clients_seen(admin::Oversight::Team, "team").await;
+    assert!(own_team.is_empty(), "her own team has no clients yet: {own_team:?}");
+
+    for typo in
+        [admin::Oversight::District("turkistan.nowhere".to_owned()), admin::Oversight::Region("atlantis".to_owned())]
+    {
+        assert!(admin::set_oversight(&server.pool, supervisor, &typo).await.is_err(), "{typo:?}");
+    }
+    assert!(
+        admin::set_oversight(&server.pool, psychologists[0], &admin::Oversight::Region("turkistan".to_owned()))
+            .await
+            .is_err(),
+        "only a supervisor oversees an area"
+    );
 }
