@@ -14,6 +14,7 @@ error-sync-device-revoked = The administrator has disconnected this computer fro
 error-sync-version = The server speaks protocol version { $supported } and this app speaks { $ours }. Update Tirek (or ask the administrator to update the server) to sync again.
 error-sync-clock = The server refused the changes because this computer's clock is far ahead. Set the correct date and time, then sync again.
 error-sync-server = The server could not finish the sync just now. Nothing was lost; try again later.
+error-sync-busy = The server is busy and asked this computer to wait. Nothing was lost; sync again in a few minutes.
 error-sync-garbage = The server's answer was cut off or unreadable, so nothing of it was used. Try again; if it repeats, tell the administrator.
 
 sync-refused-unknown-entity = the server does not know this kind of record (update the server)

@@ -39,6 +39,10 @@ pub enum ProblemKind {
     Forbidden,
     /// No such resource.
     NotFound,
+    /// Too many requests from this device or address: wait `Retry-After` seconds.
+    RateLimited,
+    /// The request's body came too slowly and was cut off.
+    RequestTimeout,
     /// The server cannot answer now (database down); try again later.
     Unavailable,
     /// A fault on the server.
@@ -51,7 +55,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [ProblemKind; 15] = [
+    pub const ALL: [ProblemKind; 17] = [
         Self::VersionUnsupported,
         Self::Unauthenticated,
         Self::DeviceRevoked,
@@ -64,6 +68,8 @@ impl ProblemKind {
         Self::EpochChanged,
         Self::Forbidden,
         Self::NotFound,
+        Self::RateLimited,
+        Self::RequestTimeout,
         Self::Unavailable,
         Self::Internal,
         Self::Other,
@@ -76,6 +82,8 @@ impl ProblemKind {
             Self::Unauthenticated => 401,
             Self::DeviceRevoked | Self::EnrolmentCodeInvalid | Self::Forbidden => 403,
             Self::NotFound => 404,
+            Self::RequestTimeout => 408,
+            Self::RateLimited => 429,
             Self::DeviceAlreadyEnrolled | Self::SequenceGap | Self::EpochChanged => 409,
             Self::BatchTooLarge => 413,
             Self::ClockSkew => 422,
@@ -99,6 +107,8 @@ impl ProblemKind {
             Self::EpochChanged => "server restored: start again",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not found",
+            Self::RateLimited => "too many requests: try again later",
+            Self::RequestTimeout => "request body too slow",
             Self::Unavailable => "service unavailable",
             Self::Internal => "internal error",
             Self::Other => "unexpected problem",
@@ -120,6 +130,8 @@ impl ProblemKind {
             Self::EpochChanged => "epoch_changed",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::RequestTimeout => "request_timeout",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Other => "other",
@@ -157,6 +169,9 @@ pub struct Problem {
     /// With `epoch_changed`: the server's epoch now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch: Option<String>,
+    /// With `rate_limited`: the seconds to wait, as in the `Retry-After` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -173,6 +188,7 @@ impl Problem {
             acknowledged: None,
             max_changes: None,
             epoch: None,
+            retry_after: None,
         }
     }
 
