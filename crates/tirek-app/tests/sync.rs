@@ -474,6 +474,14 @@ fn held(app: &App) -> (std::collections::BTreeMap<String, Vec<String>>, u32) {
     (app.sync_dump().unwrap(), app.sync_status().unwrap().waiting)
 }
 
+/// The clinical tables alone and what waits to go: a refused push may number the
+/// changes it tried to send (the change log's wire numbers), and nothing more.
+fn clinical(app: &App) -> (std::collections::BTreeMap<String, Vec<String>>, u32) {
+    let (mut dump, waiting) = held(app);
+    dump.remove("change_log");
+    (dump, waiting)
+}
+
 #[test]
 fn an_app_the_server_no_longer_speaks_to_is_told_to_update_and_keeps_working() {
     let mut server = TestServer::plain();
@@ -492,7 +500,7 @@ fn an_app_the_server_no_longer_speaks_to_is_told_to_update_and_keeps_working() {
     assert_eq!(error, SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })));
     let texts = translated(&app_error);
     assert!(texts.iter().all(|text| text.contains("2–3") && text.contains('1')), "{texts:?}");
-    assert!(texts[0].contains("Update Tirek"), "{}", texts[0]);
+    assert!(texts[2].contains("Update Tirek"), "{}", texts[2]);
     assert_ne!(texts[0], texts[1]);
     assert_ne!(texts[1], texts[2]);
     assert_eq!(held(&desk.app), before, "nothing lost, nothing half-sent");
@@ -519,7 +527,7 @@ fn a_clock_years_ahead_is_refused_in_words_and_once_it_is_right_the_sync_carries
     let laptop = computer();
     desk.app.allow_insecure_dev_sync(true);
     laptop.app.allow_insecure_dev_sync(true);
-    server.enrol(&desk.app);
+    let desk_device = server.enrol(&desk.app);
     server.enrol(&laptop.app);
     let saule = new_client(&desk.app, "Сәрсенова", true);
     sync(&desk.app);
@@ -532,12 +540,13 @@ fn a_clock_years_ahead_is_refused_in_words_and_once_it_is_right_the_sync_carries
     let mut moved = client_input("Сәрсенова");
     moved.address = "Абай көшесі, 12".into();
     desk.app.update_client(&saule, &moved).unwrap();
-    let before = held(&desk.app);
+    let before = clinical(&desk.app);
     let (error, app_error) = sync_error(desk.app.sync_now());
     assert_eq!(error, SyncError::ClockRefused);
     let texts = translated(&app_error);
-    assert!(texts[0].contains("clock"), "{}", texts[0]);
-    assert_eq!(held(&desk.app), before, "nothing lost");
+    assert!(texts[2].contains("clock"), "{}", texts[2]);
+    assert_eq!(clinical(&desk.app), before, "nothing lost");
+    assert_eq!(server.stored(&desk_device), 3, "nothing of the refused batch was stored");
     let (error, _) = sync_error(desk.app.sync_now());
     assert_eq!(error, SyncError::ClockRefused, "refused again while the clock is wrong");
 
@@ -552,7 +561,7 @@ fn a_clock_years_ahead_is_refused_in_words_and_once_it_is_right_the_sync_carries
     for id in [&dana, &later] {
         assert!(laptop.app.client(id).is_ok());
     }
-    assert_eq!(laptop.app.client(&saule).unwrap().client.address, "Абай көшесі, 12");
+    assert_eq!(laptop.app.client(&saule).unwrap().client.address.as_deref(), Some("Абай көшесі, 12"));
     std::thread::sleep(std::time::Duration::from_millis(5));
     laptop.app.update_client(&saule, &client_input("Нұрланова")).unwrap();
     sync(&laptop.app);
@@ -565,44 +574,79 @@ fn a_clock_years_ahead_is_refused_in_words_and_once_it_is_right_the_sync_carries
     assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
 }
 
-/// A stand-in on the server's address that answers status truthfully enough and
-/// every pull with `answer` (a whole HTTP response, which may be cut short).
-fn impostor(address: SocketAddr, status: String, answer: Vec<u8>) -> std::thread::JoinHandle<()> {
-    let listener = TcpListener::bind(address).expect("the server's address is free");
-    listener.set_nonblocking(false).unwrap();
-    std::thread::spawn(move || {
-        for _ in 0..2 {
-            let Ok((mut stream, _)) = listener.accept() else { return };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
+/// A stand-in on the server's address: it answers status truthfully enough and
+/// every other request with `answer` (a whole HTTP response, which may be cut
+/// short), until it is dropped. It counts the pulls it answered.
+struct StandIn {
+    pulls: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StandIn {
+    fn start(address: SocketAddr, status: String, answer: Vec<u8>) -> StandIn {
+        let listener = TcpListener::bind(address).expect("the server's address is free");
+        listener.set_nonblocking(true).unwrap();
+        let (pulls, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
+        let (pulled, stopped) = (pulls.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        continue;
+                    }
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length];
+                let _ = stream.read_exact(&mut body);
+                let reply = if head.starts_with("get /v1/status") {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                         connection: close\r\n\r\n",
+                        status.len()
+                    );
+                    [head.as_bytes(), status.as_bytes()].concat()
+                } else {
+                    if head.starts_with("post /v1/pull") {
+                        pulled.fetch_add(1, Ordering::SeqCst);
+                    }
+                    answer.clone()
+                };
+                let _ = stream.write_all(&reply);
+                let _ = stream.shutdown(Shutdown::Both);
             }
-            let head = String::from_utf8_lossy(&head).to_lowercase();
-            let length = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            let mut body = vec![0u8; length];
-            let _ = stream.read_exact(&mut body);
-            let reply = if head.starts_with("get /v1/status") {
-                format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{status}",
-                    status.len()
-                )
-                .into_bytes()
-            } else {
-                answer.clone()
-            };
-            let _ = stream.write_all(&reply);
-            let _ = stream.shutdown(Shutdown::Both);
+        });
+        StandIn { pulls, stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
-    })
+    }
 }
 
 #[test]
 fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied() {
+    use tirek_protocol::{Cursor, PullResponse, SUPPORTED, ScopeSummary, StatusResponse, WireChange, WireValue};
+
     let mut server = TestServer::plain();
     let desk = computer();
     let laptop = computer();
@@ -614,28 +658,33 @@ fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied(
     sync(&laptop.app);
 
     // What the real server says of the desk, for the stand-in to repeat.
-    let (epoch, acknowledged): (String, i64) = server.runtime.block_on(async {
-        let epoch = sqlx::query_scalar("SELECT epoch::text FROM server_epoch").fetch_one(&server.pool).await.unwrap();
-        let acknowledged = sqlx::query_scalar("SELECT acknowledged_seq FROM devices WHERE id = $1")
-            .bind(&desk_device)
-            .fetch_one(&server.pool)
-            .await
-            .unwrap();
-        (epoch, acknowledged)
+    let epoch: String = server.runtime.block_on(async {
+        sqlx::query_scalar("SELECT epoch::text FROM server_epoch").fetch_one(&server.pool).await.unwrap()
     });
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    let status = serde_json::json!({
-        "epoch": epoch, "device_id": desk_device, "acknowledged": acknowledged,
-        "scope": {"count": 0, "checksum": 0}, "server_time_ms": now, "supported": {"min": 1, "max": 1},
-    })
-    .to_string();
-    let page = serde_json::json!({
-        "epoch": epoch, "cursor": "900.9", "more": false,
-        "changes": [{"device_id": "device-x", "seq": 1, "hlc": (now as u64) << 16, "entity": "client",
-                     "record_id": "x1", "base_revision": 0, "author": "p",
-                     "fields": {"family_name": [null, "Жартылай"]}}],
-    })
-    .to_string();
+    let status = StatusResponse {
+        epoch: epoch.clone(),
+        device_id: desk_device,
+        acknowledged: 0,
+        scope: ScopeSummary::default(),
+        server_time_ms: now,
+        supported: SUPPORTED,
+    };
+    let status = serde_json::to_string(&status).unwrap();
+    let change = WireChange {
+        device_id: "device-x".to_owned(),
+        seq: 1,
+        hlc: (now as u64) << 16,
+        entity: "client".to_owned(),
+        record_id: "x1".to_owned(),
+        base_revision: 0,
+        author: "p".to_owned(),
+        fields: [("family_name".to_owned(), (WireValue::Null, WireValue::Text("Жартылай".to_owned())))]
+            .into_iter()
+            .collect(),
+    };
+    let page = PullResponse { epoch, changes: vec![change; 1], cursor: Cursor { txid: 900, id: 9 }, more: false };
+    let page = serde_json::to_string(&page).unwrap();
     let garbage =
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 26\r\n\r\n<html>gateway error</html>"
             .to_vec();
@@ -649,12 +698,13 @@ fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied(
     server.stop();
     let before = held(&desk.app);
     for answer in [garbage, cut] {
-        let stand_in = impostor(server.address, status.clone(), answer);
+        let stand_in = StandIn::start(server.address, status.clone(), answer);
         let (error, app_error) = sync_error(desk.app.sync_now());
         assert_eq!(error, SyncError::Garbage);
         let texts = translated(&app_error);
-        assert!(texts[0].contains("cut off or unreadable"), "{}", texts[0]);
-        stand_in.join().unwrap();
+        assert!(texts[2].contains("cut off or unreadable"), "{}", texts[2]);
+        assert_eq!(stand_in.pulls.load(Ordering::SeqCst), 1, "the answer to a pull was the bad one");
+        drop(stand_in);
         assert_eq!(held(&desk.app), before, "nothing of the answer was applied");
     }
 
@@ -703,7 +753,7 @@ fn a_disk_full_while_applying_a_page_applies_none_of_it_and_the_next_sync_conver
         "expected a full disk, got {error:?}"
     );
     let texts = translated(&error);
-    assert!(texts[0].contains("disk is full"), "{}", texts[0]);
+    assert!(texts[2].contains("disk is full"), "{}", texts[2]);
     assert_ne!(texts[0], texts[1]);
     assert_eq!(held(&laptop.app), before, "the page was not half-applied");
     assert!(clients.iter().all(|id| laptop.app.client(id).is_err()));
