@@ -4,7 +4,8 @@
 //! a lost answer is stored once, a sync cut midway loses nothing, a client without
 //! consent stays on the computer, and a wrong code, a revoked device, another
 //! server's certificate and a server that is gone each give a translated error —
-//! as do a server that no longer speaks this app's protocol version, a clock set
+//! as do a server that no longer speaks this app's protocol version, one that is busy
+//! (rate limited), a clock set
 //! years ahead, an answer that is garbage or cut midway and a full disk while a
 //! page is applied: nothing lost, nothing half-applied, and the next sync carries on.
 
@@ -763,4 +764,32 @@ fn a_disk_full_while_applying_a_page_applies_none_of_it_and_the_next_sync_conver
     let summary = sync(&laptop.app);
     assert_eq!(summary.pulled, pushed, "nothing was skipped: {summary:?}");
     assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+#[test]
+fn a_server_that_turns_a_busy_computer_away_is_shown_as_busy_and_nothing_is_lost() {
+    let mut server = TestServer::plain();
+    let desk = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    server.enrol(&desk.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+
+    // The server allows this computer two requests, then one a minute: a sync
+    // (status, push, pull, status) runs out midway.
+    server.config.device_requests_per_minute = 1;
+    server.config.device_burst = 2;
+    server.restart(None);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::ServerBusy);
+    assert_eq!(app_error.kind(), tirek_app::ErrorKind::Offline);
+    let texts = translated(&app_error);
+    assert!(texts[2].contains("busy"), "{}", texts[2]);
+    assert_ne!(texts[0], texts[1]);
+    assert!(desk.app.client(&client).is_ok());
+
+    server.config.device_requests_per_minute = Config::default().device_requests_per_minute;
+    server.config.device_burst = Config::default().device_burst;
+    server.restart(None);
+    sync(&desk.app);
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0, "everything went at the next sync");
 }
