@@ -4,10 +4,10 @@
 //! a lost answer is stored once, a sync cut midway loses nothing, a client without
 //! consent stays on the computer, and a wrong code, a revoked device, another
 //! server's certificate and a server that is gone each give a translated error —
-//! as do a server that no longer speaks this app's protocol version, one that is busy
-//! (rate limited), a clock set
-//! years ahead, an answer that is garbage or cut midway and a full disk while a
-//! page is applied: nothing lost, nothing half-applied, and the next sync carries on.
+//! as do a server that no longer speaks this app's protocol version, one that is
+//! busy (rate limited), a clock set years ahead, an answer that is garbage or cut
+//! midway and a full disk while a page is applied: nothing lost, nothing
+//! half-applied, and the next sync carries on.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
