@@ -15,6 +15,7 @@ error-sync-version = The server speaks protocol version { $supported } and this 
 error-sync-clock = The server refused the changes because this computer's clock is far ahead. Set the correct date and time, then sync again.
 error-sync-device-diverged = This profile no longer matches what the server holds for this computer: it was restored from an older backup or copied from another computer. Nothing more was sent and nothing here is lost. Do not work on both copies; ask the administrator to set up sync for this computer again.
 error-sync-server = The server could not finish the sync just now. Nothing was lost; try again later.
+error-sync-busy = The server is busy and asked this computer to wait. Nothing was lost; sync again in a few minutes.
 error-sync-garbage = The server's answer was cut off or unreadable, so nothing of it was used. Try again; if it repeats, tell the administrator.
 
 sync-refused-unknown-entity = the server does not know this kind of record (update the server)

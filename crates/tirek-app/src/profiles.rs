@@ -14,10 +14,25 @@ use tirek_store::{Profiles, StoreError};
 use crate::{App, AppError, Result};
 
 pub(crate) fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64)
+    let shift = CLOCK_SHIFT_FOR_TESTS.with(std::cell::Cell::get);
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64).saturating_add(shift)
+}
+
+thread_local! {
+    /// How far this thread's clock is set wrong, for tests of a computer whose clock
+    /// is off ([`App::shift_clock_for_tests`]); per thread, so tests running side
+    /// by side do not share it.
+    static CLOCK_SHIFT_FOR_TESTS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
 }
 
 impl App {
+    /// Sets this thread's clock `ms` ahead of the real one (behind, if negative), as
+    /// if the computer's clock were set wrong; 0 sets it right. Tests only.
+    #[doc(hidden)]
+    pub fn shift_clock_for_tests(&self, ms: i64) {
+        CLOCK_SHIFT_FOR_TESTS.with(|shift| shift.set(ms));
+    }
+
     pub(crate) fn profiles(&self) -> Result<Profiles> {
         Ok(Profiles::new(&self.data_dir()?, self.secrets.clone()).with_kdf(self.kdf))
     }

@@ -50,6 +50,10 @@ const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 /// The largest certificate file accepted.
 const MAX_CERTIFICATE_BYTES: u64 = 100_000;
 
+/// How far this computer's clock may be from the server's for changes written
+/// while it was set wrong to be stamped again ([`App::sync_now`]).
+const CLOCK_TOLERANCE_MS: i64 = 60_000;
+
 /// How often one sync recovers from a gap, a smaller batch or a restored server
 /// before it gives up until the next sync.
 const MAX_RECOVERIES: usize = 5;
@@ -86,6 +90,8 @@ pub enum SyncError {
     DeviceDiverged,
     /// The server failed or is down for now.
     ServerError,
+    /// The server turned this computer away for asking too often: try later.
+    ServerBusy,
     /// The answer is not what the protocol says (cut off, garbled, not JSON).
     Garbage,
 }
@@ -101,6 +107,9 @@ impl SyncError {
             ProblemKind::ClockSkew => SyncError::ClockRefused,
             ProblemKind::DeviceDiverged => SyncError::DeviceDiverged,
             ProblemKind::MalformedRequest => SyncError::Garbage,
+            ProblemKind::RateLimited => SyncError::ServerBusy,
+            // The request came too slowly for the server: the link is the trouble.
+            ProblemKind::RequestTimeout => SyncError::NoConnection,
             ProblemKind::BatchTooLarge
             | ProblemKind::SequenceGap
             | ProblemKind::EpochChanged
@@ -134,6 +143,7 @@ impl SyncError {
             SyncError::ClockRefused => "error-sync-clock",
             SyncError::DeviceDiverged => "error-sync-device-diverged",
             SyncError::ServerError => "error-sync-server",
+            SyncError::ServerBusy => "error-sync-busy",
             SyncError::Garbage => "error-sync-garbage",
         };
         messages.format(id, Some(&args))
@@ -141,7 +151,7 @@ impl SyncError {
 
     /// Whether it is about the connection (try again later) rather than something to fix.
     pub(crate) fn is_offline(&self) -> bool {
-        matches!(self, SyncError::NoConnection | SyncError::ServerError)
+        matches!(self, SyncError::NoConnection | SyncError::ServerError | SyncError::ServerBusy)
     }
 
     /// The input at fault, for enrolment forms.
@@ -561,6 +571,13 @@ impl App {
         settings.tuning.page = Some(page.max(1));
     }
 
+    /// Lets the unlocked profile's database grow by at most `pages` more pages
+    /// (`None`: no limit), to meet a full disk in tests without filling one.
+    #[doc(hidden)]
+    pub fn limit_profile_growth_for_tests(&self, pages: Option<u64>) -> Result<()> {
+        self.with_profile(|open, _| Ok(open.limit_growth_for_tests(pages)?))
+    }
+
     /// Enrols the unlocked profile with the organisation's server using a one-time
     /// code, pinning `certificate_pem` as the only root trusted for it.
     pub fn sync_enrol(&self, input: &EnrolInput) -> Result<Enrolled> {
@@ -646,6 +663,18 @@ impl App {
 
         let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
         self.meet_server(&enrolment, &status)?;
+        // Changes written while the clock was years ahead are refused by the server
+        // for as long as they carry that clock; once this computer agrees with the
+        // server again, those it does not hold yet are stamped from now.
+        let now = now_ms();
+        if (now - status.server_time_ms).abs() <= CLOCK_TOLERANCE_MS {
+            let restamped = self.with_profile(|open, _| {
+                Ok(open.sync_restamp_future(now, CLOCK_TOLERANCE_MS, status.acknowledged)?)
+            })?;
+            if restamped > 0 {
+                tracing::warn!(restamped, "changes written while the clock was ahead were stamped again");
+            }
+        }
         self.push(&remote, tuning, &mut summary)?;
         self.pull(&remote, tuning, &mut summary)?;
 
@@ -781,7 +810,7 @@ impl App {
                                     |open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?),
                                 )?;
                             }
-                            Recovery::Retry => return Err(AppError::Sync(SyncError::ServerError)),
+                            Recovery::Retry => return Err(AppError::Sync(SyncError::from_problem(&problem))),
                             Recovery::Stop(_) => return Err(AppError::Sync(SyncError::from_problem(&problem))),
                         }
                         continue 'plan;
@@ -997,6 +1026,7 @@ mod tests {
             SyncError::ClockRefused,
             SyncError::DeviceDiverged,
             SyncError::ServerError,
+            SyncError::ServerBusy,
             SyncError::Garbage,
         ];
         let kinds = [

@@ -3,7 +3,11 @@
 //! marks, an erasure on one removes the client on the other — a batch re-sent after
 //! a lost answer is stored once, a sync cut midway loses nothing, a client without
 //! consent stays on the computer, and a wrong code, a revoked device, another
-//! server's certificate and a server that is gone each give a translated error.
+//! server's certificate and a server that is gone each give a translated error —
+//! as do a server that no longer speaks this app's protocol version, one that is
+//! busy (rate limited), a clock set years ahead, an answer that is garbage or cut
+//! midway and a full disk while a page is applied: nothing lost, nothing
+//! half-applied, and the next sync carries on.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -13,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use tirek_app::{App, AppError, ClientInput, ConsentInput, EnrolInput, SyncError};
 use tirek_domain::Language;
 use tirek_i18n::Messages;
+use tirek_protocol::VersionRange;
 use tirek_server::admin::{self, NewUser};
 use tirek_server::rules::Role;
 use tirek_server::{Config, Server, Transport};
@@ -68,7 +73,7 @@ impl TestServer {
             ca_sha256 = Some(made.ca_sha256);
         }
         let transport = if tls { Transport::Tls } else { Transport::InsecureDev };
-        let (address, pool, stop, task) = serve(&runtime, config.clone(), transport);
+        let (address, pool, stop, task) = serve(&runtime, config.clone(), transport, None);
         let user = runtime.block_on(async {
             let organisation = admin::create_organisation(&pool, "Түркістан облысы").await.unwrap().id;
             let clinic = admin::create_clinic(&pool, organisation, "Сайрам емханасы").await.unwrap().id;
@@ -142,7 +147,7 @@ impl TestServer {
     fn restore(&mut self, file: &std::path::Path) {
         self.stop();
         self.config.database_url = Cluster::shared().restore(file).expect("pg_restore");
-        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport);
+        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport, None);
         (self.pool, self.stop, self.task) = (pool, Some(stop), Some(task));
     }
 
@@ -161,6 +166,14 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Stops the server and starts it again on the same address and database,
+    /// accepting only the protocol versions `versions` (its own when `None`).
+    fn restart(&mut self, versions: Option<VersionRange>) {
+        self.stop();
+        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport, versions);
+        (self.pool, self.stop, self.task) = (pool, Some(stop), Some(task));
+    }
+
     fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -173,9 +186,18 @@ impl TestServer {
 
 type Serving = (SocketAddr, sqlx::PgPool, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>);
 
-/// Binds the real server with `config` on `runtime` and serves until told to stop.
-fn serve(runtime: &tokio::runtime::Runtime, config: Config, transport: Transport) -> Serving {
-    let server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
+/// Binds the real server with `config` on `runtime`, accepting the protocol
+/// versions `versions` (its own when `None`), and serves until told to stop.
+fn serve(
+    runtime: &tokio::runtime::Runtime,
+    config: Config,
+    transport: Transport,
+    versions: Option<VersionRange>,
+) -> Serving {
+    let mut server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
+    if let Some(range) = versions {
+        server.accept_versions(range);
+    }
     let address = server.local_addr().unwrap();
     let pool = server.pool().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -607,4 +629,329 @@ fn a_profile_restored_from_an_older_backup_stops_syncing_and_says_why_instead_of
     drop(server);
     let offline = desk.app.verify_audit(&id, PASSWORD).unwrap();
     assert_eq!(offline.witness, tirek_app::AuditWitness::Unreachable);
+}
+
+/// What a computer holds, to show that a failed sync changed nothing.
+fn held(app: &App) -> (std::collections::BTreeMap<String, Vec<String>>, u32) {
+    (app.sync_dump().unwrap(), app.sync_status().unwrap().waiting)
+}
+
+/// The clinical tables alone and what waits to go: a refused push may number the
+/// changes it tried to send (the change log's wire numbers), and nothing more.
+fn clinical(app: &App) -> (std::collections::BTreeMap<String, Vec<String>>, u32) {
+    let (mut dump, waiting) = held(app);
+    dump.remove("change_log");
+    (dump, waiting)
+}
+
+#[test]
+fn an_app_the_server_no_longer_speaks_to_is_told_to_update_and_keeps_working() {
+    let mut server = TestServer::plain();
+    let desk = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    server.enrol(&desk.app);
+    new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+
+    // The organisation updates its server to protocol versions 2–3; this app speaks 1.
+    server.restart(Some(VersionRange { min: 2, max: 3 }));
+    let offline = new_client(&desk.app, "Ахметова", true);
+    let before = held(&desk.app);
+    assert!(before.1 > 0);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })));
+    let texts = translated(&app_error);
+    assert!(texts.iter().all(|text| text.contains("2–3") && text.contains('1')), "{texts:?}");
+    assert!(texts[2].contains("Update Tirek"), "{}", texts[2]);
+    assert_ne!(texts[0], texts[1]);
+    assert_ne!(texts[1], texts[2]);
+    assert_eq!(held(&desk.app), before, "nothing lost, nothing half-sent");
+
+    // Work goes on offline, and once the server speaks this version again, it all goes.
+    let later = new_client(&desk.app, "Жұмабаева", true);
+    assert_eq!(desk.app.client(&offline).unwrap().client.family_name, "Ахметова");
+    server.restart(None);
+    let summary = sync(&desk.app);
+    assert!(summary.pushed as usize >= 2 && summary.refused.is_empty(), "{summary:?}");
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
+    let laptop = computer();
+    laptop.app.allow_insecure_dev_sync(true);
+    server.enrol(&laptop.app);
+    sync(&laptop.app);
+    assert!(laptop.app.client(&later).is_ok());
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+#[test]
+fn a_clock_years_ahead_is_refused_in_words_and_once_it_is_right_the_sync_carries_on() {
+    let server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    laptop.app.allow_insecure_dev_sync(true);
+    let desk_device = server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let saule = new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    // Someone sets the desk's clock three years ahead and works on.
+    const THREE_YEARS_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
+    desk.app.shift_clock_for_tests(THREE_YEARS_MS);
+    let dana = new_client(&desk.app, "Ахметова", true);
+    let mut moved = client_input("Сәрсенова");
+    moved.address = "Абай көшесі, 12".into();
+    desk.app.update_client(&saule, &moved).unwrap();
+    let before = clinical(&desk.app);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::ClockRefused);
+    let texts = translated(&app_error);
+    assert!(texts[2].contains("clock"), "{}", texts[2]);
+    assert_eq!(clinical(&desk.app), before, "nothing lost");
+    assert_eq!(server.stored(&desk_device), 3, "nothing of the refused batch was stored");
+    let (error, _) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::ClockRefused, "refused again while the clock is wrong");
+
+    // The clock is set right: the next sync carries on, and the far-future clock
+    // does not win every later conflict.
+    desk.app.shift_clock_for_tests(0);
+    let later = new_client(&desk.app, "Жұмабаева", true);
+    let summary = sync(&desk.app);
+    assert!(summary.refused.is_empty(), "{summary:?}");
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
+    sync(&laptop.app);
+    for id in [&dana, &later] {
+        assert!(laptop.app.client(id).is_ok());
+    }
+    assert_eq!(laptop.app.client(&saule).unwrap().client.address.as_deref(), Some("Абай көшесі, 12"));
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    laptop.app.update_client(&saule, &client_input("Нұрланова")).unwrap();
+    sync(&laptop.app);
+    sync(&desk.app);
+    assert_eq!(
+        desk.app.client(&saule).unwrap().client.family_name,
+        "Нұрланова",
+        "a later edit elsewhere wins over the edit made under the wrong clock"
+    );
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+/// A stand-in on the server's address: it answers status truthfully enough and
+/// every other request with `answer` (a whole HTTP response, which may be cut
+/// short), until it is dropped. It counts the pulls it answered.
+struct StandIn {
+    pulls: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StandIn {
+    fn start(address: SocketAddr, status: String, answer: Vec<u8>) -> StandIn {
+        let listener = TcpListener::bind(address).expect("the server's address is free");
+        listener.set_nonblocking(true).unwrap();
+        let (pulls, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
+        let (pulled, stopped) = (pulls.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        continue;
+                    }
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length];
+                let _ = stream.read_exact(&mut body);
+                let reply = if head.starts_with("get /v1/status") {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                         connection: close\r\n\r\n",
+                        status.len()
+                    );
+                    [head.as_bytes(), status.as_bytes()].concat()
+                } else {
+                    if head.starts_with("post /v1/pull") {
+                        pulled.fetch_add(1, Ordering::SeqCst);
+                    }
+                    answer.clone()
+                };
+                let _ = stream.write_all(&reply);
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        });
+        StandIn { pulls, stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied() {
+    use tirek_protocol::{Cursor, PullResponse, SUPPORTED, ScopeSummary, StatusResponse, WireChange, WireValue};
+
+    let mut server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    laptop.app.allow_insecure_dev_sync(true);
+    let desk_device = server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let clients: Vec<String> = (0..3).map(|n| new_client(&laptop.app, &format!("Сәрсенова{n}"), true)).collect();
+    sync(&laptop.app);
+
+    // What the real server says of the desk, for the stand-in to repeat.
+    let epoch: String = server.runtime.block_on(async {
+        sqlx::query_scalar("SELECT epoch::text FROM server_epoch").fetch_one(&server.pool).await.unwrap()
+    });
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let status = StatusResponse {
+        epoch: epoch.clone(),
+        device_id: desk_device,
+        acknowledged: 0,
+        scope: ScopeSummary::default(),
+        server_time_ms: now,
+        supported: SUPPORTED,
+        audit: None,
+    };
+    let status = serde_json::to_string(&status).unwrap();
+    let change = WireChange {
+        device_id: "device-x".to_owned(),
+        seq: 1,
+        hlc: (now as u64) << 16,
+        entity: "client".to_owned(),
+        record_id: "x1".to_owned(),
+        base_revision: 0,
+        author: "p".to_owned(),
+        fields: [("family_name".to_owned(), (WireValue::Null, WireValue::Text("Жартылай".to_owned())))]
+            .into_iter()
+            .collect(),
+    };
+    let page = PullResponse { epoch, changes: vec![change; 1], cursor: Cursor { txid: 900, id: 9 }, more: false };
+    let page = serde_json::to_string(&page).unwrap();
+    let garbage =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 26\r\n\r\n<html>gateway error</html>"
+            .to_vec();
+    let cut = [
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", page.len())
+            .as_bytes(),
+        &page.as_bytes()[..page.len() / 2],
+    ]
+    .concat();
+
+    server.stop();
+    let before = held(&desk.app);
+    for answer in [garbage, cut] {
+        let stand_in = StandIn::start(server.address, status.clone(), answer);
+        let (error, app_error) = sync_error(desk.app.sync_now());
+        assert_eq!(error, SyncError::Garbage);
+        let texts = translated(&app_error);
+        assert!(texts[2].contains("cut off or unreadable"), "{}", texts[2]);
+        assert_eq!(stand_in.pulls.load(Ordering::SeqCst), 1, "the answer to a pull was the bad one");
+        drop(stand_in);
+        assert_eq!(held(&desk.app), before, "nothing of the answer was applied");
+    }
+
+    server.restart(None);
+    let summary = sync(&desk.app);
+    assert!(summary.pulled > 0, "{summary:?}");
+    for id in &clients {
+        assert!(desk.app.client(id).is_ok());
+    }
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+#[test]
+fn a_disk_full_while_applying_a_page_applies_none_of_it_and_the_next_sync_converges() {
+    let server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    laptop.app.allow_insecure_dev_sync(true);
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let clients: Vec<String> = (0..40)
+        .map(|n| {
+            let mut input = client_input(&format!("Сәрсенова{n}"));
+            input.address = format!("Абай көшесі, {n}, {}", "пәтер ".repeat(20));
+            let id = desk.app.create_client(&input).unwrap();
+            let consent = ConsentInput {
+                scope: "server".into(),
+                given_by: "client".into(),
+                method: "signed_paper".into(),
+                given_on: today(),
+                ..ConsentInput::default()
+            };
+            desk.app.give_consent(&id, &consent).unwrap();
+            id
+        })
+        .collect();
+    let pushed = sync(&desk.app).pushed;
+
+    // The laptop's disk has no room for another page of its database.
+    laptop.app.limit_profile_growth_for_tests(Some(0)).unwrap();
+    let before = held(&laptop.app);
+    let error = laptop.app.sync_now().expect_err("the disk is full");
+    assert!(
+        matches!(&error, AppError::Store(tirek_store::StoreError::DiskFull { .. })),
+        "expected a full disk, got {error:?}"
+    );
+    let texts = translated(&error);
+    assert!(texts[2].contains("disk is full"), "{}", texts[2]);
+    assert_ne!(texts[0], texts[1]);
+    assert_eq!(held(&laptop.app), before, "the page was not half-applied");
+    assert!(clients.iter().all(|id| laptop.app.client(id).is_err()));
+
+    // Space comes back: the next sync pulls the same page from the same cursor.
+    laptop.app.limit_profile_growth_for_tests(None).unwrap();
+    let summary = sync(&laptop.app);
+    assert_eq!(summary.pulled, pushed, "nothing was skipped: {summary:?}");
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+#[test]
+fn a_server_that_turns_a_busy_computer_away_is_shown_as_busy_and_nothing_is_lost() {
+    let mut server = TestServer::plain();
+    let desk = computer();
+    desk.app.allow_insecure_dev_sync(true);
+    server.enrol(&desk.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+
+    // The server allows this computer two requests, then one a minute: a sync
+    // (status, push, pull, status) runs out midway.
+    server.config.device_requests_per_minute = 1;
+    server.config.device_burst = 2;
+    server.restart(None);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::ServerBusy);
+    assert_eq!(app_error.kind(), tirek_app::ErrorKind::Offline);
+    let texts = translated(&app_error);
+    assert!(texts[2].contains("busy"), "{}", texts[2]);
+    assert_ne!(texts[0], texts[1]);
+    assert!(desk.app.client(&client).is_ok());
+
+    server.config.device_requests_per_minute = Config::default().device_requests_per_minute;
+    server.config.device_burst = Config::default().device_burst;
+    server.restart(None);
+    sync(&desk.app);
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0, "everything went at the next sync");
 }

@@ -103,7 +103,9 @@ pub fn recovery(problem: &Problem) -> Recovery {
         ProblemKind::SequenceGap => Recovery::ResendFrom(problem.acknowledged.unwrap_or(0)),
         ProblemKind::EpochChanged => Recovery::StartOver,
         ProblemKind::BatchTooLarge => Recovery::SmallerBatches(problem.max_changes.map_or(1, |n| (n as usize).max(1))),
-        ProblemKind::Unavailable | ProblemKind::Internal => Recovery::Retry,
+        ProblemKind::Unavailable | ProblemKind::Internal | ProblemKind::RateLimited | ProblemKind::RequestTimeout => {
+            Recovery::Retry
+        }
         kind => Recovery::Stop(kind),
     }
 }
@@ -193,6 +195,8 @@ mod tests {
             (problem(ProblemKind::EpochChanged, |_| {}), Recovery::StartOver),
             (problem(ProblemKind::BatchTooLarge, |p| p.max_changes = Some(100)), Recovery::SmallerBatches(100)),
             (problem(ProblemKind::Unavailable, |_| {}), Recovery::Retry),
+            (problem(ProblemKind::RateLimited, |p| p.retry_after = Some(3)), Recovery::Retry),
+            (problem(ProblemKind::RequestTimeout, |_| {}), Recovery::Retry),
             (problem(ProblemKind::DeviceRevoked, |_| {}), Recovery::Stop(ProblemKind::DeviceRevoked)),
             (problem(ProblemKind::ClockSkew, |_| {}), Recovery::Stop(ProblemKind::ClockSkew)),
             (problem(ProblemKind::VersionUnsupported, |_| {}), Recovery::Stop(ProblemKind::VersionUnsupported)),

@@ -43,6 +43,10 @@ pub enum ProblemKind {
     Forbidden,
     /// No such resource.
     NotFound,
+    /// Too many requests from this device or address: wait `Retry-After` seconds.
+    RateLimited,
+    /// The request's body came too slowly and was cut off.
+    RequestTimeout,
     /// The server cannot answer now (database down); try again later.
     Unavailable,
     /// A fault on the server.
@@ -55,7 +59,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [ProblemKind; 16] = [
+    pub const ALL: [ProblemKind; 18] = [
         Self::VersionUnsupported,
         Self::Unauthenticated,
         Self::DeviceRevoked,
@@ -69,6 +73,8 @@ impl ProblemKind {
         Self::DeviceDiverged,
         Self::Forbidden,
         Self::NotFound,
+        Self::RateLimited,
+        Self::RequestTimeout,
         Self::Unavailable,
         Self::Internal,
         Self::Other,
@@ -81,6 +87,8 @@ impl ProblemKind {
             Self::Unauthenticated => 401,
             Self::DeviceRevoked | Self::EnrolmentCodeInvalid | Self::Forbidden => 403,
             Self::NotFound => 404,
+            Self::RequestTimeout => 408,
+            Self::RateLimited => 429,
             Self::DeviceAlreadyEnrolled | Self::SequenceGap | Self::EpochChanged | Self::DeviceDiverged => 409,
             Self::BatchTooLarge => 413,
             Self::ClockSkew => 422,
@@ -105,6 +113,8 @@ impl ProblemKind {
             Self::DeviceDiverged => "the device's changes differ from those stored under its name",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not found",
+            Self::RateLimited => "too many requests: try again later",
+            Self::RequestTimeout => "request body too slow",
             Self::Unavailable => "service unavailable",
             Self::Internal => "internal error",
             Self::Other => "unexpected problem",
@@ -127,6 +137,8 @@ impl ProblemKind {
             Self::DeviceDiverged => "device_diverged",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::RequestTimeout => "request_timeout",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Other => "other",
@@ -164,6 +176,9 @@ pub struct Problem {
     /// With `epoch_changed`: the server's epoch now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch: Option<String>,
+    /// With `rate_limited`: the seconds to wait, as in the `Retry-After` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -180,6 +195,7 @@ impl Problem {
             acknowledged: None,
             max_changes: None,
             epoch: None,
+            retry_after: None,
         }
     }
 

@@ -52,7 +52,10 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Most changes in one push batch. Default 500.
     pub max_batch_changes: u32,
-    /// Most bytes of a request body once decompressed. Default 8388608 (8 MiB).
+    /// Most bytes of a request body, as sent and once decompressed: a larger
+    /// body is refused with `batch_too_large` (as soon as its `Content-Length`
+    /// says so), and a small compressed body that inflates past it (a gzip bomb) is
+    /// cut off there. Default 8388608 (8 MiB).
     pub max_body_bytes: usize,
     /// Most changes in one pull page. Default 1000.
     pub pull_page_max: u32,
@@ -61,6 +64,26 @@ pub struct Config {
     pub max_clock_ahead_seconds: u64,
     /// How long a new enrolment code stays valid, in hours. Default 72.
     pub enrolment_code_hours: u32,
+    /// Most connections served at once; more wait in the operating system's
+    /// queue until one closes. Default 1000.
+    pub max_connections: u32,
+    /// The longest a client may take to send a request's headers, and the longest
+    /// an idle connection is kept open between requests, in seconds. Default 10.
+    pub header_timeout_seconds: u64,
+    /// The longest a request's body may take to arrive, in seconds; a slower one is
+    /// answered `request_timeout` and its connection closed. Default 60.
+    pub body_timeout_seconds: u64,
+    /// Requests a minute one device may make once its burst is spent; 0 for no
+    /// limit. Default 600.
+    pub device_requests_per_minute: u32,
+    /// Requests one device may make at once. Default 200.
+    pub device_burst: u32,
+    /// Requests a minute from one address (an IPv6 address's /64) once its burst is
+    /// spent; 0 for no limit. Many computers of a clinic can share one address.
+    /// Default 3000.
+    pub address_requests_per_minute: u32,
+    /// Requests one address may make at once. Default 1000.
+    pub address_burst: u32,
     /// Log filter (tracing's `EnvFilter` syntax). Default `info`.
     pub log: String,
 }
@@ -78,6 +101,13 @@ impl Default for Config {
             pull_page_max: 1000,
             max_clock_ahead_seconds: 300,
             enrolment_code_hours: 72,
+            max_connections: 1000,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 60,
+            device_requests_per_minute: 600,
+            device_burst: 200,
+            address_requests_per_minute: 3000,
+            address_burst: 1000,
             log: "info".to_owned(),
         }
     }
@@ -85,7 +115,7 @@ impl Default for Config {
 
 /// Every key, as in the file; the environment variable is `TIREK_SERVER_` and the
 /// key in capitals.
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 18] = [
     "listen",
     "tls_cert",
     "tls_key",
@@ -96,6 +126,13 @@ pub const KEYS: [&str; 11] = [
     "pull_page_max",
     "max_clock_ahead_seconds",
     "enrolment_code_hours",
+    "max_connections",
+    "header_timeout_seconds",
+    "body_timeout_seconds",
+    "device_requests_per_minute",
+    "device_burst",
+    "address_requests_per_minute",
+    "address_burst",
     "log",
 ];
 
@@ -162,6 +199,13 @@ impl Config {
             "pull_page_max" => self.pull_page_max = count(value)?,
             "max_clock_ahead_seconds" => self.max_clock_ahead_seconds = number(value)?,
             "enrolment_code_hours" => self.enrolment_code_hours = count(value)?,
+            "max_connections" => self.max_connections = count(value)?,
+            "header_timeout_seconds" => self.header_timeout_seconds = number(value)?,
+            "body_timeout_seconds" => self.body_timeout_seconds = number(value)?,
+            "device_requests_per_minute" => self.device_requests_per_minute = count(value)?,
+            "device_burst" => self.device_burst = count(value)?,
+            "address_requests_per_minute" => self.address_requests_per_minute = count(value)?,
+            "address_burst" => self.address_burst = count(value)?,
             "log" => self.log = value.to_owned(),
             _ => return Err(refuse(format!("not a setting; the settings are {}", KEYS.join(", ")))),
         }
@@ -179,6 +223,11 @@ impl Config {
             ("pull_page_max", u64::from(self.pull_page_max)),
             ("enrolment_code_hours", u64::from(self.enrolment_code_hours)),
             ("max_body_bytes", self.max_body_bytes as u64),
+            ("max_connections", u64::from(self.max_connections)),
+            ("header_timeout_seconds", self.header_timeout_seconds),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+            ("device_burst", u64::from(self.device_burst)),
+            ("address_burst", u64::from(self.address_burst)),
         ] {
             if value == 0 {
                 return Err(ConfigError::Invalid(format!("{key} must be at least 1")));

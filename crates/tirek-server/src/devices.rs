@@ -85,7 +85,17 @@ pub async fn enrol(pool: &PgPool, request: EnrolRequest) -> Result<EnrolResponse
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(ServerError::DeviceAlreadyEnrolled(request.device_id));
+        // A revoked device stays revoked: a new code does not bring its id back (its
+        // change log and high-water mark are the revoked device's), and it is told so.
+        let revoked: bool = sqlx::query_scalar("SELECT revoked_at IS NOT NULL FROM devices WHERE id = $1")
+            .bind(&request.device_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        return Err(if revoked {
+            ServerError::DeviceRevoked
+        } else {
+            ServerError::DeviceAlreadyEnrolled(request.device_id)
+        });
     }
     sqlx::query("UPDATE enrolment_codes SET used_at = now(), used_by_device = $2 WHERE id = $1")
         .bind(code_id)

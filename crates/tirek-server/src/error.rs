@@ -34,6 +34,12 @@ pub enum ServerError {
     /// A body or header that cannot be read.
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// Too many requests from one device or address.
+    #[error("rate limited: {who} may ask again in {retry_after} s")]
+    RateLimited { who: &'static str, retry_after: u64 },
+    /// The body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} s")]
+    BodyTimeout { seconds: u64 },
     /// A batch that does not continue the device's sequence.
     #[error("batch starts after a gap: the server has up to {acknowledged}")]
     SequenceGap { acknowledged: i64 },
@@ -88,6 +94,8 @@ impl ServerError {
             Self::ClockSkew { .. } => ProblemKind::ClockSkew,
             Self::BatchTooLarge { .. } => ProblemKind::BatchTooLarge,
             Self::Malformed(_) | Self::Invalid(_) => ProblemKind::MalformedRequest,
+            Self::RateLimited { .. } => ProblemKind::RateLimited,
+            Self::BodyTimeout { .. } => ProblemKind::RequestTimeout,
             Self::SequenceGap { .. } => ProblemKind::SequenceGap,
             Self::EpochChanged { .. } => ProblemKind::EpochChanged,
             Self::DeviceDiverged { .. } => ProblemKind::DeviceDiverged,
@@ -124,6 +132,10 @@ impl ServerError {
                 problem.detail = Some(self.to_string());
             }
             Self::EpochChanged { epoch } => problem.epoch = Some(epoch.clone()),
+            Self::RateLimited { retry_after, .. } => {
+                problem.retry_after = Some(*retry_after);
+                problem.detail = Some(self.to_string());
+            }
             _ if matches!(kind, ProblemKind::Internal | ProblemKind::Unavailable) => {}
             _ => problem.detail = Some(self.to_string()),
         }

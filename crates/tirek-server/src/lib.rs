@@ -21,6 +21,7 @@ pub mod db;
 pub mod devices;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod listen;
 pub mod pull;
 pub mod push;
@@ -76,12 +77,21 @@ impl Server {
         db::current_epoch(&pool).await?;
         let listener =
             TcpListener::bind(config.listen).await.map_err(error::io(format!("listen on {}", config.listen)))?;
-        Ok(Server { state: http::AppState { pool, config: Arc::new(config) }, listener, tls })
+        let limits = Arc::new(http::Limits::new(&config));
+        let state = http::AppState { pool, config: Arc::new(config), limits, supported: tirek_protocol::SUPPORTED };
+        Ok(Server { state, listener, tls })
     }
 
     /// The address it listens on (the real port when the configuration said 0).
     pub fn local_addr(&self) -> Result<SocketAddr> {
         self.listener.local_addr().map_err(error::io("read the listening address"))
+    }
+
+    /// Accepts only the protocol versions in `range` instead of this build's own:
+    /// for tests that need a server of another generation, to show an app outside
+    /// its range is told to update and loses nothing.
+    pub fn accept_versions(&mut self, range: tirek_protocol::VersionRange) {
+        self.state.supported = range;
     }
 
     /// Whether it speaks HTTPS.
@@ -96,14 +106,15 @@ impl Server {
 
     /// Serves until `shutdown` completes, then finishes the requests under way.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let config = self.state.config.clone();
         let router = http::router(self.state);
-        let served = match self.tls {
+        match self.tls {
             Some(tls) => {
-                let listener = listen::TlsListener::new(self.listener, tls)?;
-                axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+                let listener = listen::TlsListener::new(self.listener, tls, config.max_connections as usize)?;
+                listen::serve(listener, router, &config, shutdown).await;
             }
-            None => axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await,
-        };
-        served.map_err(error::io("serve"))
+            None => listen::serve(self.listener, router, &config, shutdown).await,
+        }
+        Ok(())
     }
 }

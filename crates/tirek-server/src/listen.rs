@@ -4,21 +4,86 @@
 //! TLS handshakes run in tasks of their own, not inside `accept`: a client that
 //! opens a connection and then stalls must not keep every other device waiting.
 //! A handshake that takes longer than [`HANDSHAKE_TIMEOUT`] is dropped.
+//!
+//! Connections are served by [`serve`] rather than `axum::serve`, which gives hyper
+//! no timer and so no header-read timeout: a client sending its headers a byte at a
+//! time (slowloris) would hold its connection for ever. Here hyper closes a
+//! connection whose headers take longer than `header_timeout_seconds` — which also
+//! ends a kept-alive connection idle that long — and at most `max_connections` are
+//! served at once; the rest wait in the kernel's queue. A slow body is the Wire
+//! extractor's to cut (`body_timeout_seconds`).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::serve::Listener;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::server::TlsStream;
+use tower::ServiceExt;
 
+use crate::config::Config;
 use crate::error::{Result, ServerError};
+
+/// How long the requests under way may take to finish once shutdown was asked for.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Serves `router` on the connections `listener` hands over until `shutdown`
+/// completes, then lets the requests under way finish. Each request carries its
+/// peer's address as [`ConnectInfo`].
+pub async fn serve<L>(mut listener: L, router: Router, config: &Config, shutdown: impl Future<Output = ()>)
+where
+    L: Listener<Addr = SocketAddr>,
+{
+    let permits = Arc::new(Semaphore::new(config.max_connections as usize));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(config.header_timeout_seconds));
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (io, peer) = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let service = router.clone().map_request(move |mut request: axum::http::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request.map(Body::new)
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                // A client that stalled, hung up or spoke no HTTP: nothing to answer.
+                tracing::debug!(error = %err, "connection ended");
+            }
+            drop(permit);
+        });
+    }
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still under way at shutdown were cut off");
+    }
+}
 
 /// The longest a TLS handshake may take.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,13 +118,16 @@ pub struct TlsListener {
 }
 
 impl TlsListener {
-    /// Accepts TCP connections on `listener` and shakes hands with each in its own task.
-    pub fn new(listener: TcpListener, config: Arc<ServerConfig>) -> Result<TlsListener> {
+    /// Accepts TCP connections on `listener` and shakes hands with each in its own
+    /// task, at most `max_handshakes` at once (the rest wait in the kernel's queue).
+    pub fn new(listener: TcpListener, config: Arc<ServerConfig>, max_handshakes: usize) -> Result<TlsListener> {
         let local = listener.local_addr().map_err(crate::error::io("read the listener's address"))?;
         let (sender, ready) = mpsc::channel(64);
         let acceptor = TlsAcceptor::from(config);
+        let permits = Arc::new(Semaphore::new(max_handshakes.max(1)));
         tokio::spawn(async move {
             loop {
+                let Ok(permit) = permits.clone().acquire_owned().await else { break };
                 let (stream, peer) = match listener.accept().await {
                     Ok(accepted) => accepted,
                     Err(err) => {
@@ -74,9 +142,11 @@ impl TlsListener {
                 let acceptor = acceptor.clone();
                 let sender = sender.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
-                            let _ = sender.send((tls, peer)).await;
+                            // Waits while every connection is taken, then is dropped.
+                            let _ = tokio::time::timeout(HANDSHAKE_TIMEOUT, sender.send((tls, peer))).await;
                         }
                         Ok(Err(err)) => tracing::debug!(error = %err, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
@@ -88,7 +158,7 @@ impl TlsListener {
     }
 }
 
-impl axum::serve::Listener for TlsListener {
+impl Listener for TlsListener {
     type Io = TlsStream<TcpStream>;
     type Addr = SocketAddr;
 

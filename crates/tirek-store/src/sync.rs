@@ -31,7 +31,7 @@
 use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
-use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue};
+use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue, next_hlc};
 use tirek_domain::entities::{self as catalogue, Belonging};
 use tirek_domain::merge::{self, FieldWrite};
 
@@ -264,6 +264,84 @@ impl OpenProfile {
                 params![epoch, acknowledged],
             )
             .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Gives new clock values to this device's changes that the server does not
+    /// hold (above `server_acknowledged`, or not yet numbered) and whose clock is
+    /// more than `tolerance_ms` ahead of `now_ms`: changes written while the
+    /// computer's clock was set wrong, which the server refuses (`clock_skew`) and
+    /// would otherwise refuse until that date came. Once the clock is right they
+    /// are stamped from now on, in their own order and after every change this
+    /// device holds, so no merge decided here turns out differently; no other
+    /// device has seen them. Returns how many were stamped again.
+    pub fn sync_restamp_future(&mut self, now_ms: i64, tolerance_ms: i64, server_acknowledged: i64) -> Result<usize> {
+        let own = self.device_id().to_owned();
+        let limit = next_hlc(0, now_ms.saturating_add(tolerance_ms)) as i64;
+        let transaction =
+            self.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
+        const AHEAD: &str = "c.device_id = ?1 AND c.hlc > ?2 AND (o.wire_seq IS NULL OR o.wire_seq > ?3)";
+        let ahead: Vec<(i64, i64, String, String)> = {
+            let mut statement = transaction
+                .prepare(&format!(
+                    "SELECT c.seq, c.hlc, c.entity, c.entity_id FROM change_log c
+                     LEFT JOIN sync_outbox o ON o.seq = c.seq AND c.device_id = ?1
+                     WHERE {AHEAD} ORDER BY c.seq"
+                ))
+                .map_err(sqlite)?;
+            let rows = statement
+                .query_map(params![own, limit, server_acknowledged], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .map_err(sqlite)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(sqlite)?
+        };
+        if ahead.is_empty() {
+            return Ok(0);
+        }
+        let floor: i64 = transaction
+            .query_row(
+                &format!(
+                    "SELECT coalesce(max(c.hlc), 0) FROM change_log c
+                     LEFT JOIN sync_outbox o ON o.seq = c.seq AND c.device_id = ?1
+                     WHERE NOT ({AHEAD})"
+                ),
+                params![own, limit, server_acknowledged],
+                |row| row.get(0),
+            )
+            .map_err(sqlite)?;
+        let mut hlc = floor.max(0) as u64;
+        for (seq, old, entity_name, entity_id) in &ahead {
+            hlc = next_hlc(hlc, now_ms);
+            transaction
+                .execute(
+                    "UPDATE change_log SET hlc = ?3 WHERE device_id = ?1 AND seq = ?2",
+                    params![own, seq, hlc as i64],
+                )
+                .map_err(sqlite)?;
+            if let Ok(entity) = entity(entity_name) {
+                transaction
+                    .execute(
+                        &format!("UPDATE {} SET updated_hlc = ?3 WHERE id = ?1 AND updated_hlc = ?2", entity.table),
+                        params![entity_id, old, hlc as i64],
+                    )
+                    .map_err(sqlite)?;
+            }
+        }
+        transaction.execute("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [hlc as i64]).map_err(sqlite)?;
+        transaction.commit().map_err(sqlite)?;
+        Ok(ahead.len())
+    }
+
+    /// Lets the database grow by at most `pages` more pages (`None`: as far as the
+    /// disk allows), so that a test can meet a full disk — SQLite's own
+    /// `SQLITE_FULL` — without filling one. For this connection only; tests only.
+    #[doc(hidden)]
+    pub fn limit_growth_for_tests(&mut self, pages: Option<u64>) -> Result<()> {
+        let connection = self.connection();
+        let count: i64 = connection.query_row("PRAGMA page_count", [], |row| row.get(0)).map_err(sqlite)?;
+        let most = pages.map_or(i64::from(u32::MAX - 1), |pages| count + pages as i64);
+        connection.query_row(&format!("PRAGMA max_page_count = {most}"), [], |_| Ok(())).map_err(sqlite)?;
         Ok(())
     }
 

@@ -252,3 +252,57 @@ fn a_signature_carries_what_was_signed_and_never_conflicts() {
         assert!(device.profile.sync_reviews().unwrap().is_empty());
     }
 }
+
+#[test]
+fn changes_written_under_a_clock_years_ahead_are_stamped_again_unless_the_server_has_them() {
+    const YEARS_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    laptop.write(NOW_MS, |changes| changes.insert("client", "theirs", &[("family_name", text("Ахметова"))]));
+    let theirs = laptop.outgoing();
+    desk.apply(&theirs);
+    desk.write(NOW_MS, |changes| changes.insert("client", "c1", &[("family_name", text("Сәрсенова"))]));
+    let on_server = desk.outgoing();
+    // The clock jumps three years ahead: two more changes, one numbered for a push
+    // the server refused, one not numbered yet.
+    desk.write(NOW_MS + YEARS_MS, |changes| changes.update("client", "c1", &[("phone", text("+77013120003"))]));
+    let decisions: Vec<(i64, Outgoing)> =
+        desk.profile.sync_candidates().unwrap().into_iter().map(|c| (c.seq, Outgoing::Send)).collect();
+    desk.profile.sync_assign(&decisions).unwrap();
+    desk.write(NOW_MS + YEARS_MS, |changes| changes.update("client", "c1", &[("address", text("Абай көшесі"))]));
+
+    let clock = |desk: &Device| {
+        let mut log: Vec<(String, u64)> = desk
+            .profile
+            .sync_scope()
+            .unwrap()
+            .into_iter()
+            .map(|change| (format!("{} {}", change.device_id, change.seq), change.hlc))
+            .collect();
+        log.sort();
+        log
+    };
+    let acknowledged = on_server.last().unwrap().seq;
+    let still_wrong = NOW_MS + YEARS_MS;
+    assert_eq!(desk.profile.sync_restamp_future(still_wrong, 60_000, acknowledged).unwrap(), 0, "not yet wrong");
+
+    // The clock is right again, a minute later.
+    let held = clock(&desk);
+    assert_eq!(held.len(), 2, "the laptop's change and the desk's first");
+    let right = NOW_MS + 60_000;
+    assert_eq!(desk.profile.sync_restamp_future(right, 60_000, acknowledged).unwrap(), 2);
+    let outbox = desk.profile.sync_outbox(acknowledged).unwrap();
+    assert_eq!(outbox.len(), 1, "the numbered one; the other is numbered at the next push");
+    let floor = on_server.last().unwrap().hlc.max(theirs[0].hlc);
+    assert!(outbox[0].hlc > floor && tirek_domain::change::hlc_millis(outbox[0].hlc) <= right as u64);
+    assert_eq!(clock(&desk), held, "what the server holds, and what came from others, keep their clocks");
+    desk.write(right, |changes| changes.update("client", "c1", &[("phone", text("+77013120004"))]));
+    let decisions: Vec<(i64, Outgoing)> =
+        desk.profile.sync_candidates().unwrap().into_iter().map(|c| (c.seq, Outgoing::Send)).collect();
+    desk.profile.sync_assign(&decisions).unwrap();
+    let sent = desk.profile.sync_outbox(acknowledged).unwrap();
+    assert_eq!(sent.len(), 3);
+    assert!(sent.windows(2).all(|pair| pair[0].hlc < pair[1].hlc), "their order kept, and the clock runs on from them");
+    assert!(sent.iter().all(|change| tirek_domain::change::hlc_millis(change.hlc) <= right as u64));
+    assert_eq!(desk.profile.sync_restamp_future(right, 60_000, acknowledged).unwrap(), 0, "done once");
+}

@@ -4,10 +4,13 @@
 //! fresh database of the binary's private PostgreSQL cluster
 //! (`tirek-test-postgres`), and talks to it over HTTP like the app will.
 
+mod abuse;
+mod authorisation;
 mod cli;
 mod common;
 mod enrol;
 mod late_commit;
+mod logs;
 mod pull;
 mod push;
 mod tls;
