@@ -507,6 +507,12 @@ fn hold_until_overtaken(shared: &Shared) {
         }
         state = shared.passed.wait_timeout(state, left).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
     }
+    let overtaken = state.first_requests != ticket;
+    drop(state);
+    if overtaken {
+        // The later request was just written: let it reach the server ahead.
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Server → device.
