@@ -574,6 +574,10 @@ impl App {
         self.meet_server(&enrolment, &status)?;
         self.push(&remote, tuning, &mut summary)?;
         self.pull(&remote, tuning, &mut summary)?;
+        if self.keep_superseded_words()? > 0 {
+            // The addenda that keep them go now, so the other computer sees them next.
+            self.push(&remote, tuning, &mut summary)?;
+        }
 
         // A change whose transaction is still committing on the server is pulled
         // a moment later (the pull order never skips it): try again from the cursor
@@ -744,6 +748,57 @@ impl App {
                 return Ok(());
             }
         }
+    }
+
+    /// Keeps, as an addendum, what this computer signed when the server kept another
+    /// computer's signature of the same draft (DESIGN §6: signed consultations do not
+    /// conflict; concurrent addenda are both kept): the kept version is shown, and the
+    /// fields this computer's version had otherwise follow it, labelled, under the
+    /// author's name. Its id is fixed by the superseded signature, so it is written
+    /// once even if a sync died between the page and this step. Returns how many.
+    fn keep_superseded_words(&self) -> Result<usize> {
+        let messages = self.messages();
+        self.with_profile(|open, author| {
+            let mut kept = 0;
+            for record in open.sync_superseded_finals()? {
+                if record.entity != "consultation" {
+                    continue;
+                }
+                let mut text = messages.get("sync-signed-elsewhere");
+                let mut differs = false;
+                for (field, value) in &record.lacking {
+                    let label = match field.as_str() {
+                        "signed_by" | "created_at" => continue,
+                        "duration_minutes" => "consult-duration".to_owned(),
+                        other => format!("consult-{}", other.replace('_', "-")),
+                    };
+                    let Some(value) = value_text(value) else { continue };
+                    text.push_str(&format!("\n\n{}: {value}", messages.get(&label)));
+                    differs = true;
+                }
+                if !differs {
+                    continue;
+                }
+                let written = now_ms();
+                open.write(author, written, |changes| {
+                    changes.insert(
+                        "addendum",
+                        &record.keep_id,
+                        &[
+                            ("consultation_id", FieldValue::Text(record.entity_id.clone())),
+                            ("text", FieldValue::Text(text.chars().take(tirek_domain::entities::MAX_TEXT).collect())),
+                            ("written_at", FieldValue::Integer(written)),
+                            ("author", FieldValue::Text(author.to_owned())),
+                        ],
+                    )
+                })?;
+                kept += 1;
+            }
+            if kept > 0 {
+                tracing::info!(kept, "kept this computer's words of signatures the server did not keep");
+            }
+            Ok(kept)
+        })
     }
 
     /// Whether this device holds what the server holds for its scope.
