@@ -574,8 +574,8 @@ impl App {
         self.meet_server(&enrolment, &status)?;
         self.push(&remote, tuning, &mut summary)?;
         self.pull(&remote, tuning, &mut summary)?;
-        if self.keep_superseded_words()? > 0 {
-            // The addenda that keep them go now, so the other computer sees them next.
+        if self.keep_superseded_words()? + self.erase_leftovers_of_erased_clients()? > 0 {
+            // What that wrote goes now, so the other devices have it at their next sync.
             self.push(&remote, tuning, &mut summary)?;
         }
 
@@ -798,6 +798,26 @@ impl App {
                 tracing::info!(kept, "kept this computer's words of signatures the server did not keep");
             }
             Ok(kept)
+        })
+    }
+
+    /// Erases what this device still holds about clients erased elsewhere — records
+    /// it wrote before the erasure reached it, unknown to the device that erased —
+    /// with tombstones, so the erasure reaches them on the server and every device.
+    fn erase_leftovers_of_erased_clients(&self) -> Result<usize> {
+        self.with_profile(|open, author| {
+            let mut erased = 0;
+            for client in open.sync_erased_client_leftovers()? {
+                erased += open.write(author, now_ms(), |changes| changes.erase_client_leftovers(&client))?.0;
+            }
+            for addendum in open.sync_orphaned_addenda()? {
+                open.write(author, now_ms(), |changes| changes.erase_orphaned_addendum(&addendum))?;
+                erased += 1;
+            }
+            if erased > 0 {
+                tracing::info!(erased, "erased records of clients erased on another device");
+            }
+            Ok(erased)
         })
     }
 

@@ -127,7 +127,13 @@ async fn load_known(tx: &mut PgConnection, needed: Vec<(String, String)>) -> Res
     let mut known = Known::new();
     for (entity, record_id) in needed {
         let row: Option<(Option<String>, i64, bool, bool)> =
-            sqlx::query_as("SELECT client_id, owner_id, final, gone FROM records WHERE entity = $1 AND record_id = $2")
+            // Locked until the push commits: a change judged against a record, and an
+            // erasure blanking that record's history, run one after the other, so
+            // a change pushed while the record is being erased is either blanked by
+            // the erasure or refused as gone — never stored with its words after it.
+            sqlx::query_as(
+                "SELECT client_id, owner_id, final, gone FROM records WHERE entity = $1 AND record_id = $2 FOR UPDATE",
+            )
                 .bind(&entity)
                 .bind(&record_id)
                 .fetch_optional(&mut *tx)

@@ -9,7 +9,8 @@
 //! The change is recorded in the change log under its origin (device, sequence
 //! number, clock, author), the local clock moves past its clock, and then:
 //! - a change already in the log (same device and number) is skipped: idempotence;
-//! - values blanked by an erasure elsewhere are history only;
+//! - values blanked by an erasure elsewhere are history only, and a change to a
+//!   record erased here is recorded without its values;
 //! - an erasure's tombstone (`_erased`) deletes the record here too and blanks its
 //!   history; a deletion (`_deleted`) deletes the record and keeps the history;
 //! - a change to a record that is gone, or to a record that is final here, is
@@ -525,6 +526,48 @@ impl OpenProfile {
         Ok(superseded)
     }
 
+    /// Clients erased on another device (their tombstone came by pull) about whom
+    /// this device still holds records: what it wrote before the erasure reached it,
+    /// which the eraser never knew of. The app erases them with
+    /// [`crate::changes::Changes::erase_client_leftovers`].
+    pub fn sync_erased_client_leftovers(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT DISTINCT c.entity_id FROM change_log c
+                 WHERE c.entity = 'client' AND c.fields = '{\"_erased\":[null,1]}'
+                   AND NOT EXISTS (SELECT 1 FROM clients WHERE id = c.entity_id)
+                   AND (EXISTS (SELECT 1 FROM attendances WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM children WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM consents WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM follow_ups WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM assessments WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM risk_flags WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM schedules WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM referrals WHERE client_id = c.entity_id))
+                 ORDER BY 1",
+            )
+            .map_err(sqlite)?;
+        statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+    }
+
+    /// Addenda here whose consultation was erased (its tombstone is in the change
+    /// log): written on this device before the erasure arrived. The app erases them
+    /// with [`crate::changes::Changes::erase_orphaned_addendum`].
+    pub fn sync_orphaned_addenda(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT a.id FROM addenda a
+                 WHERE NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = a.consultation_id)
+                   AND EXISTS (SELECT 1 FROM change_log l WHERE l.entity = 'consultation'
+                                 AND l.entity_id = a.consultation_id AND l.fields = '{\"_erased\":[null,1]}')
+                 ORDER BY 1",
+            )
+            .map_err(sqlite)?;
+        statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+    }
+
     /// The open review marks, by record and field, with both values.
     pub fn sync_reviews(&self) -> Result<Vec<ReviewMark>> {
         let mut statement = self
@@ -620,6 +663,15 @@ impl OpenProfile {
                 applied.duplicates += 1;
                 continue;
             }
+            // A change to a record erased here keeps no words: it is history of
+            // something the client asked to be forgotten.
+            let blanked;
+            let change = if is_erased_here(&transaction, change)? {
+                blanked = ChangeRecord { fields: Vec::new(), ..change.clone() };
+                &blanked
+            } else {
+                change
+            };
             changes::insert_change_log(&transaction, change)?;
             applied.recorded += 1;
             last_hlc = last_hlc.max(change.hlc as i64);
@@ -688,7 +740,32 @@ impl OpenProfile {
             .and_then(Iterator::collect)
             .map_err(sqlite)?;
         dump.insert("change_log".to_owned(), log);
-        let reviews: Vec<String> = self.sync_reviews()?.into_iter().map(|mark| format!("{mark:?}")).collect();
+        // Marks name this device's own changes by their local numbers; the dump
+        // names them by their wire numbers, as every other device does.
+        let mut wire: BTreeMap<i64, i64> = BTreeMap::new();
+        {
+            let mut statement = self
+                .connection()
+                .prepare("SELECT seq, wire_seq FROM sync_outbox WHERE wire_seq IS NOT NULL")
+                .map_err(sqlite)?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).map_err(sqlite)?;
+            for row in rows {
+                let (seq, wire_seq) = row.map_err(sqlite)?;
+                wire.insert(seq, wire_seq);
+            }
+        }
+        let own = self.device_id().to_owned();
+        let canonical = |(device, seq, value): (String, i64, FieldValue)| {
+            let seq = if device == own { wire.get(&seq).copied().unwrap_or(-seq) } else { seq };
+            (device, seq, value)
+        };
+        let mut reviews: Vec<String> = self
+            .sync_reviews()?
+            .into_iter()
+            .map(|mark| ReviewMark { earlier: canonical(mark.earlier), later: canonical(mark.later), ..mark })
+            .map(|mark| format!("{mark:?}"))
+            .collect();
+        reviews.sort();
         dump.insert("sync_reviews".to_owned(), reviews);
         Ok(dump)
     }
@@ -774,6 +851,20 @@ fn apply_change(
         }
     }
     crate::derived::refresh(transaction, entity.name, id)
+}
+
+/// Whether `change` touches a record erased here (not the tombstone itself).
+fn is_erased_here(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<bool> {
+    if change.fields.iter().any(|f| f.field == ERASED) {
+        return Ok(false);
+    }
+    transaction
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields = ?3)",
+            params![change.entity, change.entity_id, format!("{{\"{ERASED}\":[null,1]}}")],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)
 }
 
 /// Whether a tombstone or deletion of the record is in the change log.
