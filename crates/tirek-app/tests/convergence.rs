@@ -25,7 +25,7 @@ use tirek_server::rules::Role;
 
 /// How many random steps the default run takes: enough for every kind of step and
 /// fault to occur, well under a minute.
-const DEFAULT_STEPS: u64 = 70;
+const DEFAULT_STEPS: u64 = 120;
 
 struct Device {
     name: &'static str,
@@ -152,7 +152,8 @@ fn known<'a>(app: &App, ids: impl IntoIterator<Item = &'a String>) -> Vec<String
 fn devices_converge_after_random_edits_erasures_and_addenda_under_random_faults() {
     let seed = Rng::seed_from_env("TIREK_SEED");
     eprintln!("convergence: TIREK_SEED={seed} to replay");
-    let steps: u64 = std::env::var("TIREK_CONVERGENCE_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_STEPS);
+    let steps: u64 =
+        std::env::var("TIREK_CONVERGENCE_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_STEPS);
     let mut rng = Rng::new(seed);
 
     let server = TestServer::plain();
@@ -444,10 +445,8 @@ fn check_the_server_holds_each_change_once(server: &TestServer, devices: &[Devic
 fn assert_same(left: &BTreeMap<String, Vec<String>>, right: &BTreeMap<String, Vec<String>>, what: &str) {
     let mut differences = Vec::new();
     for table in left.keys().chain(right.keys()).collect::<BTreeSet<_>>() {
-        let (l, r): (BTreeSet<&String>, BTreeSet<&String>) = (
-            left.get(table).into_iter().flatten().collect(),
-            right.get(table).into_iter().flatten().collect(),
-        );
+        let (l, r): (BTreeSet<&String>, BTreeSet<&String>) =
+            (left.get(table).into_iter().flatten().collect(), right.get(table).into_iter().flatten().collect());
         for line in l.difference(&r) {
             differences.push(format!("{table}, only on the first: {line}"));
         }
@@ -523,7 +522,8 @@ fn check_nothing_written_is_lost(devices: &[Device], journal: &Journal) {
         }
         let refused = devices[*writer].app().sync_status().unwrap().refused.iter().any(|r| r.record_id == *addendum);
         for device in devices.iter().filter(|d| d.user == devices[*writer].user) {
-            let shown = device.app().consultation(consultation).is_ok_and(|c| c.addenda.iter().any(|a| a.id == *addendum));
+            let shown =
+                device.app().consultation(consultation).is_ok_and(|c| c.addenda.iter().any(|a| a.id == *addendum));
             assert!(shown || refused, "{}: addendum {addendum} lost", device.name);
         }
     }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{TestServer, computer, client_input, new_client, sync, sync_error, today, translated};
+use common::{TestServer, client_input, computer, new_client, sync, sync_error, today, translated};
 use tirek_app::{ConsentInput, EnrolInput, SyncError};
 use tirek_faults::FaultProxy;
 
@@ -183,4 +183,108 @@ fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why(
     assert_eq!(error, SyncError::NoConnection);
     assert_eq!(app_error.kind(), tirek_app::ErrorKind::Offline);
     translated(&app_error);
+}
+
+fn signable(notes: &str) -> tirek_app::ConsultationInput {
+    tirek_app::ConsultationInput {
+        format: "individual".into(),
+        held_on: today(),
+        duration_minutes: "50".into(),
+        notes: notes.into(),
+        ..tirek_app::ConsultationInput::default()
+    }
+}
+
+#[test]
+fn a_draft_signed_on_both_computers_shows_one_signature_and_keeps_the_other_words_as_an_addendum() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+    let id = desk.app.start_consultation(std::slice::from_ref(&client), "").unwrap();
+    desk.app.save_consultation_draft(&id, &signable("Жоба")).unwrap();
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    // Both finish the draft offline, in their own words, and sign.
+    desk.app.save_consultation_draft(&id, &signable("Үстелдегі сөздер")).unwrap();
+    desk.app.sign_consultation(&id).unwrap();
+    let mut laptop_version = signable("Ноутбуктегі сөздер");
+    laptop_version.plan = "Келесі аптада қоңырау шалу".into();
+    laptop.app.save_consultation_draft(&id, &laptop_version).unwrap();
+    laptop.app.sign_consultation(&id).unwrap();
+
+    sync(&desk.app);
+    let second = sync(&laptop.app);
+    assert!(
+        second.refused.iter().any(|r| r.record_id == id && r.kind == "record_final"),
+        "the second signature is refused, with the reason: {second:?}"
+    );
+    sync(&desk.app);
+
+    let views: Vec<_> = [&desk, &laptop].iter().map(|c| c.app.consultation(&id).unwrap()).collect();
+    assert_eq!(views[0], views[1], "one signed consultation on both computers");
+    assert_eq!(views[0].form.notes, "Үстелдегі сөздер", "the signature the server received first");
+    assert_eq!(views[0].addenda.len(), 1, "{:?}", views[0].addenda);
+    let kept = &views[0].addenda[0].text;
+    for words in ["Ноутбуктегі сөздер", "Келесі аптада қоңырау шалу"] {
+        assert!(kept.contains(words), "the laptop's words are kept: {kept}");
+    }
+    assert!(!kept.contains("sync-signed-elsewhere") && !kept.contains("consult-"), "translated: {kept}");
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+
+    // Kept once: syncing again writes nothing more.
+    assert_eq!(sync(&laptop.app).pushed, 0);
+    assert_eq!(laptop.app.consultation(&id).unwrap().addenda.len(), 1);
+}
+
+#[test]
+fn an_erasure_reaches_what_the_other_computer_wrote_before_it_arrived() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    // The client asks the desk to be erased; the laptop, not knowing, writes about her.
+    desk.app.erase_client(&client).unwrap();
+    let follow_up = tirek_app::FollowUpInput { kind: "call".into(), due_on: today(), ..Default::default() };
+    laptop.app.add_follow_up(&client, &follow_up).unwrap();
+    let consultation = laptop.app.start_consultation(std::slice::from_ref(&client), "").unwrap();
+    laptop.app.save_consultation_draft(&consultation, &signable("Ұмытылуы тиіс сөздер")).unwrap();
+    laptop.app.sign_consultation(&consultation).unwrap();
+    laptop.app.add_addendum(&consultation, "Ұмытылуы тиіс толықтыру").unwrap();
+
+    sync(&desk.app);
+    sync(&laptop.app);
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    for computer in [&desk, &laptop] {
+        assert!(computer.app.client(&client).is_err());
+        assert!(computer.app.consultation(&consultation).is_err(), "what the eraser never saw is erased too");
+        let dump = computer.app.sync_dump().unwrap();
+        // Only tombstones and emptied history name her.
+        let left: Vec<&String> = dump
+            .values()
+            .flatten()
+            .filter(|line| line.contains("Ұмытылуы") || line.contains(&client))
+            .filter(|line| !line.ends_with(" {}") && !line.ends_with("{\"_erased\":[null,1]}"))
+            .collect();
+        assert!(left.is_empty(), "no word about her left: {left:#?}");
+    }
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+    let on_server: i64 = server
+        .runtime
+        .block_on(
+            sqlx::query_scalar("SELECT count(*) FROM changes WHERE fields::text LIKE '%Ұмытылуы%'")
+                .fetch_one(&server.pool),
+        )
+        .unwrap();
+    assert_eq!(on_server, 0, "nor on the server");
 }

@@ -43,8 +43,7 @@ impl RunningServer {
         let address = server.local_addr().unwrap();
         let pool = server.pool().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let running =
-            runtime.spawn(async move { server.run(async move { drop(stopped.await) }).await.expect("runs") });
+        let running = runtime.spawn(async move { server.run(async move { drop(stopped.await) }).await.expect("runs") });
         let user = runtime.block_on(async {
             let organisation = admin::create_organisation(&pool, "Облыс").await.unwrap().id;
             let clinic = admin::create_clinic(&pool, organisation, "Емхана").await.unwrap().id;

@@ -486,9 +486,17 @@ impl OpenProfile {
         let mut superseded = Vec::new();
         for entity in changes::ENTITIES {
             let Finality::OnceSet(field) = entity.finality else { continue };
-            let mut statement = connection
-                .prepare("SELECT DISTINCT entity_id FROM change_log WHERE entity = ?1 AND device_id = ?2")
-                .map_err(sqlite)?;
+            // One pass in SQL over this device's finalising changes: a record whose
+            // finality field now holds another value is a candidate (run at every
+            // sync, so it must stay cheap with years of signed records).
+            let sql = format!(
+                "SELECT DISTINCT c.entity_id FROM change_log c JOIN {table} r ON r.id = c.entity_id
+                 WHERE c.entity = ?1 AND c.device_id = ?2
+                   AND json_extract(c.fields, '$.{field}[1]') IS NOT NULL
+                   AND r.{field} IS NOT json_extract(c.fields, '$.{field}[1]')",
+                table = entity.table,
+            );
+            let mut statement = connection.prepare(&sql).map_err(sqlite)?;
             let ids: Vec<String> = statement
                 .query_map(params![entity.name, self.device_id()], |row| row.get(0))
                 .and_then(Iterator::collect)
@@ -505,11 +513,9 @@ impl OpenProfile {
                 }
                 let keep_id = format!("kept-{}-{seq}", self.device_id());
                 let kept: bool = connection
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity_id = ?1)",
-                        [&keep_id],
-                        |row| row.get(0),
-                    )
+                    .query_row("SELECT EXISTS (SELECT 1 FROM change_log WHERE entity_id = ?1)", [&keep_id], |row| {
+                        row.get(0)
+                    })
                     .map_err(sqlite)?;
                 if kept {
                     continue;
@@ -991,9 +997,10 @@ fn own_final_write(
         .query_map(params![entity.name, id, device, quoted], |row| Ok((row.get(0)?, row.get(1)?)))
         .and_then(Iterator::collect)
         .map_err(sqlite)?;
-    Ok(rows.into_iter().map(|(seq, text)| (seq, parse_fields(&text))).find(|(_, fields)| {
-        fields.get(field).and_then(|pair| pair.get(1)).is_some_and(|value| !value.is_null())
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|(seq, text)| (seq, parse_fields(&text)))
+        .find(|(_, fields)| fields.get(field).and_then(|pair| pair.get(1)).is_some_and(|value| !value.is_null())))
 }
 
 /// Puts the server's signed version of a record in place of this device's: a final

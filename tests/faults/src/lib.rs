@@ -154,7 +154,8 @@ impl FaultMix {
     }
 
     fn draw(&self, rng: &mut Rng) -> Fault {
-        let weights = [self.clean, self.drop, self.delay, self.cut_request, self.cut_response, self.duplicate, self.reorder];
+        let weights =
+            [self.clean, self.drop, self.delay, self.cut_request, self.cut_response, self.duplicate, self.reorder];
         let total: u64 = weights.iter().map(|w| u64::from(*w)).sum();
         let mut ticket = rng.below(total.max(1));
         let mut kind = 0;

@@ -125,8 +125,11 @@ impl TestServer {
 
     /// Enrols `app` as `user` through `base` (a proxy, say).
     pub fn enrol_as(&self, app: &App, user: i64, base: &str) -> String {
-        let input =
-            EnrolInput { server: base.to_owned(), code: self.code_for(user), certificate_pem: self.certificate_pem.clone() };
+        let input = EnrolInput {
+            server: base.to_owned(),
+            code: self.code_for(user),
+            certificate_pem: self.certificate_pem.clone(),
+        };
         app.sync_enrol(&input).expect("enrols").device_id
     }
 
