@@ -216,7 +216,8 @@ fn devices_converge_after_random_edits_erasures_and_addenda_under_random_faults(
                 }
             }
             25..=35 => {
-                let id = new_client(app, *rng.pick(FAMILY), true);
+                let family: &&str = rng.pick(FAMILY);
+                let id = new_client(app, family, true);
                 journal.clients.entry(user).or_default().push(id);
             }
             36..=48 if !local.is_empty() => {
