@@ -443,7 +443,8 @@ impl<'p> Changes<'p> {
     /// Erases what is still here about client `id`, erased on another device: the
     /// records this device made about them that the other did not know of (a
     /// consultation, a follow-up written before the erasure arrived). Each leaves a
-    /// tombstone, so the erasure reaches them on every device. Returns how many.
+    /// tombstone, so the erasure reaches them on every device; records another
+    /// device made are left to that device's tombstones. Returns how many.
     pub fn erase_client_leftovers(&mut self, id: &str) -> Result<usize> {
         self.erase_client_records(id, false)
     }
@@ -480,6 +481,16 @@ impl<'p> Changes<'p> {
         }
         if with_client {
             doomed.push(("client", id.to_owned()));
+        } else {
+            // Each device erases what it made: the others' tombstones reach the rest,
+            // and a device that writes nothing (a supervisor's) writes no tombstone.
+            let mut made_here = Vec::new();
+            for (name, record) in doomed {
+                if self.made_here(name, &record)? {
+                    made_here.push((name, record));
+                }
+            }
+            doomed = made_here;
         }
         // Attendances deleted earlier (taken off a group session) still name the
         // client in their change records.
@@ -494,6 +505,18 @@ impl<'p> Changes<'p> {
             self.erase_record(name, record)?;
         }
         Ok(doomed.len())
+    }
+
+    /// Whether this device created record `id` of `entity`.
+    pub(crate) fn made_here(&self, entity: &str, id: &str) -> Result<bool> {
+        self.transaction
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND device_id = ?3
+                                  AND base_revision = 0)",
+                params![entity, id, self.device_id],
+                |row| row.get(0),
+            )
+            .map_err(sqlite)
     }
 
     /// Erases an addendum whose consultation was erased on another device: written

@@ -558,20 +558,22 @@ impl OpenProfile {
     }
 
     /// Addenda here whose consultation was erased (its tombstone is in the change
-    /// log): written on this device before the erasure arrived. The app erases them
+    /// log) that this device wrote before the erasure arrived. The app erases them
     /// with [`crate::changes::Changes::erase_orphaned_addendum`].
     pub fn sync_orphaned_addenda(&self) -> Result<Vec<String>> {
         let mut statement = self
             .connection()
             .prepare(
                 "SELECT a.id FROM addenda a
-                 WHERE NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = a.consultation_id)
+                 WHERE EXISTS (SELECT 1 FROM change_log m WHERE m.entity = 'addendum' AND m.entity_id = a.id
+                                 AND m.device_id = ?1 AND m.base_revision = 0)
+                   AND NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = a.consultation_id)
                    AND EXISTS (SELECT 1 FROM change_log l WHERE l.entity = 'consultation'
                                  AND l.entity_id = a.consultation_id AND l.fields = '{\"_erased\":[null,1]}')
                  ORDER BY 1",
             )
             .map_err(sqlite)?;
-        statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+        statement.query_map([self.device_id()], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
     }
 
     /// The open review marks, by record and field, with both values.
