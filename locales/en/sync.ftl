@@ -51,3 +51,6 @@ sync-status-refused = Changes the server refused: { $count }
 sync-status-refused-line = { $entity } { $record }: { $reason }
 sync-status-reviews = Records marked for review: { $count }
 sync-status-review-line = { $entity } { $record }, { $field }: shown “{ $later }”, other version “{ $earlier }”
+
+# The addendum that keeps a computer's words when the same draft was signed on another computer first.
+sync-signed-elsewhere = This consultation was signed on another computer at the same time, and that version was kept. The version signed on this computer differed:

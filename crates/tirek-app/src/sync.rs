@@ -677,6 +677,10 @@ impl App {
         }
         self.push(&remote, tuning, &mut summary)?;
         self.pull(&remote, tuning, &mut summary)?;
+        if self.keep_superseded_words()? + self.erase_leftovers_of_erased_clients()? > 0 {
+            // What that wrote goes now, so the other devices have it at their next sync.
+            self.push(&remote, tuning, &mut summary)?;
+        }
 
         // A change whose transaction is still committing on the server is pulled
         // a moment later (the pull order never skips it): try again from the cursor
@@ -855,6 +859,77 @@ impl App {
                 return Ok(());
             }
         }
+    }
+
+    /// Keeps, as an addendum, what this computer signed when the server kept another
+    /// computer's signature of the same draft (DESIGN §6: signed consultations do not
+    /// conflict; concurrent addenda are both kept): the kept version is shown, and the
+    /// fields this computer's version had otherwise follow it, labelled, under the
+    /// author's name. Its id is fixed by the superseded signature, so it is written
+    /// once even if a sync died between the page and this step. Returns how many.
+    fn keep_superseded_words(&self) -> Result<usize> {
+        let messages = self.messages();
+        self.with_profile(|open, author| {
+            let mut kept = 0;
+            for record in open.sync_superseded_finals()? {
+                if record.entity != "consultation" {
+                    continue;
+                }
+                let mut text = messages.get("sync-signed-elsewhere");
+                let mut differs = false;
+                for (field, value) in &record.lacking {
+                    let label = match field.as_str() {
+                        "signed_by" | "created_at" => continue,
+                        "duration_minutes" => "consult-duration".to_owned(),
+                        other => format!("consult-{}", other.replace('_', "-")),
+                    };
+                    let Some(value) = value_text(value) else { continue };
+                    text.push_str(&format!("\n\n{}: {value}", messages.get(&label)));
+                    differs = true;
+                }
+                if !differs {
+                    continue;
+                }
+                let written = now_ms();
+                open.write(author, written, |changes| {
+                    changes.insert(
+                        "addendum",
+                        &record.keep_id,
+                        &[
+                            ("consultation_id", FieldValue::Text(record.entity_id.clone())),
+                            ("text", FieldValue::Text(text.chars().take(tirek_domain::entities::MAX_TEXT).collect())),
+                            ("written_at", FieldValue::Integer(written)),
+                            ("author", FieldValue::Text(author.to_owned())),
+                        ],
+                    )
+                })?;
+                kept += 1;
+            }
+            if kept > 0 {
+                tracing::info!(kept, "kept this computer's words of signatures the server did not keep");
+            }
+            Ok(kept)
+        })
+    }
+
+    /// Erases what this device still holds about clients erased elsewhere — records
+    /// it wrote before the erasure reached it, unknown to the device that erased —
+    /// with tombstones, so the erasure reaches them on the server and every device.
+    fn erase_leftovers_of_erased_clients(&self) -> Result<usize> {
+        self.with_profile(|open, author| {
+            let mut erased = 0;
+            for client in open.sync_erased_client_leftovers()? {
+                erased += open.write(author, now_ms(), |changes| changes.erase_client_leftovers(&client))?.0;
+            }
+            for addendum in open.sync_orphaned_addenda()? {
+                open.write(author, now_ms(), |changes| changes.erase_orphaned_addendum(&addendum))?;
+                erased += 1;
+            }
+            if erased > 0 {
+                tracing::info!(erased, "erased records of clients erased on another device");
+            }
+            Ok(erased)
+        })
     }
 
     /// Whether this device holds what the server holds for its scope.

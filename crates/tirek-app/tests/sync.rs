@@ -3,288 +3,20 @@
 //! marks, an erasure on one removes the client on the other — a batch re-sent after
 //! a lost answer is stored once, a sync cut midway loses nothing, a client without
 //! consent stays on the computer, and a wrong code, a revoked device, another
-//! server's certificate and a server that is gone each give a translated error —
-//! as do a server that no longer speaks this app's protocol version, one that is
-//! busy (rate limited), a clock set years ahead, an answer that is garbage or cut
-//! midway and a full disk while a page is applied: nothing lost, nothing
-//! half-applied, and the next sync carries on.
+//! server's certificate and a server that is gone each give a translated error.
+
+mod common;
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use tirek_app::{App, AppError, ClientInput, ConsentInput, EnrolInput, SyncError};
-use tirek_domain::Language;
-use tirek_i18n::Messages;
+use common::{PASSWORD, TestServer, client_input, computer, new_client, sync, sync_error, today, translated};
+use tirek_app::{App, AppError, ConsentInput, EnrolInput, SyncError};
+use tirek_faults::FaultProxy;
 use tirek_protocol::VersionRange;
-use tirek_server::admin::{self, NewUser};
-use tirek_server::rules::Role;
-use tirek_server::{Config, Server, Transport};
-use tirek_store::MemoryKeyring;
-use tirek_test_postgres::Cluster;
-
-const PASSWORD: &str = "тау бұлақ өзен 2026";
-
-/// The real server on its own database, run by a runtime of its own so that the
-/// app's blocking client can call it from the test's thread.
-struct TestServer {
-    runtime: tokio::runtime::Runtime,
-    config: Config,
-    transport: Transport,
-    address: SocketAddr,
-    base: String,
-    pool: sqlx::PgPool,
-    certificate_pem: Option<String>,
-    /// The CA's fingerprint as `tirek-server init` printed it.
-    ca_sha256: Option<String>,
-    user: i64,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-    _folder: tempfile::TempDir,
-}
-
-impl TestServer {
-    /// A server speaking HTTPS with a certificate made for 127.0.0.1.
-    fn tls() -> TestServer {
-        Self::start(true)
-    }
-
-    /// A server speaking plain HTTP (`--insecure-dev`).
-    fn plain() -> TestServer {
-        Self::start(false)
-    }
-
-    fn start(tls: bool) -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let folder = tempfile::tempdir().unwrap();
-        let database_url = Cluster::shared().create_database().expect("a database");
-        let mut config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
-        let mut certificate_pem = None;
-        let mut ca_sha256 = None;
-        if tls {
-            // What `tirek-server init` makes: an organisation CA and a certificate
-            // it signs; devices pin the CA.
-            let hosts = ["127.0.0.1".to_owned()];
-            let made = tirek_server::certificates::init(folder.path(), "Түркістан облысы", &hosts, false).unwrap();
-            config.tls_cert = Some(made.server_cert);
-            config.tls_key = Some(made.server_key);
-            certificate_pem = Some(std::fs::read_to_string(made.ca_cert).unwrap());
-            ca_sha256 = Some(made.ca_sha256);
-        }
-        let transport = if tls { Transport::Tls } else { Transport::InsecureDev };
-        let (address, pool, stop, task) = serve(&runtime, config.clone(), transport, None);
-        let user = runtime.block_on(async {
-            let organisation = admin::create_organisation(&pool, "Түркістан облысы").await.unwrap().id;
-            let clinic = admin::create_clinic(&pool, organisation, "Сайрам емханасы").await.unwrap().id;
-            let team = admin::create_team(&pool, clinic, "Психологтар").await.unwrap().id;
-            let user = NewUser {
-                organisation_id: organisation,
-                team_id: Some(team),
-                login: "aigul".to_owned(),
-                name: "Айгүл".to_owned(),
-                role: Role::Psychologist,
-            };
-            admin::create_user(&pool, &user).await.unwrap().id
-        });
-        let scheme = if tls { "https" } else { "http" };
-        config.listen = address;
-        TestServer {
-            runtime,
-            config,
-            transport,
-            address,
-            base: format!("{scheme}://{address}"),
-            pool,
-            certificate_pem,
-            ca_sha256,
-            user,
-            stop: Some(stop),
-            task: Some(task),
-            _folder: folder,
-        }
-    }
-
-    fn code(&self) -> String {
-        self.runtime.block_on(admin::create_code(&self.pool, self.user, 1)).unwrap().code
-    }
-
-    /// Enrols `app`; returns its device id.
-    fn enrol(&self, app: &App) -> String {
-        self.enrol_at(app, &self.base)
-    }
-
-    fn enrol_at(&self, app: &App, base: &str) -> String {
-        let input =
-            EnrolInput { server: base.to_owned(), code: self.code(), certificate_pem: self.certificate_pem.clone() };
-        let enrolled = app.sync_enrol(&input).expect("enrols");
-        assert_eq!(enrolled.certificate_sha256, self.ca_sha256, "the app shows the fingerprint `init` printed");
-        enrolled.device_id
-    }
-
-    fn revoke(&self, device_id: &str) {
-        self.runtime.block_on(admin::revoke_device(&self.pool, device_id)).unwrap();
-    }
-
-    /// How many changes the server stored from `device`.
-    fn stored(&self, device: &str) -> i64 {
-        self.runtime
-            .block_on(
-                sqlx::query_scalar("SELECT count(*) FROM changes WHERE device_id = $1")
-                    .bind(device)
-                    .fetch_one(&self.pool),
-            )
-            .unwrap()
-    }
-
-    /// Backs up the server's database (`pg_dump`) into `file`.
-    fn back_up(&self, file: &std::path::Path) {
-        Cluster::shared().dump(&self.config.database_url, file).expect("pg_dump");
-    }
-
-    /// Stops the server, restores `file` into a new database and serves it again at
-    /// the same address, as an operator does after losing the database.
-    fn restore(&mut self, file: &std::path::Path) {
-        self.stop();
-        self.config.database_url = Cluster::shared().restore(file).expect("pg_restore");
-        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport, None);
-        (self.pool, self.stop, self.task) = (pool, Some(stop), Some(task));
-    }
-
-    fn epoch(&self) -> String {
-        self.runtime.block_on(tirek_server::db::epoch(&self.pool)).unwrap()
-    }
-
-    /// Every change the server holds, by device and sequence number, with how many
-    /// times each is stored.
-    fn stored_changes(&self) -> Vec<(String, i64, i64)> {
-        self.runtime
-            .block_on(
-                sqlx::query_as("SELECT device_id, device_seq, count(*) FROM changes GROUP BY 1, 2 ORDER BY 1, 2")
-                    .fetch_all(&self.pool),
-            )
-            .unwrap()
-    }
-
-    /// Stops the server and starts it again on the same address and database,
-    /// accepting only the protocol versions `versions` (its own when `None`).
-    fn restart(&mut self, versions: Option<VersionRange>) {
-        self.stop();
-        let (_, pool, stop, task) = serve(&self.runtime, self.config.clone(), self.transport, versions);
-        (self.pool, self.stop, self.task) = (pool, Some(stop), Some(task));
-    }
-
-    fn stop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = self.runtime.block_on(task);
-        }
-    }
-}
-
-type Serving = (SocketAddr, sqlx::PgPool, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>);
-
-/// Binds the real server with `config` on `runtime`, accepting the protocol
-/// versions `versions` (its own when `None`), and serves until told to stop.
-fn serve(
-    runtime: &tokio::runtime::Runtime,
-    config: Config,
-    transport: Transport,
-    versions: Option<VersionRange>,
-) -> Serving {
-    let mut server = runtime.block_on(Server::bind(config, transport)).expect("the server starts");
-    if let Some(range) = versions {
-        server.accept_versions(range);
-    }
-    let address = server.local_addr().unwrap();
-    let pool = server.pool().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = runtime.spawn(async move {
-        server.run(async move { drop(stopped.await) }).await.expect("the server runs");
-    });
-    (address, pool, stop, task)
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// One computer: its own data folder, keyring and unlocked profile.
-struct Computer {
-    _folder: tempfile::TempDir,
-    app: App,
-}
-
-fn computer() -> Computer {
-    let folder = tempfile::tempdir().unwrap();
-    let app = App::start_with(folder.path(), Arc::new(MemoryKeyring::default())).0.with_fast_key_derivation_for_tests();
-    let id = app.create_profile("Айгүл", PASSWORD).unwrap().profile.id;
-    app.unlock(&id, PASSWORD).unwrap();
-    Computer { _folder: folder, app }
-}
-
-fn today() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    tirek_domain::date::Date::in_kazakhstan(now).to_string()
-}
-
-fn client_input(family: &str) -> ClientInput {
-    ClientInput {
-        family_name: family.into(),
-        given_name: "Әлия".into(),
-        phone: "8 701 234 56 78".into(),
-        birth_date: "12.05.1987".into(),
-        language: "kk".into(),
-        ..ClientInput::default()
-    }
-}
-
-/// A client who consents to central storage (or not).
-fn new_client(app: &App, family: &str, server_consent: bool) -> String {
-    let id = app.create_client(&client_input(family)).unwrap();
-    let scopes: &[&str] = if server_consent { &["record", "server"] } else { &["record"] };
-    for scope in scopes {
-        let consent = ConsentInput {
-            scope: (*scope).into(),
-            given_by: "client".into(),
-            method: "signed_paper".into(),
-            given_on: today(),
-            ..ConsentInput::default()
-        };
-        app.give_consent(&id, &consent).unwrap();
-    }
-    id
-}
-
-/// Syncs and checks the computer holds what the server holds for it.
-fn sync(app: &App) -> tirek_app::SyncSummary {
-    let summary = app.sync_now().expect("syncs");
-    assert!(summary.in_step, "{summary:?}");
-    summary
-}
-
-fn sync_error(result: Result<impl std::fmt::Debug, AppError>) -> (SyncError, AppError) {
-    match result {
-        Err(AppError::Sync(error)) => (error.clone(), AppError::Sync(error)),
-        other => panic!("expected a sync error, got {other:?}"),
-    }
-}
-
-/// The message in every language, none of them a bare message id.
-fn translated(error: &AppError) -> Vec<String> {
-    Language::ALL
-        .iter()
-        .map(|language| {
-            let text = error.localized(&Messages::new(*language));
-            assert!(!text.starts_with("error-"), "{language}: {text}");
-            text
-        })
-        .collect()
-}
+use tirek_server::Config;
 
 #[test]
 fn two_computers_converge_with_the_same_review_marks_and_erasures_travel() {
@@ -359,8 +91,9 @@ fn a_batch_sent_again_is_stored_once_and_a_sync_cut_midway_carries_on() {
     laptop.app.allow_insecure_dev_sync(true);
     // The desk talks through a proxy that loses the answer to its second push
     // after the server has committed it.
-    let proxy = CuttingProxy::start(server.address, 2);
-    let desk_device = server.enrol_at(&desk.app, &format!("http://{}", proxy.address));
+    let proxy = FaultProxy::start(server.address, 0).unwrap();
+    proxy.lose_answer_to(b"POST /v1/push", 2);
+    let desk_device = server.enrol_at(&desk.app, &proxy.url());
     server.enrol(&laptop.app);
     desk.app.set_sync_steps_for_tests(3, 4);
     laptop.app.set_sync_steps_for_tests(3, 4);
@@ -475,61 +208,108 @@ fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why(
     translated(&app_error);
 }
 
-/// A TCP proxy that forwards everything, except that it loses the server's answer
-/// to the `cut_at`-th push (the server has committed it by then) and drops the
-/// connection, as a flaky clinic link does.
-struct CuttingProxy {
-    address: SocketAddr,
+fn signable(notes: &str) -> tirek_app::ConsultationInput {
+    tirek_app::ConsultationInput {
+        format: "individual".into(),
+        held_on: today(),
+        duration_minutes: "50".into(),
+        notes: notes.into(),
+        ..tirek_app::ConsultationInput::default()
+    }
 }
 
-impl CuttingProxy {
-    fn start(target: SocketAddr, cut_at: usize) -> CuttingProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let pushes = Arc::new(AtomicUsize::new(0));
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { return };
-                let Ok(server) = TcpStream::connect(target) else { return };
-                let cut = Arc::new(AtomicBool::new(false));
-                let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                let (pushes, cut_up) = (pushes.clone(), cut.clone());
-                std::thread::spawn(move || {
-                    let mut buffer = [0u8; 16 * 1024];
-                    while let Ok(read) = from_client.read(&mut buffer) {
-                        if read == 0 {
-                            break;
-                        }
-                        let chunk = &buffer[..read];
-                        if chunk.windows(13).any(|w| w == b"POST /v1/push")
-                            && pushes.fetch_add(1, Ordering::SeqCst) + 1 == cut_at
-                        {
-                            cut_up.store(true, Ordering::SeqCst);
-                        }
-                        if to_server.write_all(chunk).is_err() {
-                            break;
-                        }
-                    }
-                    let _ = to_server.shutdown(Shutdown::Write);
-                });
-                let (mut from_server, mut to_client) = (server, client);
-                std::thread::spawn(move || {
-                    let mut buffer = [0u8; 16 * 1024];
-                    while let Ok(read) = from_server.read(&mut buffer) {
-                        if read == 0 || cut.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        if to_client.write_all(&buffer[..read]).is_err() {
-                            break;
-                        }
-                    }
-                    let _ = to_client.shutdown(Shutdown::Both);
-                    let _ = from_server.shutdown(Shutdown::Both);
-                });
-            }
-        });
-        CuttingProxy { address }
+#[test]
+fn a_draft_signed_on_both_computers_shows_one_signature_and_keeps_the_other_words_as_an_addendum() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+    let id = desk.app.start_consultation(std::slice::from_ref(&client), "").unwrap();
+    desk.app.save_consultation_draft(&id, &signable("Жоба")).unwrap();
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    // Both finish the draft offline, in their own words, and sign.
+    desk.app.save_consultation_draft(&id, &signable("Үстелдегі сөздер")).unwrap();
+    desk.app.sign_consultation(&id).unwrap();
+    let mut laptop_version = signable("Ноутбуктегі сөздер");
+    laptop_version.plan = "Келесі аптада қоңырау шалу".into();
+    laptop.app.save_consultation_draft(&id, &laptop_version).unwrap();
+    laptop.app.sign_consultation(&id).unwrap();
+
+    sync(&desk.app);
+    let second = sync(&laptop.app);
+    assert!(
+        second.refused.iter().any(|r| r.record_id == id && r.kind == "record_final"),
+        "the second signature is refused, with the reason: {second:?}"
+    );
+    sync(&desk.app);
+
+    let views: Vec<_> = [&desk, &laptop].iter().map(|c| c.app.consultation(&id).unwrap()).collect();
+    assert_eq!(views[0], views[1], "one signed consultation on both computers");
+    assert_eq!(views[0].form.notes, "Үстелдегі сөздер", "the signature the server received first");
+    assert_eq!(views[0].addenda.len(), 1, "{:?}", views[0].addenda);
+    let kept = &views[0].addenda[0].text;
+    for words in ["Ноутбуктегі сөздер", "Келесі аптада қоңырау шалу"] {
+        assert!(kept.contains(words), "the laptop's words are kept: {kept}");
     }
+    assert!(!kept.contains("sync-signed-elsewhere") && !kept.contains("consult-"), "translated: {kept}");
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+
+    // Kept once: syncing again writes nothing more.
+    assert_eq!(sync(&laptop.app).pushed, 0);
+    assert_eq!(laptop.app.consultation(&id).unwrap().addenda.len(), 1);
+}
+
+#[test]
+fn an_erasure_reaches_what_the_other_computer_wrote_before_it_arrived() {
+    let server = TestServer::tls();
+    let desk = computer();
+    let laptop = computer();
+    server.enrol(&desk.app);
+    server.enrol(&laptop.app);
+    let client = new_client(&desk.app, "Сәрсенова", true);
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    // The client asks the desk to be erased; the laptop, not knowing, writes about her.
+    desk.app.erase_client(&client).unwrap();
+    let follow_up = tirek_app::FollowUpInput { kind: "call".into(), due_on: today(), ..Default::default() };
+    laptop.app.add_follow_up(&client, &follow_up).unwrap();
+    let consultation = laptop.app.start_consultation(std::slice::from_ref(&client), "").unwrap();
+    laptop.app.save_consultation_draft(&consultation, &signable("Ұмытылуы тиіс сөздер")).unwrap();
+    laptop.app.sign_consultation(&consultation).unwrap();
+    laptop.app.add_addendum(&consultation, "Ұмытылуы тиіс толықтыру").unwrap();
+
+    sync(&desk.app);
+    sync(&laptop.app);
+    sync(&desk.app);
+    sync(&laptop.app);
+
+    for computer in [&desk, &laptop] {
+        assert!(computer.app.client(&client).is_err());
+        assert!(computer.app.consultation(&consultation).is_err(), "what the eraser never saw is erased too");
+        let dump = computer.app.sync_dump().unwrap();
+        // Only tombstones and emptied history name her.
+        let left: Vec<&String> = dump
+            .values()
+            .flatten()
+            .filter(|line| line.contains("Ұмытылуы") || line.contains(&client))
+            .filter(|line| !line.ends_with(" {}") && !line.ends_with("{\"_erased\":[null,1]}"))
+            .collect();
+        assert!(left.is_empty(), "no word about her left: {left:#?}");
+    }
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+    let on_server: i64 = server
+        .runtime
+        .block_on(
+            sqlx::query_scalar("SELECT count(*) FROM changes WHERE fields::text LIKE '%Ұмытылуы%'")
+                .fetch_one(&server.pool),
+        )
+        .unwrap();
+    assert_eq!(on_server, 0, "nor on the server");
 }
 
 #[test]

@@ -34,6 +34,15 @@ pub(crate) struct EnrolArgs {
 
 pub(crate) fn run(command: &SyncCommand, cli: &Cli, app: &App, messages: &Messages) -> Result<(), Failure> {
     app.allow_insecure_dev_sync(cli.insecure_dev);
+    // Tests kill a sync midway and need it to take many small steps; a release build
+    // never reads this.
+    if cfg!(debug_assertions)
+        && let Ok(steps) = std::env::var("TIREK_TEST_SYNC_STEPS")
+        && let Some((changes, page)) = steps.split_once(',')
+        && let (Ok(changes), Ok(page)) = (changes.trim().parse(), page.trim().parse())
+    {
+        app.set_sync_steps_for_tests(changes, page);
+    }
     match command {
         SyncCommand::Enrol(args) => {
             let certificate_pem = args.ca.as_deref().map(|path| app.read_certificate(path)).transpose()?;

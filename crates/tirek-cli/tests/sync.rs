@@ -24,30 +24,67 @@ fn failure(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The real server on its own database, with one psychologist; stops when dropped.
+struct RunningServer {
+    runtime: tokio::runtime::Runtime,
+    address: std::net::SocketAddr,
+    pool: sqlx::PgPool,
+    user: i64,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningServer {
+    fn start() -> RunningServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let database_url = Cluster::shared().create_database().expect("a database");
+        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
+        let server = runtime.block_on(Server::bind(config, Transport::InsecureDev)).expect("starts");
+        let address = server.local_addr().unwrap();
+        let pool = server.pool().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = runtime.spawn(async move { server.run(async move { drop(stopped.await) }).await.expect("runs") });
+        let user = runtime.block_on(async {
+            let organisation = admin::create_organisation(&pool, "Облыс").await.unwrap().id;
+            let clinic = admin::create_clinic(&pool, organisation, "Емхана").await.unwrap().id;
+            let team = admin::create_team(&pool, clinic, "Топ").await.unwrap().id;
+            let user = NewUser {
+                organisation_id: organisation,
+                team_id: Some(team),
+                login: "aigul".to_owned(),
+                name: "Айгүл".to_owned(),
+                role: Role::Psychologist,
+            };
+            admin::create_user(&pool, &user).await.unwrap().id
+        });
+        RunningServer { runtime, address, pool, user, stop: Some(stop), running: Some(running) }
+    }
+
+    fn code(&self) -> String {
+        self.runtime.block_on(admin::create_code(&self.pool, self.user, 1)).unwrap().code
+    }
+
+    fn count(&self, sql: &'static str, device: &str) -> i64 {
+        self.runtime.block_on(sqlx::query_scalar(sql).bind(device).fetch_one(&self.pool)).unwrap()
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            let _ = self.runtime.block_on(running);
+        }
+    }
+}
+
 #[test]
 fn a_psychologist_enrols_syncs_and_reads_the_status_from_the_command_line() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let database_url = Cluster::shared().create_database().expect("a database");
-    let config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
-    let server = runtime.block_on(Server::bind(config, Transport::InsecureDev)).expect("starts");
-    let url = format!("http://{}", server.local_addr().unwrap());
-    let pool = server.pool().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = runtime.spawn(async move { server.run(async move { drop(stopped.await) }).await.expect("runs") });
-    let code = runtime.block_on(async {
-        let organisation = admin::create_organisation(&pool, "Облыс").await.unwrap().id;
-        let clinic = admin::create_clinic(&pool, organisation, "Емхана").await.unwrap().id;
-        let team = admin::create_team(&pool, clinic, "Топ").await.unwrap().id;
-        let user = NewUser {
-            organisation_id: organisation,
-            team_id: Some(team),
-            login: "aigul".to_owned(),
-            name: "Айгүл".to_owned(),
-            role: Role::Psychologist,
-        };
-        let user = admin::create_user(&pool, &user).await.unwrap().id;
-        admin::create_code(&pool, user, 1).await.unwrap().code
-    });
+    let server = RunningServer::start();
+    let url = format!("http://{}", server.address);
+    let code = server.code();
 
     let folder = tempfile::tempdir().unwrap();
     let dir = folder.path();
@@ -121,7 +158,89 @@ fn a_psychologist_enrols_syncs_and_reads_the_status_from_the_command_line() {
         }
     }
     assert!(files >= 2, "the settings and the profile were scanned");
+}
 
-    let _ = stop.send(());
-    let _ = runtime.block_on(running);
+/// `tirek … sync now` started and left running, with the small steps of tests.
+fn spawn_sync(data_dir: &Path) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tirek"))
+        .args(["--password-stdin", "--insecure-dev", "--json", "sync", "now"])
+        .env("TIREK_DATA_DIR", data_dir)
+        .env("TIREK_TEST_SYNC_STEPS", "2,2")
+        .env("LANG", "en_US.UTF-8")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tirek runs");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("password");
+    child
+}
+
+/// Kills `child` with SIGKILL once `ready` holds, failing if it finished first.
+fn kill_when(mut child: std::process::Child, what: &str, ready: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !ready() {
+        assert!(child.try_wait().unwrap().is_none(), "the sync finished before it was {what}");
+        assert!(std::time::Instant::now() < deadline, "never {what}");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    let status = child.wait().unwrap();
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9), "killed, not finished");
+}
+
+#[test]
+fn a_sync_killed_mid_push_and_mid_pull_carries_on_from_the_same_files() {
+    use tirek_faults::{FaultMix, FaultProxy};
+    const STORED: &str = "SELECT count(*) FROM changes WHERE device_id = $1";
+    let server = RunningServer::start();
+    let proxy = FaultProxy::start(server.address, 12).unwrap();
+    proxy.watch(b"POST /v1/push");
+    proxy.watch(b"POST /v1/pull");
+    let (desk, laptop) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut devices = Vec::new();
+    for folder in [&desk, &laptop] {
+        json(&tirek(folder.path(), &["--json", "profile", "create", "--name", "Aigul"]));
+        let enrolled = json(&tirek(
+            folder.path(),
+            &["--insecure-dev", "--json", "sync", "enrol", "--server", &proxy.url(), "--code", &server.code()],
+        ));
+        devices.push(enrolled["device_id"].as_str().unwrap().to_owned());
+    }
+    json(&tirek(desk.path(), &["--json", "demo", "seed", "--clients", "8", "--seed", "3"]));
+    let waiting = json(&tirek(desk.path(), &["--json", "sync", "status"]))["waiting"].as_u64().unwrap();
+    assert!(waiting > 20, "{waiting} changes to send");
+
+    // Every chunk crawls through the proxy; the desk is killed between its pushes.
+    let slow = FaultMix { clean: 0, delay: 1, max_delay: std::time::Duration::from_millis(40), ..FaultMix::CLEAN };
+    proxy.set_faults(slow);
+    kill_when(spawn_sync(desk.path()), "pushing", || {
+        proxy.requests(b"POST /v1/push") >= 3 && server.count(STORED, &devices[0]) > 0
+    });
+    let stored = server.count(STORED, &devices[0]);
+    assert!(stored > 0 && (stored as u64) < waiting, "killed mid-push: {stored} of {waiting} stored");
+
+    proxy.set_faults(FaultMix::CLEAN);
+    let resumed = json(&tirek(desk.path(), &["--insecure-dev", "--json", "sync", "now"]));
+    assert_eq!(resumed["in_step"], true, "{resumed}");
+    let status = json(&tirek(desk.path(), &["--json", "sync", "status"]));
+    assert_eq!(status["waiting"], 0, "{status}");
+    let refused = server.count("SELECT count(*) FROM refusals WHERE device_id = $1", &devices[0]);
+    let acknowledged = server.count("SELECT acknowledged_seq FROM devices WHERE id = $1", &devices[0]);
+    assert_eq!(server.count(STORED, &devices[0]) + refused, acknowledged, "each change stored or refused, once");
+    assert_eq!(status["acknowledged"].as_i64(), Some(acknowledged), "{status}");
+
+    // The laptop is killed between the pages it pulls.
+    proxy.set_faults(slow);
+    let pulls_before = proxy.requests(b"POST /v1/pull");
+    kill_when(spawn_sync(laptop.path()), "pulling", || proxy.requests(b"POST /v1/pull") >= pulls_before + 3);
+    proxy.set_faults(FaultMix::CLEAN);
+    let listed = json(&tirek(laptop.path(), &["--json", "client", "list"]));
+    assert!(listed.is_array() || listed.is_object(), "the profile opens after the kill: {listed}");
+    let resumed = json(&tirek(laptop.path(), &["--insecure-dev", "--json", "sync", "now"]));
+    assert_eq!(resumed["in_step"], true, "the laptop holds exactly the server's changes: {resumed}");
+    let again = json(&tirek(laptop.path(), &["--insecure-dev", "--json", "sync", "now"]));
+    assert_eq!(again["pulled"], 0, "nothing pulled twice: {again}");
+    assert_eq!(again["in_step"], true);
 }

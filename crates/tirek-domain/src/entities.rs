@@ -84,7 +84,11 @@ const CODE: usize = 50;
 const DATE: usize = 10;
 const NAME: usize = 100;
 const LINE: usize = 300;
-const TEXT: usize = 20_000;
+const TEXT: usize = MAX_TEXT;
+
+/// The longest free text a clinical field holds (notes, an addendum), in characters.
+pub const MAX_TEXT: usize = 20_000;
+
 /// A letter's snapshot (everything it printed, as JSON) and a questionnaire's answers.
 const DOCUMENT: usize = 200_000;
 

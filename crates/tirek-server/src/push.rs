@@ -219,9 +219,16 @@ async fn check_same_history(
 /// The server's state of every record in `needed`.
 async fn load_known(tx: &mut PgConnection, needed: impl Iterator<Item = (String, String)>) -> Result<Known> {
     let (entities, ids): (Vec<String>, Vec<String>) = needed.unzip();
+    // Locked until the push commits, in one order for every push (no deadlock): a
+    // change judged against a record and an erasure blanking that record's history
+    // run one after the other, so a change pushed while its record is being erased
+    // is either blanked by the erasure or refused as gone — never stored with its
+    // words after it.
     let rows: Vec<(String, String, Option<String>, i64, bool, bool)> = sqlx::query_as(
         "SELECT entity, record_id, client_id, owner_id, final, gone FROM records
-         WHERE (entity, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+         WHERE (entity, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         ORDER BY entity, record_id
+         FOR UPDATE",
     )
     .bind(&entities)
     .bind(&ids)

@@ -8,7 +8,8 @@
 //! data (only psychologists, for now: supervisors' reviews come with their entity);
 //! a new record belongs to a client in the user's own caseload (or to the user, for
 //! records of no client); an existing record is hers, not gone, and not final —
-//! except that an erasure's tombstone reaches even a signed record.
+//! except that an erasure's tombstone reaches even a signed record, and a record
+//! already gone (erasing twice is not an error).
 
 use std::collections::HashMap;
 
@@ -146,7 +147,11 @@ pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known) -> Result<Ac
             format!("a {} does not write {}", writer.role.name(), spec.name),
         ));
     }
-    let record = known.get(&(change.entity.clone(), change.entity_id.clone())).filter(|state| !state.gone);
+    // Erasing is idempotent: a second device's tombstone of a record already
+    // erased or deleted (both erased the same client) is stored, not refused.
+    let record = known
+        .get(&(change.entity.clone(), change.entity_id.clone()))
+        .filter(|state| !state.gone || shape == ChangeShape::Erase);
     let mine = |state: &RecordState| state.owner_id == writer.user_id;
     match shape {
         ChangeShape::Insert => {
@@ -344,6 +349,10 @@ mod tests {
             (change("child", "k1", 2, &[("name", text("Айя"))]), state(Some("c1"), ME, false, false)),
             (change("child", "k1", 2, &[(DELETED, FieldValue::Integer(1))]), state(Some("c1"), ME, false, true)),
             (change("consultation", "signed", 3, &[(ERASED, FieldValue::Integer(1))]), state(None, ME, true, true)),
+            (
+                change("client", "erased", 5, &[(ERASED, FieldValue::Integer(1))]),
+                state(Some("erased"), ME, false, true),
+            ),
         ];
         for (change, expected) in cases {
             assert_eq!(kind(judge(&me, &change, &known)), Ok(expected), "{change:?}");
@@ -377,6 +386,7 @@ mod tests {
             (change("client", "theirs", 1, &[("phone", FieldValue::Null)]), RefusalKind::OutOfScope),
             (change("client", "nobody", 1, &[("phone", FieldValue::Null)]), RefusalKind::UnknownRecord),
             (change("client", "erased", 1, &[("phone", FieldValue::Null)]), RefusalKind::UnknownRecord),
+            (change("client", "nobody", 1, &[(ERASED, FieldValue::Integer(1))]), RefusalKind::UnknownRecord),
             (change("consultation", "signed", 1, &[("notes", text("edit"))]), RefusalKind::RecordFinal),
             (change("consultation", "signed", 1, &[(DELETED, FieldValue::Integer(1))]), RefusalKind::RecordFinal),
             (change("child", "k1", 1, &[("client_id", text("theirs"))]), RefusalKind::OutOfScope),

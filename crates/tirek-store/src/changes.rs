@@ -437,6 +437,19 @@ impl<'p> Changes<'p> {
         if self.current(client, id)?.is_none() {
             return Err(StoreError::RecordNotFound { entity: client.name.to_owned(), id: id.to_owned() });
         }
+        self.erase_client_records(id, true)
+    }
+
+    /// Erases what is still here about client `id`, erased on another device: the
+    /// records this device made about them that the other did not know of (a
+    /// consultation, a follow-up written before the erasure arrived). Each leaves a
+    /// tombstone, so the erasure reaches them on every device; records another
+    /// device made are left to that device's tombstones. Returns how many.
+    pub fn erase_client_leftovers(&mut self, id: &str) -> Result<usize> {
+        self.erase_client_records(id, false)
+    }
+
+    fn erase_client_records(&mut self, id: &str, with_client: bool) -> Result<usize> {
         let ids = |sql: &str, key: &str| -> Result<Vec<String>> {
             let mut statement = self.transaction.prepare(sql).map_err(sqlite)?;
             let rows = statement.query_map([key], |row| row.get(0)).map_err(sqlite)?;
@@ -466,7 +479,19 @@ impl<'p> Changes<'p> {
         ] {
             doomed.extend(ids(sql, id)?.into_iter().map(|record| (name, record)));
         }
-        doomed.push(("client", id.to_owned()));
+        if with_client {
+            doomed.push(("client", id.to_owned()));
+        } else {
+            // Each device erases what it made: the others' tombstones reach the rest,
+            // and a device that writes nothing (a supervisor's) writes no tombstone.
+            let mut made_here = Vec::new();
+            for (name, record) in doomed {
+                if self.made_here(name, &record)? {
+                    made_here.push((name, record));
+                }
+            }
+            doomed = made_here;
+        }
         // Attendances deleted earlier (taken off a group session) still name the
         // client in their change records.
         let quoted = serde_json::Value::String(id.to_owned()).to_string();
@@ -477,20 +502,50 @@ impl<'p> Changes<'p> {
             )
             .map_err(sqlite)?;
         for (name, record) in &doomed {
+            self.erase_record(name, record)?;
+        }
+        Ok(doomed.len())
+    }
+
+    /// Whether this device created record `id` of `entity`.
+    pub(crate) fn made_here(&self, entity: &str, id: &str) -> Result<bool> {
+        self.transaction
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND device_id = ?3
+                                  AND base_revision = 0)",
+                params![entity, id, self.device_id],
+                |row| row.get(0),
+            )
+            .map_err(sqlite)
+    }
+
+    /// Erases an addendum whose consultation was erased on another device: written
+    /// here before that erasure arrived, it is the last of what the client asked to
+    /// be forgotten. It leaves a tombstone, like every erased record.
+    pub fn erase_orphaned_addendum(&mut self, id: &str) -> Result<()> {
+        self.erase_record("addendum", id)
+    }
+
+    fn erase_record(&mut self, name: &str, record: &str) -> Result<()> {
+        {
             let entity = entity(name)?;
             let current = self.current(entity, record)?.map_or(0, |r| r.revision);
             self.transaction
                 .execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [record])
                 .map_err(sqlite)?;
             self.transaction
-                .execute("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [*name, record])
+                .execute("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [name, record])
+                .map_err(sqlite)?;
+            // Review marks point at the blanked history: they go with it.
+            self.transaction
+                .execute("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", [name, record])
                 .map_err(sqlite)?;
             let hlc = self.next_hlc();
             let tombstone =
                 FieldChange { field: ERASED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
             self.record(entity, record, current, hlc, vec![tombstone])?;
         }
-        Ok(doomed.len())
+        Ok(())
     }
 
     /// Appends `event` about `record` to the audit trail in this transaction, so

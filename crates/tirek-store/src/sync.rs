@@ -9,12 +9,17 @@
 //! The change is recorded in the change log under its origin (device, sequence
 //! number, clock, author), the local clock moves past its clock, and then:
 //! - a change already in the log (same device and number) is skipped: idempotence;
-//! - values blanked by an erasure elsewhere are history only;
+//! - values blanked by an erasure elsewhere are history only, and a change to a
+//!   record erased here is recorded without its values;
 //! - an erasure's tombstone (`_erased`) deletes the record here too and blanks its
 //!   history; a deletion (`_deleted`) deletes the record and keeps the history;
 //! - a change to a record that is gone, or to a record that is final here, is
-//!   history only — except a second finalising change (two devices signed the same
-//!   draft), which marks the record for review;
+//!   history only — except another device's finalising change to a record this
+//!   device finalised itself (two computers signed the same draft): the server keeps
+//!   the first signature it receives and refuses the second, so a signature that
+//!   comes from the server is the one kept everywhere. It replaces this device's
+//!   signed version, and [`OpenProfile::sync_superseded_finals`] names the words of
+//!   this device's own signature that it lacks, for the app to keep as an addendum;
 //! - a finalising change (a signature) sets every field it carries: it carries the
 //!   whole record as its signer saw it, so every device shows what was signed, and
 //!   the record's open conflict marks go (signed records never conflict);
@@ -145,6 +150,19 @@ pub struct ReviewMark {
     pub later: (String, i64, FieldValue),
 }
 
+/// A record this device finalised whose kept version is another device's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupersededFinal {
+    /// The record's entity.
+    pub entity: String,
+    /// The record.
+    pub entity_id: String,
+    /// The id to keep this device's words under (an addendum's).
+    pub keep_id: String,
+    /// This device's signed values that the kept version does not have, by field.
+    pub lacking: Vec<(String, FieldValue)>,
+}
+
 /// What applying a page did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Applied {
@@ -156,6 +174,9 @@ pub struct Applied {
     pub conflicts: usize,
     /// Records erased.
     pub erased: usize,
+    /// Records this device finalised whose signed version from the server replaced
+    /// its own (see [`OpenProfile::sync_superseded_finals`]).
+    pub superseded: usize,
 }
 
 /// Counts for the status.
@@ -532,6 +553,107 @@ impl OpenProfile {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
     }
 
+    /// This device's signatures that the server did not keep: records it finalised
+    /// that now hold another device's signed version (two computers signed one
+    /// draft), with the values of this device's signed version that the kept one
+    /// lacks, and the id under which to keep them — a fixed id, so the app writes
+    /// them once, and again after a crash between the page and that write. Those
+    /// already kept under their id are left out.
+    pub fn sync_superseded_finals(&self) -> Result<Vec<SupersededFinal>> {
+        let connection = self.connection();
+        let mut superseded = Vec::new();
+        for entity in changes::ENTITIES {
+            let Finality::OnceSet(field) = entity.finality else { continue };
+            // One pass in SQL over this device's finalising changes: a record whose
+            // finality field now holds another value is a candidate (run at every
+            // sync, so it must stay cheap with years of signed records).
+            let sql = format!(
+                "SELECT DISTINCT c.entity_id FROM change_log c JOIN {table} r ON r.id = c.entity_id
+                 WHERE c.entity = ?1 AND c.device_id = ?2
+                   AND json_extract(c.fields, '$.{field}[1]') IS NOT NULL
+                   AND r.{field} IS NOT json_extract(c.fields, '$.{field}[1]')",
+                table = entity.table,
+            );
+            let mut statement = connection.prepare(&sql).map_err(sqlite)?;
+            let ids: Vec<String> = statement
+                .query_map(params![entity.name, self.device_id()], |row| row.get(0))
+                .and_then(Iterator::collect)
+                .map_err(sqlite)?;
+            for id in ids {
+                let Some((seq, signed)) = own_final_write(connection, entity, &id, field, self.device_id())? else {
+                    continue;
+                };
+                let Some(current) = changes::read(connection, entity, &id)? else { continue };
+                let value = |pair: &serde_json::Value| pair.get(1).map_or(FieldValue::Null, from_json);
+                let ours = signed.get(field).map_or(FieldValue::Null, value);
+                if current.fields.get(field) == Some(&ours) {
+                    continue;
+                }
+                let keep_id = format!("kept-{}-{seq}", self.device_id());
+                let kept: bool = connection
+                    .query_row("SELECT EXISTS (SELECT 1 FROM change_log WHERE entity_id = ?1)", [&keep_id], |row| {
+                        row.get(0)
+                    })
+                    .map_err(sqlite)?;
+                if kept {
+                    continue;
+                }
+                let lacking = signed
+                    .iter()
+                    .filter(|(name, _)| name.as_str() != field)
+                    .map(|(name, pair)| (name.clone(), value(pair)))
+                    .filter(|(name, ours)| *ours != FieldValue::Null && current.fields.get(name) != Some(ours))
+                    .collect();
+                superseded.push(SupersededFinal { entity: entity.name.to_owned(), entity_id: id, keep_id, lacking });
+            }
+        }
+        Ok(superseded)
+    }
+
+    /// Clients erased on another device (their tombstone came by pull) about whom
+    /// this device still holds records: what it wrote before the erasure reached it,
+    /// which the eraser never knew of. The app erases them with
+    /// [`crate::changes::Changes::erase_client_leftovers`].
+    pub fn sync_erased_client_leftovers(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT DISTINCT c.entity_id FROM change_log c
+                 WHERE c.entity = 'client' AND c.fields = '{\"_erased\":[null,1]}'
+                   AND NOT EXISTS (SELECT 1 FROM clients WHERE id = c.entity_id)
+                   AND (EXISTS (SELECT 1 FROM attendances WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM children WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM consents WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM follow_ups WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM assessments WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM risk_flags WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM schedules WHERE client_id = c.entity_id)
+                        OR EXISTS (SELECT 1 FROM referrals WHERE client_id = c.entity_id))
+                 ORDER BY 1",
+            )
+            .map_err(sqlite)?;
+        statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+    }
+
+    /// Addenda here whose consultation was erased (its tombstone is in the change
+    /// log) that this device wrote before the erasure arrived. The app erases them
+    /// with [`crate::changes::Changes::erase_orphaned_addendum`].
+    pub fn sync_orphaned_addenda(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .connection()
+            .prepare(
+                "SELECT a.id FROM addenda a
+                 WHERE EXISTS (SELECT 1 FROM change_log m WHERE m.entity = 'addendum' AND m.entity_id = a.id
+                                 AND m.device_id = ?1 AND m.base_revision = 0)
+                   AND NOT EXISTS (SELECT 1 FROM consultations c WHERE c.id = a.consultation_id)
+                   AND EXISTS (SELECT 1 FROM change_log l WHERE l.entity = 'consultation'
+                                 AND l.entity_id = a.consultation_id AND l.fields = '{\"_erased\":[null,1]}')
+                 ORDER BY 1",
+            )
+            .map_err(sqlite)?;
+        statement.query_map([self.device_id()], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+    }
+
     /// The open review marks, by record and field, with both values.
     pub fn sync_reviews(&self) -> Result<Vec<ReviewMark>> {
         let mut statement = self
@@ -627,10 +749,19 @@ impl OpenProfile {
                 applied.duplicates += 1;
                 continue;
             }
+            // A change to a record erased here keeps no words: it is history of
+            // something the client asked to be forgotten.
+            let blanked;
+            let change = if is_erased_here(&transaction, change)? {
+                blanked = ChangeRecord { fields: Vec::new(), ..change.clone() };
+                &blanked
+            } else {
+                change
+            };
             changes::insert_change_log(&transaction, change)?;
             applied.recorded += 1;
             last_hlc = last_hlc.max(change.hlc as i64);
-            apply_change(&transaction, change, now_ms, &mut applied)?;
+            apply_change(&transaction, change, &own, now_ms, &mut applied)?;
         }
         transaction.execute("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
         transaction
@@ -647,7 +778,7 @@ impl OpenProfile {
     /// device's bookkeeping (revision counts, clocks of the last write, sync state,
     /// the audit trail, the letter series): two devices that hold the same changes
     /// give the same dump. This device's changes appear under their wire numbers,
-    /// and only those that left. For tests and support; never logged.
+    /// and only those that left and were not refused (the others hold them not). For tests and support; never logged.
     pub fn sync_canonical_dump(&self) -> Result<BTreeMap<String, Vec<String>>> {
         let mut dump = BTreeMap::new();
         for entity in changes::ENTITIES {
@@ -676,7 +807,7 @@ impl OpenProfile {
                  UNION ALL
                  SELECT c.device_id, o.wire_seq, c.hlc, c.entity, c.entity_id, c.fields
                  FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
-                 WHERE o.wire_seq IS NOT NULL
+                 WHERE o.wire_seq IS NOT NULL AND o.wire_seq NOT IN (SELECT wire_seq FROM sync_refusals)
                  ORDER BY 1, 2",
             )
             .map_err(sqlite)?;
@@ -695,7 +826,32 @@ impl OpenProfile {
             .and_then(Iterator::collect)
             .map_err(sqlite)?;
         dump.insert("change_log".to_owned(), log);
-        let reviews: Vec<String> = self.sync_reviews()?.into_iter().map(|mark| format!("{mark:?}")).collect();
+        // Marks name this device's own changes by their local numbers; the dump
+        // names them by their wire numbers, as every other device does.
+        let mut wire: BTreeMap<i64, i64> = BTreeMap::new();
+        {
+            let mut statement = self
+                .connection()
+                .prepare("SELECT seq, wire_seq FROM sync_outbox WHERE wire_seq IS NOT NULL")
+                .map_err(sqlite)?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).map_err(sqlite)?;
+            for row in rows {
+                let (seq, wire_seq) = row.map_err(sqlite)?;
+                wire.insert(seq, wire_seq);
+            }
+        }
+        let own = self.device_id().to_owned();
+        let canonical = |(device, seq, value): (String, i64, FieldValue)| {
+            let seq = if device == own { wire.get(&seq).copied().unwrap_or(-seq) } else { seq };
+            (device, seq, value)
+        };
+        let mut reviews: Vec<String> = self
+            .sync_reviews()?
+            .into_iter()
+            .map(|mark| ReviewMark { earlier: canonical(mark.earlier), later: canonical(mark.later), ..mark })
+            .map(|mark| format!("{mark:?}"))
+            .collect();
+        reviews.sort();
         dump.insert("sync_reviews".to_owned(), reviews);
         Ok(dump)
     }
@@ -715,6 +871,7 @@ fn field_changes(fields: &Fields) -> Vec<FieldChange> {
 fn apply_change(
     transaction: &Transaction<'_>,
     change: &ChangeRecord,
+    own: &str,
     now_ms: i64,
     applied: &mut Applied,
 ) -> Result<()> {
@@ -750,10 +907,13 @@ fn apply_change(
         return Ok(());
     };
     if entity.is_final(&current) {
-        if finalising {
-            // Two devices finalised the same record (both signed one draft): the
-            // first signature stands here; both are shown for review.
-            applied.conflicts += mark_double_final(transaction, entity, id, now_ms)?;
+        if finalising && finalised_by(transaction, entity, id, own)? {
+            // Both computers signed one draft. The server stores one finalising
+            // change per record, the first it receives, and refuses the rest: this
+            // one came from it, so it is the version every device shows, and this
+            // device's own signature was (or will be) refused.
+            replace_final_row(transaction, entity, id, change.hlc, &fields)?;
+            applied.superseded += 1;
         }
         return Ok(());
     }
@@ -777,6 +937,20 @@ fn apply_change(
         }
     }
     crate::derived::refresh(transaction, entity.name, id)
+}
+
+/// Whether `change` touches a record erased here (not the tombstone itself).
+fn is_erased_here(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<bool> {
+    if change.fields.iter().any(|f| f.field == ERASED) {
+        return Ok(false);
+    }
+    transaction
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields = ?3)",
+            params![change.entity, change.entity_id, format!("{{\"{ERASED}\":[null,1]}}")],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)
 }
 
 /// Whether a tombstone or deletion of the record is in the change log.
@@ -878,27 +1052,50 @@ fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field:
     Ok((after - before).max(0) as usize)
 }
 
-/// Marks a record that two devices finalised: the two finalising changes, in clock order.
-fn mark_double_final(transaction: &Transaction<'_>, entity: &Entity, id: &str, now_ms: i64) -> Result<usize> {
-    let Finality::OnceSet(field) = entity.finality else { return Ok(0) };
-    let rows = field_writes(transaction, entity, id, field)?;
-    let mut finals: Vec<&StoredWrite> = rows.iter().filter(|row| row.4 != FieldValue::Null).collect();
-    finals.sort_by(|a, b| (a.2, &a.0, a.1).cmp(&(b.2, &b.0, b.1)));
-    let mut marked = 0;
-    for pair in finals.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            continue;
-        }
-        marked += transaction
-            .execute(
-                "INSERT OR IGNORE INTO sync_reviews (entity, entity_id, field, earlier_device, earlier_seq, later_device,
-                                                     later_seq, marked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![entity.name, id, field, pair[0].0, pair[0].1, pair[1].0, pair[1].1, now_ms],
-            )
-            .map_err(sqlite)?;
-    }
-    Ok(marked)
+/// Whether `device` made the record final: a change of its sets the finality field.
+fn finalised_by(transaction: &Transaction<'_>, entity: &Entity, id: &str, device: &str) -> Result<bool> {
+    let Finality::OnceSet(field) = entity.finality else { return Ok(false) };
+    Ok(own_final_write(transaction, entity, id, field, device)?.is_some())
+}
+
+/// This device's write that set the finality `field` of the record, if any.
+fn own_final_write(
+    connection: &rusqlite::Connection,
+    entity: &Entity,
+    id: &str,
+    field: &str,
+    device: &str,
+) -> Result<Option<(i64, Fields)>> {
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT seq, fields FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND device_id = ?3
+               AND instr(fields, ?4) > 0 ORDER BY seq",
+        )
+        .map_err(sqlite)?;
+    let quoted = serde_json::Value::String(field.to_owned()).to_string();
+    let rows: Vec<(i64, String)> = statement
+        .query_map(params![entity.name, id, device, quoted], |row| Ok((row.get(0)?, row.get(1)?)))
+        .and_then(Iterator::collect)
+        .map_err(sqlite)?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, text)| (seq, parse_fields(&text)))
+        .find(|(_, fields)| fields.get(field).and_then(|pair| pair.get(1)).is_some_and(|value| !value.is_null())))
+}
+
+/// Puts the server's signed version of a record in place of this device's: a final
+/// row cannot be updated (its trigger refuses), so it is written anew, whole — a
+/// finalising change carries every field.
+fn replace_final_row(
+    transaction: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    hlc: u64,
+    fields: &[&FieldChange],
+) -> Result<()> {
+    delete_row(transaction, entity, id)?;
+    insert_row(transaction, entity, id, hlc, fields)?;
+    crate::derived::refresh(transaction, entity.name, id)
 }
 
 fn insert_row(

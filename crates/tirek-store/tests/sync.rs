@@ -306,3 +306,56 @@ fn changes_written_under_a_clock_years_ahead_are_stamped_again_unless_the_server
     assert!(sent.iter().all(|change| tirek_domain::change::hlc_millis(change.hlc) <= right as u64));
     assert_eq!(desk.profile.sync_restamp_future(right, 60_000, acknowledged).unwrap(), 0, "done once");
 }
+
+#[test]
+fn a_draft_signed_on_two_computers_shows_the_signature_the_server_kept_and_names_the_words_it_lacks() {
+    let mut desk = device("Desk");
+    let mut laptop = device("Laptop");
+    desk.write(NOW_MS, |changes| {
+        changes.insert("consultation", "s2", &[("notes", text("черновик")), ("held_on", text("2025-11-20"))])
+    });
+    laptop.apply(&desk.outgoing());
+    // Both sign the draft offline, each with words of its own.
+    desk.write(NOW_MS + 1_000, |changes| {
+        changes.update("consultation", "s2", &[("notes", text("үстелде")), ("signed_at", FieldValue::Integer(1))])
+    });
+    laptop.write(NOW_MS + 2_000, |changes| {
+        changes.update(
+            "consultation",
+            "s2",
+            &[("notes", text("ноутбукта")), ("plan", text("келесі апта")), ("signed_at", FieldValue::Integer(2))],
+        )
+    });
+    // The server stored the desk's signature first and refused the laptop's; the
+    // laptop pulls the desk's.
+    let kept = desk.outgoing();
+    laptop.outgoing();
+    let applied = laptop.apply(&kept);
+    assert_eq!(applied.superseded, 1);
+
+    let shown = |device: &Device| device.profile.read("consultation", "s2").unwrap().unwrap();
+    assert_eq!(shown(&laptop).fields, shown(&desk).fields, "the kept signature everywhere");
+    assert_eq!(shown(&laptop).fields["notes"], text("үстелде"));
+    assert_eq!(
+        laptop.profile.sync_canonical_dump().unwrap()["consultations"],
+        desk.profile.sync_canonical_dump().unwrap()["consultations"]
+    );
+    assert!(laptop.profile.sync_reviews().unwrap().is_empty(), "signed records do not conflict");
+
+    let superseded = laptop.profile.sync_superseded_finals().unwrap();
+    assert_eq!(superseded.len(), 1, "{superseded:?}");
+    let lacking: Vec<(&str, &FieldValue)> = superseded[0].lacking.iter().map(|(f, v)| (f.as_str(), v)).collect();
+    assert!(lacking.contains(&("notes", &text("ноутбукта"))), "{lacking:?}");
+    assert!(lacking.contains(&("plan", &text("келесі апта"))), "{lacking:?}");
+    assert!(!lacking.iter().any(|(field, _)| *field == "signed_at" || *field == "held_on"), "{lacking:?}");
+    assert!(desk.profile.sync_superseded_finals().unwrap().is_empty(), "the desk's signature was kept");
+
+    // Once kept under its id, the words are not named again.
+    let keep_id = superseded[0].keep_id.clone();
+    laptop.write(NOW_MS + 3_000, |changes| {
+        changes.insert("addendum", &keep_id, &[("consultation_id", text("s2")), ("text", text("ноутбукта"))])
+    });
+    assert!(laptop.profile.sync_superseded_finals().unwrap().is_empty());
+    // A page applied again supersedes nothing more.
+    assert_eq!(laptop.apply(&kept).superseded, 0);
+}
