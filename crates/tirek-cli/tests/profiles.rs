@@ -48,7 +48,12 @@ fn a_profile_is_created_listed_checked_recovered_and_deleted_from_a_script() {
     assert_eq!(tirek(dir, &["--password-stdin", "db", "check"], PASSWORD).status.code(), Some(0));
 
     let audit = json(&tirek(dir, &["--json", "--password-stdin", "audit", "verify"], PASSWORD));
-    assert_eq!(audit, serde_json::json!({ "intact": true, "broken_at": null, "problem": null }));
+    assert_eq!(
+        audit,
+        serde_json::json!({
+            "intact": true, "broken_at": null, "problem": null, "witness": "not_enrolled", "witnessed_up_to": null
+        })
+    );
 
     let unconfirmed = tirek(dir, &["--password-stdin", "profile", "delete"], PASSWORD);
     assert_eq!(unconfirmed.status.code(), Some(2), "deleting needs --yes");
