@@ -490,15 +490,23 @@ impl Attempts {
 
 /// Takes the profile's instance lock, so a second running Tirek is told the profile
 /// is open elsewhere instead of writing beside the first.
+///
+/// A lock just released can stay held for a moment by a process this one forked
+/// meanwhile (it inherits the descriptor until it executes its program), so a busy
+/// lock is tried again for up to a second before the profile is called in use.
 fn lock(folder: &Path) -> Result<File> {
     let path = folder.join(LOCK);
     let file =
         File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| StoreError::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::ProfileInUse),
-        Err(TryLockError::Error(err)) => Err(StoreError::io(&path, err)),
+    for attempt in 0..=20 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if attempt < 20 => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(TryLockError::WouldBlock) => return Err(StoreError::ProfileInUse),
+            Err(TryLockError::Error(err)) => return Err(StoreError::io(&path, err)),
+        }
     }
+    Err(StoreError::ProfileInUse)
 }
 
 fn initialise_device(connection: &Connection, folder: &Path) -> Result<String> {
