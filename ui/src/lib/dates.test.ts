@@ -35,7 +35,9 @@ describe("dates", () => {
     expect(ageInYears(null, "2025-03-15")).toBeNull();
   });
 
-  it("take today from the local calendar", () => {
-    expect(isoToday(new Date(2025, 0, 2, 23, 30))).toBe("2025-01-02");
+  it("take today from Kazakhstan's calendar (UTC+5), whatever the computer's zone", () => {
+    expect(isoToday(new Date(Date.UTC(2025, 0, 2, 18, 59)))).toBe("2025-01-02");
+    expect(isoToday(new Date(Date.UTC(2025, 0, 2, 19, 0)))).toBe("2025-01-03");
+    expect(isoToday(new Date(Date.UTC(2024, 11, 31, 20, 0)))).toBe("2025-01-01");
   });
 });

@@ -20,9 +20,20 @@ function toUtc(iso: string): Date | null {
   return fromUtc(date) === iso ? date : null;
 }
 
-/** Today on this computer (which sits in the clinic), as `YYYY-MM-DD`. */
+/** The clinic's today, as `YYYY-MM-DD`: the calendar day in Kazakhstan (UTC+5),
+ *  the day the app's own dates use (tirek-domain's `Date::in_kazakhstan`), whatever
+ *  time zone this computer is set to — so the agenda, the forms and the backend
+ *  agree on what "today" is, even late in the evening on a computer set to UTC. */
 export function isoToday(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return fromUtc(new Date(now.getTime() + KAZAKHSTAN_OFFSET_MS));
+}
+
+/** Kazakhstan's offset from UTC (one zone, UTC+5, since March 2024). */
+const KAZAKHSTAN_OFFSET_MS = 5 * 60 * 60 * 1000;
+
+/** The local calendar day of `date`, as `YYYY-MM-DD`. */
+function localIso(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 /** `2019-03-15` → `15.03.2019`; anything else is shown as it is, nothing as "". */
@@ -73,5 +84,5 @@ export function showTime(ms: number): string {
 
 /** A moment (Unix ms) as local `DD.MM.YYYY HH:MM`. */
 export function showMoment(ms: number): string {
-  return `${showDate(isoToday(new Date(ms)))} ${showTime(ms)}`;
+  return `${showDate(localIso(new Date(ms)))} ${showTime(ms)}`;
 }
