@@ -6,10 +6,11 @@
 //!
 //! ```compile_fail
 //! fn sneak_past_the_change_log(profile: &tirek_store::OpenProfile) {
-//!     profile.connection.execute("UPDATE clients SET family_name = 'x'", []).unwrap();
+//!     profile.connection.run("UPDATE clients SET family_name = 'x'", []).unwrap();
 //! }
 //! ```
 
+use crate::db::Cached;
 use std::collections::BTreeMap;
 
 use rusqlite::types::Value;
@@ -350,7 +351,7 @@ impl<'p> Changes<'p> {
         );
         let mut values: Vec<Value> = vec![Value::Text(id.to_owned()), Value::Integer(1), Value::Integer(hlc as i64)];
         values.extend(fields.iter().map(|(_, value)| to_sql(value)));
-        self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
+        self.transaction.run(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
         let changed = fields
             .iter()
             .map(|(field, new)| FieldChange { field: (*field).to_owned(), old: FieldValue::Null, new: new.clone() })
@@ -404,7 +405,7 @@ impl<'p> Changes<'p> {
         );
         let mut values: Vec<Value> = vec![Value::Text(id.to_owned()), Value::Integer(hlc as i64)];
         values.extend(changed.iter().map(|change| to_sql(&change.new)));
-        self.transaction.execute(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
+        self.transaction.run(&sql, rusqlite::params_from_iter(values)).map_err(sqlite)?;
         self.record(entity, id, current.revision, hlc, changed)?;
         crate::derived::refresh(&self.transaction, entity.name, id)
     }
@@ -420,7 +421,7 @@ impl<'p> Changes<'p> {
             return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
         }
         let affected = crate::derived::before_delete(&self.transaction, entity.name, id)?;
-        self.transaction.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
+        self.transaction.run(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
         let hlc = self.next_hlc();
         let change = FieldChange { field: DELETED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
         self.record(entity, id, current.revision, hlc, vec![change])?;
@@ -496,10 +497,7 @@ impl<'p> Changes<'p> {
         // client in their change records.
         let quoted = serde_json::Value::String(id.to_owned()).to_string();
         self.transaction
-            .execute(
-                "UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0",
-                [&quoted],
-            )
+            .run("UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0", [&quoted])
             .map_err(sqlite)?;
         for (name, record) in &doomed {
             self.erase_record(name, record)?;
@@ -510,7 +508,7 @@ impl<'p> Changes<'p> {
     /// Whether this device created record `id` of `entity`.
     pub(crate) fn made_here(&self, entity: &str, id: &str) -> Result<bool> {
         self.transaction
-            .query_row(
+            .one(
                 "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND device_id = ?3
                                   AND base_revision = 0)",
                 params![entity, id, self.device_id],
@@ -530,15 +528,13 @@ impl<'p> Changes<'p> {
         {
             let entity = entity(name)?;
             let current = self.current(entity, record)?.map_or(0, |r| r.revision);
+            self.transaction.run(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [record]).map_err(sqlite)?;
             self.transaction
-                .execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [record])
-                .map_err(sqlite)?;
-            self.transaction
-                .execute("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [name, record])
+                .run("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [name, record])
                 .map_err(sqlite)?;
             // Review marks point at the blanked history: they go with it.
             self.transaction
-                .execute("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", [name, record])
+                .run("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", [name, record])
                 .map_err(sqlite)?;
             let hlc = self.next_hlc();
             let tombstone =
@@ -594,7 +590,7 @@ pub(crate) fn sqlite(err: rusqlite::Error) -> StoreError {
 pub(crate) fn read(connection: &rusqlite::Connection, entity: &Entity, id: &str) -> Result<Option<Record>> {
     let sql = format!("SELECT revision, {} FROM {} WHERE id = ?1", entity.fields.join(", "), entity.table);
     connection
-        .query_row(&sql, [id], |row| {
+        .one(&sql, [id], |row| {
             let mut fields = BTreeMap::new();
             for (index, field) in entity.fields.iter().enumerate() {
                 fields.insert((*field).to_owned(), from_sql(row.get(index + 1)?));
@@ -619,9 +615,7 @@ impl OpenProfile {
         let connection = self.connection_mut();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
         let (last_seq, last_hlc): (i64, i64) = transaction
-            .query_row("SELECT last_seq, last_hlc FROM device WHERE singleton = 1", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
+            .one("SELECT last_seq, last_hlc FROM device WHERE singleton = 1", [], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(sqlite)?;
         let mut changes = Changes {
             transaction,
@@ -635,7 +629,7 @@ impl OpenProfile {
         let value = body(&mut changes)?;
         let Changes { transaction, last_seq, last_hlc, written, .. } = changes;
         transaction
-            .execute(
+            .run(
                 "UPDATE device SET last_seq = ?1, last_hlc = ?2 WHERE singleton = 1",
                 params![last_seq, last_hlc as i64],
             )
@@ -738,7 +732,7 @@ pub(crate) fn insert_change_log(transaction: &Transaction<'_>, change: &ChangeRe
         .map(|f| (f.field.clone(), serde_json::Value::Array(vec![to_json(&f.old), to_json(&f.new)])))
         .collect();
     transaction
-        .execute(
+        .run(
             "INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![

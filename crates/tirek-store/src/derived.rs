@@ -9,6 +9,7 @@
 //! stored version is not this build's recomputes every client's keys in one
 //! transaction ([`bring_up_to_date`]).
 
+use crate::db::Cached;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tirek_domain::text::{fold, sort_key};
 
@@ -25,7 +26,7 @@ const CLIENT_KEYS_VERSION: i64 = 2;
 /// failure leaves the old keys and version for the next open to try again.
 pub(crate) fn bring_up_to_date(connection: &Connection) -> Result<()> {
     let stored: Option<i64> = connection
-        .query_row("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
+        .one("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
         .optional()
         .map_err(sqlite)?;
     if stored == Some(CLIENT_KEYS_VERSION) {
@@ -49,7 +50,7 @@ pub(crate) fn bring_up_to_date(connection: &Connection) -> Result<()> {
         store_client_keys(&transaction, id, names)?;
     }
     transaction
-        .execute(
+        .run(
             "INSERT INTO derived_versions (name, version) VALUES ('client_keys', ?1)
              ON CONFLICT (name) DO UPDATE SET version = excluded.version",
             [CLIENT_KEYS_VERSION],
@@ -67,14 +68,14 @@ pub(crate) fn refresh(connection: &Connection, entity: &str, id: &str) -> Result
         "client" => refresh_client_keys(connection, id),
         "attendance" => {
             let client: Option<String> = connection
-                .query_row("SELECT client_id FROM attendances WHERE id = ?1", [id], |row| row.get(0))
+                .one("SELECT client_id FROM attendances WHERE id = ?1", [id], |row| row.get(0))
                 .optional()
                 .map_err(sqlite)?;
             client.map_or(Ok(()), |client| refresh_last_contact(connection, "id = ?1", &client))
         }
         "follow_up" => {
             let client: Option<String> = connection
-                .query_row("SELECT client_id FROM follow_ups WHERE id = ?1", [id], |row| row.get(0))
+                .one("SELECT client_id FROM follow_ups WHERE id = ?1", [id], |row| row.get(0))
                 .optional()
                 .map_err(sqlite)?;
             client.map_or(Ok(()), |client| refresh_next_due(connection, &client))
@@ -93,7 +94,7 @@ pub(crate) fn before_delete(connection: &Connection, entity: &str, id: &str) -> 
         "follow_up" => "SELECT client_id FROM follow_ups WHERE id = ?1",
         _ => return Ok(None),
     };
-    let client: Option<String> = connection.query_row(sql, [id], |row| row.get(0)).optional().map_err(sqlite)?;
+    let client: Option<String> = connection.one(sql, [id], |row| row.get(0)).optional().map_err(sqlite)?;
     Ok(client.map(|client| (if entity == "attendance" { "last_contact" } else { "next_due" }, client)))
 }
 
@@ -108,7 +109,7 @@ pub(crate) fn after_delete(connection: &Connection, affected: Option<(&'static s
 
 fn refresh_next_due(connection: &Connection, client: &str) -> Result<()> {
     connection
-        .execute(
+        .run(
             "UPDATE clients SET next_due = (SELECT min(f.due_on) FROM follow_ups f
                 WHERE f.client_id = clients.id AND f.done_on IS NULL)
              WHERE id = ?1",
@@ -120,7 +121,7 @@ fn refresh_next_due(connection: &Connection, client: &str) -> Result<()> {
 
 fn refresh_client_keys(connection: &Connection, id: &str) -> Result<()> {
     let row: Option<ClientNames> = connection
-        .query_row(
+        .one(
             "SELECT family_name, given_name, patronymic, latin_name, iin, phone FROM clients WHERE id = ?1",
             [id],
             |row| Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?]),
@@ -154,7 +155,7 @@ fn store_client_keys(connection: &Connection, id: &str, names: &ClientNames) -> 
 
 fn refresh_last_contact(connection: &Connection, which_clients: &str, key: &str) -> Result<()> {
     connection
-        .execute(
+        .run(
             &format!(
                 "UPDATE clients SET last_contact = (
                     SELECT max(co.held_on) FROM attendances a JOIN consultations co ON co.id = a.consultation_id
@@ -181,9 +182,7 @@ mod tests {
     }
 
     fn version(connection: &Connection) -> i64 {
-        connection
-            .query_row("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
-            .unwrap()
+        connection.one("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0)).unwrap()
     }
 
     #[test]
@@ -213,8 +212,7 @@ mod tests {
             ]
         );
         assert!(keys(&connection)[0].1.contains(&fold("gulnur")) && keys(&connection)[1].1.contains(&fold("Алия")));
-        let sort: String =
-            connection.query_row("SELECT sort_key FROM clients WHERE id = '1'", [], |r| r.get(0)).unwrap();
+        let sort: String = connection.one("SELECT sort_key FROM clients WHERE id = '1'", [], |r| r.get(0)).unwrap();
         assert_eq!(sort, sort_key("Өмірбекова Гүлнұр"));
         assert_eq!(version(&connection), CLIENT_KEYS_VERSION);
 

@@ -33,6 +33,7 @@
 //! breaks) is left as it was and the change kept in the history, rather than
 //! blocking every later page.
 
+use crate::db::Cached;
 use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -83,7 +84,8 @@ pub struct OutboxCandidate {
     /// The clients the record is about (a consultation: its attendees).
     pub clients: Vec<String>,
     /// Whether the server has the record already (a change of it left, or came from
-    /// another device).
+    /// another device). Looked up only for an erasure, a deletion or a consent —
+    /// what the consent rule asks it of —, false for the rest.
     pub on_server: bool,
 }
 
@@ -223,7 +225,7 @@ impl OpenProfile {
     /// The enrolment, if this profile is enrolled.
     pub fn sync_enrolment(&self) -> Result<Option<SyncEnrolment>> {
         self.connection()
-            .query_row(
+            .one(
                 "SELECT server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch, acknowledged, pull_cursor,
                         last_sync_at
                  FROM sync_enrolment WHERE singleton = 1",
@@ -255,7 +257,7 @@ impl OpenProfile {
             .execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;")
             .map_err(sqlite)?;
         transaction
-            .execute(
+            .run(
                 "INSERT INTO sync_enrolment (singleton, server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch,
                                              acknowledged, pull_cursor, last_sync_at)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -280,7 +282,7 @@ impl OpenProfile {
     /// pushing after the mark the server has now.
     pub fn sync_restart(&mut self, epoch: &str, acknowledged: i64) -> Result<()> {
         self.connection()
-            .execute(
+            .run(
                 "UPDATE sync_enrolment SET epoch = ?1, acknowledged = ?2, pull_cursor = NULL WHERE singleton = 1",
                 params![epoch, acknowledged],
             )
@@ -321,7 +323,7 @@ impl OpenProfile {
             return Ok(0);
         }
         let floor: i64 = transaction
-            .query_row(
+            .one(
                 &format!(
                     "SELECT coalesce(max(c.hlc), 0) FROM change_log c
                      LEFT JOIN sync_outbox o ON o.seq = c.seq AND c.device_id = ?1
@@ -335,21 +337,18 @@ impl OpenProfile {
         for (seq, old, entity_name, entity_id) in &ahead {
             hlc = next_hlc(hlc, now_ms);
             transaction
-                .execute(
-                    "UPDATE change_log SET hlc = ?3 WHERE device_id = ?1 AND seq = ?2",
-                    params![own, seq, hlc as i64],
-                )
+                .run("UPDATE change_log SET hlc = ?3 WHERE device_id = ?1 AND seq = ?2", params![own, seq, hlc as i64])
                 .map_err(sqlite)?;
             if let Ok(entity) = entity(entity_name) {
                 transaction
-                    .execute(
+                    .run(
                         &format!("UPDATE {} SET updated_hlc = ?3 WHERE id = ?1 AND updated_hlc = ?2", entity.table),
                         params![entity_id, old, hlc as i64],
                     )
                     .map_err(sqlite)?;
             }
         }
-        transaction.execute("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [hlc as i64]).map_err(sqlite)?;
+        transaction.run("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [hlc as i64]).map_err(sqlite)?;
         transaction.commit().map_err(sqlite)?;
         Ok(ahead.len())
     }
@@ -360,9 +359,9 @@ impl OpenProfile {
     #[doc(hidden)]
     pub fn limit_growth_for_tests(&mut self, pages: Option<u64>) -> Result<()> {
         let connection = self.connection();
-        let count: i64 = connection.query_row("PRAGMA page_count", [], |row| row.get(0)).map_err(sqlite)?;
+        let count: i64 = connection.one("PRAGMA page_count", [], |row| row.get(0)).map_err(sqlite)?;
         let most = pages.map_or(i64::from(u32::MAX - 1), |pages| count + pages as i64);
-        connection.query_row(&format!("PRAGMA max_page_count = {most}"), [], |_| Ok(())).map_err(sqlite)?;
+        connection.one(&format!("PRAGMA max_page_count = {most}"), [], |_| Ok(())).map_err(sqlite)?;
         Ok(())
     }
 
@@ -370,7 +369,7 @@ impl OpenProfile {
     /// checksum that does not match: applying pages again is harmless).
     pub fn sync_forget_cursor(&mut self) -> Result<()> {
         self.connection()
-            .execute("UPDATE sync_enrolment SET pull_cursor = NULL WHERE singleton = 1", [])
+            .run("UPDATE sync_enrolment SET pull_cursor = NULL WHERE singleton = 1", [])
             .map_err(sqlite)?;
         Ok(())
     }
@@ -378,7 +377,7 @@ impl OpenProfile {
     /// Notes a sync that finished without an error.
     pub fn sync_finished(&mut self, now_ms: i64) -> Result<()> {
         self.connection()
-            .execute("UPDATE sync_enrolment SET last_sync_at = ?1 WHERE singleton = 1", [now_ms])
+            .run("UPDATE sync_enrolment SET last_sync_at = ?1 WHERE singleton = 1", [now_ms])
             .map_err(sqlite)?;
         Ok(())
     }
@@ -399,6 +398,9 @@ impl OpenProfile {
             .and_then(Iterator::collect)
             .map_err(sqlite)?;
         let mut candidates = Vec::with_capacity(rows.len());
+        // A record's clients are looked up once however many of its changes wait.
+        let mut clients_by_record: std::collections::HashMap<(String, String), Vec<String>> =
+            std::collections::HashMap::new();
         for (seq, entity, entity_id, fields) in rows {
             let fields = parse_fields(&fields);
             let kind = if is_pseudo(&fields, ERASED) {
@@ -410,17 +412,29 @@ impl OpenProfile {
             } else {
                 CandidateKind::Write
             };
-            let clients = clients_of(connection, &entity, &entity_id, 0)?;
-            let on_server: bool = connection
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM change_log c LEFT JOIN sync_outbox o
+            let key = (entity.clone(), entity_id.clone());
+            let clients = match clients_by_record.get(&key) {
+                Some(clients) => clients.clone(),
+                None => {
+                    let clients = clients_of(connection, &entity, &entity_id, 0)?;
+                    clients_by_record.insert(key, clients.clone());
+                    clients
+                }
+            };
+            // Whether the server has the record matters only to an erasure, a
+            // deletion or a consent (`OutboxCandidate::on_server`).
+            let asked = matches!(kind, CandidateKind::Erase | CandidateKind::Delete) || entity == "consent";
+            let on_server: bool = asked
+                && connection
+                    .one(
+                        "SELECT EXISTS (SELECT 1 FROM change_log c LEFT JOIN sync_outbox o
                                       ON c.device_id = ?3 AND o.seq = c.seq
                                     WHERE c.entity = ?1 AND c.entity_id = ?2
                                       AND (c.device_id <> ?3 OR o.wire_seq IS NOT NULL))",
-                    params![entity, entity_id, self.device_id()],
-                    |row| row.get(0),
-                )
-                .map_err(sqlite)?;
+                        params![entity, entity_id, self.device_id()],
+                        |row| row.get(0),
+                    )
+                    .map_err(sqlite)?;
             candidates.push(OutboxCandidate { seq, entity, entity_id, kind, clients, on_server });
         }
         Ok(candidates)
@@ -431,7 +445,7 @@ impl OpenProfile {
     pub fn sync_assign(&mut self, decisions: &[(i64, Outgoing)]) -> Result<()> {
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
         let mut next: i64 = transaction
-            .query_row("SELECT coalesce(max(wire_seq), 0) FROM sync_outbox", [], |row| row.get(0))
+            .one("SELECT coalesce(max(wire_seq), 0) FROM sync_outbox", [], |row| row.get(0))
             .map_err(sqlite)?;
         for (seq, outgoing) in decisions {
             let wire = match outgoing {
@@ -442,7 +456,7 @@ impl OpenProfile {
                 Outgoing::KeepLocal => None,
             };
             transaction
-                .execute("INSERT INTO sync_outbox (seq, wire_seq) VALUES (?1, ?2)", params![seq, wire])
+                .run("INSERT INTO sync_outbox (seq, wire_seq) VALUES (?1, ?2)", params![seq, wire])
                 .map_err(sqlite)?;
         }
         transaction.commit().map_err(sqlite)
@@ -488,7 +502,7 @@ impl OpenProfile {
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
         for refusal in refusals {
             transaction
-                .execute(
+                .run(
                     "INSERT OR REPLACE INTO sync_refusals (wire_seq, kind, field, detail, refused_at)
                      VALUES (?1, ?2, ?3, substr(?4, 1, 1000), ?5)",
                     params![refusal.wire_seq, refusal.kind, refusal.field, refusal.detail, now_ms],
@@ -496,7 +510,7 @@ impl OpenProfile {
                 .map_err(sqlite)?;
         }
         transaction
-            .execute(
+            .run(
                 "UPDATE sync_enrolment SET epoch = ?1, acknowledged = ?2 WHERE singleton = 1",
                 params![epoch, acknowledged],
             )
@@ -508,7 +522,7 @@ impl OpenProfile {
     pub fn sync_outbox_counts(&self) -> Result<OutboxCounts> {
         let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
         self.connection()
-            .query_row(
+            .one(
                 "SELECT coalesce(sum(wire_seq > ?1), 0), coalesce(sum(wire_seq <= ?1), 0),
                         coalesce(sum(wire_seq IS NULL), 0)
                  FROM sync_outbox",
@@ -591,9 +605,7 @@ impl OpenProfile {
                 }
                 let keep_id = format!("kept-{}-{seq}", self.device_id());
                 let kept: bool = connection
-                    .query_row("SELECT EXISTS (SELECT 1 FROM change_log WHERE entity_id = ?1)", [&keep_id], |row| {
-                        row.get(0)
-                    })
+                    .one("SELECT EXISTS (SELECT 1 FROM change_log WHERE entity_id = ?1)", [&keep_id], |row| row.get(0))
                     .map_err(sqlite)?;
                 if kept {
                     continue;
@@ -731,15 +743,14 @@ impl OpenProfile {
         let transaction =
             self.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
         let mut applied = Applied::default();
-        let mut last_hlc: i64 = transaction
-            .query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |row| row.get(0))
-            .map_err(sqlite)?;
+        let mut last_hlc: i64 =
+            transaction.one("SELECT last_hlc FROM device WHERE singleton = 1", [], |row| row.get(0)).map_err(sqlite)?;
         for change in changes {
             if change.device_id == own {
                 continue;
             }
             let known: bool = transaction
-                .query_row(
+                .one(
                     "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = ?1 AND seq = ?2)",
                     params![change.device_id, change.seq],
                     |row| row.get(0),
@@ -763,12 +774,9 @@ impl OpenProfile {
             last_hlc = last_hlc.max(change.hlc as i64);
             apply_change(&transaction, change, &own, now_ms, &mut applied)?;
         }
-        transaction.execute("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
+        transaction.run("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
         transaction
-            .execute(
-                "UPDATE sync_enrolment SET epoch = ?1, pull_cursor = ?2 WHERE singleton = 1",
-                params![epoch, cursor],
-            )
+            .run("UPDATE sync_enrolment SET epoch = ?1, pull_cursor = ?2 WHERE singleton = 1", params![epoch, cursor])
             .map_err(sqlite)?;
         transaction.commit().map_err(sqlite)?;
         Ok(applied)
@@ -926,7 +934,7 @@ fn apply_change(
     update_row(transaction, entity, id, change.hlc, &set)?;
     if finalising {
         transaction
-            .execute(
+            .run(
                 "DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND resolved_at IS NULL",
                 params![entity.name, id],
             )
@@ -945,7 +953,7 @@ fn is_erased_here(transaction: &Transaction<'_>, change: &ChangeRecord) -> Resul
         return Ok(false);
     }
     transaction
-        .query_row(
+        .one(
             "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields = ?3)",
             params![change.entity, change.entity_id, format!("{{\"{ERASED}\":[null,1]}}")],
             |row| row.get(0),
@@ -957,7 +965,7 @@ fn is_erased_here(transaction: &Transaction<'_>, change: &ChangeRecord) -> Resul
 fn is_gone(transaction: &Transaction<'_>, entity: &Entity, id: &str) -> Result<bool> {
     let gone = [ERASED, DELETED].iter().map(|pseudo| format!("{{\"{pseudo}\":[null,1]}}")).collect::<Vec<_>>();
     transaction
-        .query_row(
+        .one(
             "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields IN (?3, ?4))",
             params![entity.name, id, gone[0], gone[1]],
             |row| row.get(0),
@@ -1019,14 +1027,14 @@ fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field:
     let rows = field_writes(transaction, entity, id, field)?;
     let writes = as_writes(&rows);
     let before: i64 = transaction
-        .query_row(
+        .one(
             "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
             params![entity.name, id, field],
             |row| row.get(0),
         )
         .map_err(sqlite)?;
     transaction
-        .execute(
+        .run(
             "DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND resolved_at IS NULL",
             params![entity.name, id, field],
         )
@@ -1034,7 +1042,7 @@ fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field:
     for (earlier, later) in merge::conflicts(&writes) {
         let (earlier, later) = (&writes[earlier], &writes[later]);
         transaction
-            .execute(
+            .run(
                 "INSERT OR IGNORE INTO sync_reviews (entity, entity_id, field, earlier_device, earlier_seq, later_device,
                                                      later_seq, marked_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -1043,7 +1051,7 @@ fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field:
             .map_err(sqlite)?;
     }
     let after: i64 = transaction
-        .query_row(
+        .one(
             "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
             params![entity.name, id, field],
             |row| row.get(0),
@@ -1117,7 +1125,7 @@ fn insert_row(
     );
     let mut values = vec![rusqlite::types::Value::Text(id.to_owned()), rusqlite::types::Value::Integer(hlc as i64)];
     values.extend(fields.iter().map(|f| to_sql(&f.new)));
-    refused_rows_are_history(transaction.execute(&sql, rusqlite::params_from_iter(values)))
+    refused_rows_are_history(transaction.run(&sql, rusqlite::params_from_iter(values)))
 }
 
 fn update_row(
@@ -1138,7 +1146,7 @@ fn update_row(
     );
     let mut values = vec![rusqlite::types::Value::Text(id.to_owned()), rusqlite::types::Value::Integer(hlc as i64)];
     values.extend(set.iter().map(|(_, value)| to_sql(value)));
-    refused_rows_are_history(transaction.execute(&sql, rusqlite::params_from_iter(values)))
+    refused_rows_are_history(transaction.run(&sql, rusqlite::params_from_iter(values)))
 }
 
 /// A row the local schema refuses (a trigger, a check) stays as it was; the change
@@ -1153,7 +1161,7 @@ fn refused_rows_are_history(result: rusqlite::Result<usize>) -> Result<()> {
 
 fn delete_row(transaction: &Transaction<'_>, entity: &Entity, id: &str) -> Result<()> {
     let affected = crate::derived::before_delete(transaction, entity.name, id)?;
-    transaction.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
+    transaction.run(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
     crate::derived::after_delete(transaction, affected)
 }
 
@@ -1162,15 +1170,12 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
         // Attendances deleted earlier still name the client in their change records.
         let quoted = serde_json::Value::String(id.to_owned()).to_string();
         transaction
-            .execute(
-                "UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0",
-                [&quoted],
-            )
+            .run("UPDATE change_log SET fields = '{}' WHERE entity = 'attendance' AND instr(fields, ?1) > 0", [&quoted])
             .map_err(sqlite)?;
     }
     delete_row(transaction, entity, id)?;
     transaction
-        .execute(
+        .run(
             "UPDATE change_log SET fields = '{}'
              WHERE entity = ?1 AND entity_id = ?2 AND NOT (device_id = ?3 AND seq = ?4)
                AND fields <> '{\"_erased\":[null,1]}'",
@@ -1178,7 +1183,7 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
         )
         .map_err(sqlite)?;
     transaction
-        .execute("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", params![entity.name, id])
+        .run("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", params![entity.name, id])
         .map_err(sqlite)?;
     Ok(())
 }
@@ -1194,7 +1199,7 @@ fn clients_of(connection: &rusqlite::Connection, entity_name: &str, id: &str, de
         }
         // Gone from the table: its first change still names it, unless blanked.
         let first: Option<String> = connection
-            .query_row(
+            .one(
                 "SELECT fields FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND base_revision = 0
                  ORDER BY hlc LIMIT 1",
                 params![entity_name, id],
