@@ -139,8 +139,31 @@ impl TestServer {
         self.call("POST", "/v1/pull", Some(device), Some(&request)).await
     }
 
-    /// Every change `device` can pull now, page by page from the start.
+    /// Waits until every change stored so far can be pulled: until no transaction
+    /// that began before the last of them is still running anywhere in the cluster.
+    /// Tests share one cluster, and another test's `CREATE DATABASE` holds back
+    /// every pull's snapshot for as long as it takes (see `pull.rs`): the rows are
+    /// pulled late, never skipped — this waits for "late" instead of asserting it.
+    pub async fn settle(&self) {
+        for _ in 0..200 {
+            let settled: bool = sqlx::query_scalar(
+                "SELECT coalesce(max(txid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM changes",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .expect("asks");
+            if settled {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("a transaction kept every pull waiting for ten seconds");
+    }
+
+    /// Every change `device` can pull once what is stored has settled, page by page
+    /// from the start.
     pub async fn pull_all(&self, device: &TestDevice) -> Vec<WireChange> {
+        self.settle().await;
         let mut cursor = Cursor::START;
         let mut all = Vec::new();
         loop {
@@ -153,7 +176,9 @@ impl TestServer {
         }
     }
 
+    /// The status, once what is stored has settled (see [`TestServer::settle`]).
     pub async fn status(&self, device: &TestDevice) -> Result<StatusResponse, (u16, Problem)> {
+        self.settle().await;
         self.call::<(), _>("GET", "/v1/status", Some(device), None).await
     }
 

@@ -16,6 +16,7 @@ async fn pages_follow_the_cursor_and_a_device_never_gets_its_own_changes() {
     let laptop = server.device(user, "laptop").await;
     let pushed: Vec<WireChange> = (0..5).map(|i| clinic_pc.new_client(&format!("c{i}"))).collect();
     server.push(&clinic_pc, &pushed).await.expect("stored");
+    server.settle().await;
 
     let mut cursor = Cursor::START;
     let mut pages = Vec::new();
