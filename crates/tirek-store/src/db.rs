@@ -135,6 +135,36 @@ pub(crate) fn check(connection: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `execute` and `query_row` through the connection's cache of prepared statements:
+/// SQLite parses each distinct statement once per connection instead of on every
+/// call, which is most of the cost of a short statement.
+pub(crate) trait Cached {
+    /// Like `Connection::execute`, prepared once.
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    /// Like `Connection::query_row`, prepared once.
+    fn one<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>>(
+        &self,
+        sql: &str,
+        params: P,
+        row: F,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn one<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>>(
+        &self,
+        sql: &str,
+        params: P,
+        row: F,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, row)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,35 +212,5 @@ mod tests {
             assert_eq!(version as usize, index + 1, "{name}");
         }
         assert_eq!(latest_version() as usize, MIGRATIONS.len());
-    }
-}
-
-/// `execute` and `query_row` through the connection's cache of prepared statements:
-/// SQLite parses each distinct statement once per connection instead of on every
-/// call, which is most of the cost of a short statement.
-pub(crate) trait Cached {
-    /// Like `Connection::execute`, prepared once.
-    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
-    /// Like `Connection::query_row`, prepared once.
-    fn one<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>>(
-        &self,
-        sql: &str,
-        params: P,
-        row: F,
-    ) -> rusqlite::Result<T>;
-}
-
-impl Cached for Connection {
-    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
-        self.prepare_cached(sql)?.execute(params)
-    }
-
-    fn one<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>>(
-        &self,
-        sql: &str,
-        params: P,
-        row: F,
-    ) -> rusqlite::Result<T> {
-        self.prepare_cached(sql)?.query_row(params, row)
     }
 }
