@@ -76,6 +76,9 @@ pub async fn current_epoch(pool: &PgPool) -> Result<String> {
             .fetch_one(&mut *tx)
             .await?;
     if same {
+        // Another server renewed it meanwhile: nothing to write, and the row lock
+        // is let go now rather than when the connection is next used.
+        tx.rollback().await?;
         return Ok(epoch);
     }
     let epoch = renew_in(&mut tx).await?;
