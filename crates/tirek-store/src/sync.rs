@@ -1026,13 +1026,16 @@ fn wins_field(
 fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field: &str, now_ms: i64) -> Result<usize> {
     let rows = field_writes(transaction, entity, id, field)?;
     let writes = as_writes(&rows);
-    let before: i64 = transaction
-        .one(
-            "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
-            params![entity.name, id, field],
-            |row| row.get(0),
-        )
-        .map_err(sqlite)?;
+    let marks = || -> Result<i64> {
+        transaction
+            .one(
+                "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
+                params![entity.name, id, field],
+                |row| row.get(0),
+            )
+            .map_err(sqlite)
+    };
+    let before = marks()?;
     transaction
         .run(
             "DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND resolved_at IS NULL",
@@ -1050,14 +1053,7 @@ fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field:
             )
             .map_err(sqlite)?;
     }
-    let after: i64 = transaction
-        .one(
-            "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
-            params![entity.name, id, field],
-            |row| row.get(0),
-        )
-        .map_err(sqlite)?;
-    Ok((after - before).max(0) as usize)
+    Ok((marks()? - before).max(0) as usize)
 }
 
 /// Whether `device` made the record final: a change of its sets the finality field.
