@@ -10,6 +10,7 @@ mod caseload;
 mod commands;
 pub mod ipc;
 mod letters;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -100,6 +101,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         letters::save_client_summary,
         letters::choose_clinic_logo,
         letters::remove_clinic_logo,
+        sync::sync_status,
+        sync::sync_probe,
+        sync::sync_enrol,
+        sync::sync_soon,
+        sync::sync_set_paused,
+        sync::sync_unenrol,
+        sync::settle_review,
     ])
 }
 
@@ -145,6 +153,7 @@ pub fn run() {
         .setup(move |handle| {
             builder.mount_events(handle);
             spawn_auto_lock(handle.handle().clone());
+            sync::spawn_background_sync(handle.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

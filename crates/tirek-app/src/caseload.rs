@@ -141,6 +141,8 @@ pub struct CaseloadRow {
     pub archived: bool,
     /// Unresolved risk flags.
     pub open_flags: u32,
+    /// Whether the server has what this computer wrote about them.
+    pub sync: crate::sync::RecordSync,
 }
 
 /// A page of the caseload list.
@@ -221,6 +223,11 @@ pub struct ClientDetail {
     pub last_contact: Option<String>,
     /// Risk flags, open ones first.
     pub risk_flags: Vec<crate::risk::RiskFlagView>,
+    /// Whether the server has everything this computer wrote about them.
+    pub sync: crate::sync::RecordSync,
+    /// Of the records on the page (the timeline's), those with changes the server
+    /// does not have yet.
+    pub waiting_records: Vec<String>,
 }
 
 /// A person's full name as Kazakhstan writes it: family name, given name,
@@ -459,6 +466,7 @@ impl App {
         let language = self.language();
         self.with_profile(|open, _| {
             let page = open.caseload(&filter)?;
+            let marks = crate::sync::SyncMarks::of(open)?;
             let today = today.to_string();
             let rows = page
                 .rows
@@ -468,6 +476,7 @@ impl App {
                     let place = row.district.as_deref().and_then(|d| regions::place_name(d, language));
                     CaseloadRow {
                         overdue: row.next_due.as_deref().is_some_and(|due| due < today.as_str()),
+                        sync: marks.client(&row.id),
                         id: row.id,
                         name,
                         place: place.map(str::to_owned),
@@ -492,7 +501,7 @@ impl App {
             if record.text("owner").is_some_and(|owner| owner != author) {
                 open.audit(now_ms(), AuditEvent::RecordViewed, Some(id))?;
             }
-            let children =
+            let children: Vec<ChildView> =
                 open.related("child", "client_id", id)?.into_iter().map(|(id, r)| child_view(id, &r)).collect();
             let consents: Vec<ConsentView> =
                 open.related("consent", "client_id", id)?.into_iter().map(|(id, r)| consent_view(id, &r)).collect();
@@ -571,6 +580,11 @@ impl App {
             }
             timeline.sort_by(|a, b| b.date.cmp(&a.date));
             let last_contact = consultations.iter().filter_map(|c| c.held_on.clone()).max();
+            let marks = crate::sync::SyncMarks::of(open)?;
+            let on_page = std::iter::once(id)
+                .chain(timeline.iter().map(|entry| entry.record_id.as_str()))
+                .chain(children.iter().map(|child| child.id.as_str()));
+            let waiting_records = marks.waiting(on_page);
             Ok(ClientDetail {
                 client: client_view(id, &record, language),
                 children,
@@ -581,6 +595,8 @@ impl App {
                 timeline,
                 last_contact,
                 risk_flags,
+                sync: marks.client(id),
+                waiting_records,
             })
         })
     }

@@ -22,6 +22,9 @@ mod risk;
 mod services;
 mod session;
 mod sync;
+mod sync_background;
+pub mod sync_clock;
+mod sync_probe;
 mod trends;
 
 pub use assessments::{AssessmentInput, AssessmentView, ScheduleView};
@@ -47,8 +50,11 @@ pub use risk::{LEVELS as RISK_LEVELS, RiskFlagView, RiskFormInput};
 pub use services::{CSV_COLUMNS, ImportSummary, ServiceInput, ServiceQuery, ServiceView, service_kinds};
 pub use session::{App, AppInfo};
 pub use sync::{
-    AuditVerdict, AuditWitness, EnrolInput, Enrolled, RefusedView, ReviewView, SyncError, SyncStatus, SyncSummary,
+    AuditVerdict, AuditWitness, ClientRef, EnrolInput, Enrolled, RecordSync, RefusedView, ReviewView, SyncError,
+    SyncStatus, SyncSummary, WriteOrigin,
 };
+pub use sync_background::{SyncActivity, SyncProblem};
+pub use sync_probe::ServerCertificate;
 pub use trends::{
     ChartBand, ChartLegend, ChartMark, ChartPoint, ChartText, ChartTick, ChartView, InstrumentTrend, ItemRow,
     LatestResult,

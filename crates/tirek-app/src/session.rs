@@ -31,6 +31,9 @@ pub struct App {
     pub(crate) kdf: tirek_store::keys::KdfParams,
     state: Mutex<State>,
     sync: Mutex<crate::sync::SyncSettings>,
+    background: Mutex<crate::sync_background::Background>,
+    /// Held for the whole of a sync: one at a time.
+    pub(crate) sync_running: Mutex<()>,
 }
 
 #[derive(Debug)]
@@ -81,6 +84,8 @@ impl App {
             kdf: tirek_store::keys::KdfParams::UNLOCK,
             state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None, last_activity_ms: 0 }),
             sync: Mutex::new(crate::sync::SyncSettings::default()),
+            background: Mutex::default(),
+            sync_running: Mutex::new(()),
         };
         (app, problems)
     }
@@ -108,6 +113,10 @@ impl App {
 
     pub(crate) fn sync_settings(&self) -> MutexGuard<'_, crate::sync::SyncSettings> {
         self.sync.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn background(&self) -> MutexGuard<'_, crate::sync_background::Background> {
+        self.background.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Version, build and data folder.

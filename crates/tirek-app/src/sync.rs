@@ -21,7 +21,7 @@
 //! `sync_outbox`), so it holds nothing else back; an erasure or a consent's
 //! withdrawal of a record the server already has always goes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,7 +39,7 @@ use tirek_protocol::{
     WireChange,
 };
 use tirek_store::OpenProfile;
-use tirek_store::sync::{CandidateKind, OutboxCandidate, Outgoing, StoredRefusal, SyncEnrolment};
+use tirek_store::sync::{CandidateKind, OutboxCandidate, Outgoing, ReviewWrite, StoredRefusal, SyncEnrolment};
 
 use crate::profiles::{BrokenLink, now_ms};
 use crate::{App, AppError, Result};
@@ -94,6 +94,9 @@ pub enum SyncError {
     ServerBusy,
     /// The answer is not what the protocol says (cut off, garbled, not JSON).
     Garbage,
+    /// The conflict asked about is settled already (here or on another computer),
+    /// or the value chosen is not one of its versions.
+    ReviewSettled,
 }
 
 impl SyncError {
@@ -145,6 +148,7 @@ impl SyncError {
             SyncError::ServerError => "error-sync-server",
             SyncError::ServerBusy => "error-sync-busy",
             SyncError::Garbage => "error-sync-garbage",
+            SyncError::ReviewSettled => "error-sync-review-settled",
         };
         messages.format(id, Some(&args))
     }
@@ -189,6 +193,16 @@ pub struct Enrolled {
     pub certificate_sha256: Option<String>,
 }
 
+/// A client named in the sync status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClientRef {
+    /// The client's id, to open the page.
+    pub id: String,
+    /// Their full name.
+    pub name: String,
+}
+
 /// A change the server refused, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -197,6 +211,8 @@ pub struct RefusedView {
     pub entity: String,
     /// The record.
     pub record_id: String,
+    /// The client it is about, if it is about one still here.
+    pub client: Option<ClientRef>,
     /// The stable reason (`record_final`…).
     pub kind: String,
     /// The field concerned.
@@ -206,19 +222,39 @@ pub struct RefusedView {
 }
 
 /// A record marked for review: the field, the value shown and the other one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReviewView {
     /// The record's kind.
     pub entity: String,
     /// The record.
     pub record_id: String,
+    /// The client it is about.
+    pub client: Option<ClientRef>,
     /// The field two devices changed at once.
     pub field: String,
     /// The value that came later (by the clocks), shown unless changed since.
     pub later: Option<String>,
     /// The value it overwrote, kept in the history.
     pub earlier: Option<String>,
+    /// Who wrote the later value, where, when.
+    pub later_by: WriteOrigin,
+    /// Who wrote the earlier value, where, when.
+    pub earlier_by: WriteOrigin,
+}
+
+/// Who wrote one version of a field, on which computer, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WriteOrigin {
+    /// Whether this profile wrote it (on this computer or another of hers).
+    pub by_me: bool,
+    /// Whether it was written on this computer.
+    pub this_computer: bool,
+    /// The computer, as its id begins (the administrator's device list shows it).
+    pub computer: String,
+    /// When (ms since 1970), by that computer's clock.
+    pub at_ms: f64,
 }
 
 /// What one "sync now" did.
@@ -272,6 +308,16 @@ pub struct SyncStatus {
     pub reviews: Vec<ReviewView>,
     /// Records that wait for the client's consent to central storage.
     pub waiting_for_consent: u32,
+    /// The clients whose records stay here until they consent to central storage.
+    pub consent_needed: Vec<ClientRef>,
+    /// Whether the person paused the background sync.
+    pub paused: bool,
+    /// This computer's id with the server.
+    pub device_id: Option<String>,
+    /// When this profile enrolled (ms since 1970).
+    pub enrolled_at_ms: Option<f64>,
+    /// What the sync is doing and how it last ended.
+    pub activity: crate::SyncActivity,
 }
 
 /// What `tirek audit verify` found.
@@ -340,9 +386,18 @@ fn has_server_consent(open: &OpenProfile, id: &str) -> Result<bool> {
     }))
 }
 
-/// Decides every waiting change; returns the decisions to record and how many
-/// records wait for consent.
-fn clear_outbox(open: &OpenProfile) -> Result<(Vec<(i64, Outgoing)>, usize)> {
+/// What [`clear_outbox`] decided.
+struct Cleared {
+    /// The decisions to record.
+    decisions: Vec<(i64, Outgoing)>,
+    /// How many records wait for consent…
+    waiting: usize,
+    /// …and whose.
+    clients: BTreeSet<String>,
+}
+
+/// Decides every waiting change.
+fn clear_outbox(open: &OpenProfile) -> Result<Cleared> {
     let candidates = open.sync_candidates()?;
     let mut consent: HashMap<String, bool> = HashMap::new();
     for client in candidates.iter().flat_map(|c| c.clients.iter()) {
@@ -353,15 +408,78 @@ fn clear_outbox(open: &OpenProfile) -> Result<(Vec<(i64, Outgoing)>, usize)> {
     let lookup = |client: &str| consent.get(client).copied().unwrap_or(false);
     let mut decisions = Vec::new();
     let mut waiting: Vec<(&str, &str)> = Vec::new();
+    let mut clients = BTreeSet::new();
     for candidate in &candidates {
         match clearance(candidate, &lookup) {
             Some(outgoing) => decisions.push((candidate.seq, outgoing)),
-            None => waiting.push((&candidate.entity, &candidate.entity_id)),
+            None => {
+                waiting.push((&candidate.entity, &candidate.entity_id));
+                clients.extend(candidate.clients.iter().filter(|client| !lookup(client)).cloned());
+            }
         }
     }
     waiting.sort_unstable();
     waiting.dedup();
-    Ok((decisions, waiting.len()))
+    Ok(Cleared { decisions, waiting: waiting.len(), clients })
+}
+
+/// Where a client's records stand with the server, as the caseload and the
+/// client's page show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum RecordSync {
+    /// The profile does not sync.
+    NotSyncing,
+    /// The server has every change of this computer's to them.
+    OnServer,
+    /// Some changes wait to go (or to be acknowledged).
+    Waiting,
+    /// They stay on this computer: no consent to central storage.
+    ThisComputerOnly,
+}
+
+/// Which records and clients have changes the server has not acknowledged.
+#[derive(Debug, Default)]
+pub(crate) struct SyncMarks {
+    enrolled: bool,
+    waiting_records: BTreeSet<String>,
+    waiting_clients: BTreeSet<String>,
+    local_clients: BTreeSet<String>,
+}
+
+impl SyncMarks {
+    /// Reads them from the profile (cheap once the outbox has gone).
+    pub(crate) fn of(open: &OpenProfile) -> Result<SyncMarks> {
+        if open.sync_enrolment()?.is_none() {
+            return Ok(SyncMarks::default());
+        }
+        let mut marks = SyncMarks { enrolled: true, ..SyncMarks::default() };
+        for record in open.sync_unacknowledged_records()? {
+            marks.waiting_clients.extend(record.clients);
+            marks.waiting_records.insert(record.entity_id);
+        }
+        marks.local_clients = clear_outbox(open)?.clients;
+        Ok(marks)
+    }
+
+    /// Where client `id`'s records stand.
+    pub(crate) fn client(&self, id: &str) -> RecordSync {
+        if !self.enrolled {
+            RecordSync::NotSyncing
+        } else if self.local_clients.contains(id) {
+            RecordSync::ThisComputerOnly
+        } else if self.waiting_clients.contains(id) {
+            RecordSync::Waiting
+        } else {
+            RecordSync::OnServer
+        }
+    }
+
+    /// Of `ids`, the records with changes the server does not have yet.
+    pub(crate) fn waiting<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        ids.into_iter().filter(|id| self.waiting_records.contains(*id)).map(str::to_owned).collect()
+    }
 }
 
 fn value_text(value: &FieldValue) -> Option<String> {
@@ -392,7 +510,7 @@ fn certificate_fingerprint(pem: &str) -> Option<String> {
 }
 
 /// Checks a server address: `https://…`, or `http://` to this computer when allowed.
-fn check_server_url(url: &str, insecure_dev: bool) -> std::result::Result<String, SyncError> {
+pub(crate) fn check_server_url(url: &str, insecure_dev: bool) -> std::result::Result<String, SyncError> {
     let url = url.trim().trim_end_matches('/');
     let (scheme, rest) = url.split_once("://").ok_or(SyncError::BadServerAddress)?;
     let host = rest.split('/').next().unwrap_or_default();
@@ -609,6 +727,7 @@ impl App {
             acknowledged: 0,
             pull_cursor: None,
             last_sync_at: None,
+            paused: false,
         };
         self.with_profile(|open, _| Ok(open.save_sync_enrolment(&enrolment)?))?;
         tracing::info!(user = answer.user_id, "enrolled with the sync server");
@@ -655,8 +774,17 @@ impl App {
 
     /// Syncs now: sends this device's waiting changes in batches, pulls the other
     /// devices' changes page by page, and proves the result against the server's
-    /// checksum (pulling everything again once if it differs).
+    /// checksum (pulling everything again once if it differs). One sync at a time:
+    /// a second caller waits for the first to end.
     pub fn sync_now(&self) -> Result<SyncSummary> {
+        let _one_at_a_time = self.sync_running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.sync_started();
+        let result = self.sync_once();
+        self.sync_ended(&result);
+        result
+    }
+
+    fn sync_once(&self) -> Result<SyncSummary> {
         let (remote, enrolment) = self.remote()?;
         let tuning = self.sync_settings().tuning;
         let mut summary = SyncSummary::default();
@@ -675,7 +803,12 @@ impl App {
                 tracing::warn!(restamped, "changes written while the clock was ahead were stamped again");
             }
         }
+        // What there is to pull, about: the server's count of the scope beyond what
+        // this computer holds of it (the progress bar's length).
+        let held = self.with_profile(|open, _| Ok(open.sync_scope_count()?))?;
+        let to_pull = status.scope.count.saturating_sub(held) as u32;
         self.push(&remote, tuning, &mut summary)?;
+        self.sync_progress("receiving", 0, to_pull);
         self.pull(&remote, tuning, &mut summary)?;
         if self.keep_superseded_words()? + self.erase_leftovers_of_erased_clients()? > 0 {
             // What that wrote goes now, so the other devices have it at their next sync.
@@ -685,6 +818,7 @@ impl App {
         // A change whose transaction is still committing on the server is pulled
         // a moment later (the pull order never skips it): try again from the cursor
         // twice, then pull everything again in case something here was lost.
+        self.sync_progress("checking", 0, 0);
         let mut in_step = self.in_step(&remote)?;
         for attempt in 1..=3u64 {
             if in_step {
@@ -700,7 +834,7 @@ impl App {
             summary.repaired = in_step && attempt == 3;
         }
         summary.in_step = in_step;
-        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.1 as u32))?;
+        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.waiting as u32))?;
         self.with_profile(|open, _| Ok(open.sync_finished(now_ms())?))?;
         tracing::info!(
             pushed = summary.pushed,
@@ -731,8 +865,7 @@ impl App {
     fn push(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
         let messages = self.messages();
         self.with_profile(|open, _| {
-            let (decisions, _) = clear_outbox(open)?;
-            Ok(open.sync_assign(&decisions)?)
+            Ok(open.sync_assign(&clear_outbox(open)?.decisions)?)
         })?;
         let mut limits = tuning.batch;
         let mut recoveries = 0;
@@ -744,6 +877,7 @@ impl App {
             summary.acknowledged = acknowledged;
             let audit = self.with_profile(|open, _| Ok(open.audit_head()?))?.map(|(id, hash)| AuditHead { id, hash });
             let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
+            self.sync_progress("sending", 0, wire.len() as u32);
             let pending: Vec<Pending> = wire
                 .iter()
                 .map(|change| Pending {
@@ -780,10 +914,13 @@ impl App {
                         summary.stored += answer.stored;
                         summary.duplicates += answer.duplicates;
                         summary.acknowledged = outcome.acknowledged;
+                        let sent = (last_sent - acknowledged).max(0) as u32;
+                        self.sync_progress("sending", sent, wire.len() as u32);
                         for refusal in &answer.refused {
                             let record = wire.iter().find(|change| change.seq == refusal.seq);
                             let kind = refusal_name(refusal.kind);
                             summary.refused.push(RefusedView {
+                                client: None,
                                 entity: record.map(|c| c.entity.clone()).unwrap_or_default(),
                                 record_id: record.map(|c| c.record_id.clone()).unwrap_or_default(),
                                 reason: refusal_reason(&kind, &messages),
@@ -854,6 +991,8 @@ impl App {
             })?;
             summary.pulled += applied.recorded as u32;
             summary.conflicts += applied.conflicts as u32;
+            let activity = self.sync_activity();
+            self.sync_progress("receiving", activity.done + changes.len() as u32, activity.total);
             summary.erased += applied.erased as u32;
             if !more {
                 return Ok(());
@@ -956,36 +1095,88 @@ impl App {
         self.with_profile(|open, _| Ok(open.sync_canonical_dump()?))
     }
 
+    /// Settles the review of `field` of a record: keeps `value` — the value shown, or
+    /// the other version a mark holds (`None`: the empty one). The choice is itself
+    /// a change that syncs; every device then sees the mark settled. Returns the
+    /// reviews still open.
+    pub fn settle_review(&self, entity: &str, record_id: &str, field: &str, value: Option<&str>) -> Result<SyncStatus> {
+        let not_open = || AppError::Sync(SyncError::ReviewSettled);
+        self.with_profile(|open, author| {
+            let current = open.read(entity, record_id)?.ok_or_else(not_open)?;
+            let shown = current.fields.get(field).cloned().unwrap_or(FieldValue::Null);
+            let marks: Vec<_> = open
+                .sync_reviews()?
+                .into_iter()
+                .filter(|mark| mark.entity == entity && mark.entity_id == record_id && mark.field == field)
+                .collect();
+            if marks.is_empty() {
+                return Err(not_open());
+            }
+            // Only a version someone wrote may be chosen.
+            let choice = std::iter::once(&shown)
+                .chain(marks.iter().map(|mark| &mark.earlier.value))
+                .chain(marks.iter().map(|mark| &mark.later.value))
+                .find(|candidate| value_text(candidate).as_deref() == value)
+                .cloned()
+                .ok_or_else(not_open)?;
+            let ((), _) = open.write(author, now_ms(), |changes| {
+                changes.settle(entity, record_id, field, choice)?;
+                Ok(())
+            })?;
+            tracing::info!(entity, "a conflict was settled");
+            Ok(())
+        })?;
+        self.sync_soon();
+        self.sync_status()
+    }
+
     /// Where sync stands, from this profile alone (no network).
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let messages = self.messages();
-        self.with_profile(|open, _| {
-            let Some(enrolment) = open.sync_enrolment()? else { return Ok(SyncStatus::default()) };
+        let activity = self.sync_activity();
+        self.with_profile(|open, author| {
+            let Some(enrolment) = open.sync_enrolment()? else {
+                return Ok(SyncStatus { activity, ..SyncStatus::default() });
+            };
             let counts = open.sync_outbox_counts()?;
-            let (decisions, waiting_for_consent) = clear_outbox(open)?;
+            let Cleared { decisions, waiting: waiting_for_consent, clients: consent_needed } = clear_outbox(open)?;
             let cleared = decisions.iter().filter(|(_, outgoing)| *outgoing == Outgoing::Send).count();
-            let refused = open
-                .sync_refusals()?
-                .into_iter()
-                .map(|refused| RefusedView {
-                    entity: refused.entity,
-                    record_id: refused.entity_id,
-                    reason: refusal_reason(&refused.refusal.kind, &messages),
-                    kind: refused.refusal.kind,
-                    field: refused.refusal.field,
-                })
-                .collect();
-            let reviews = open
-                .sync_reviews()?
-                .into_iter()
-                .map(|mark| ReviewView {
+            let mut names = ClientNames::default();
+            let mut refused = Vec::new();
+            for change in open.sync_refusals()? {
+                refused.push(RefusedView {
+                    client: names.of_record(open, &change.entity, &change.entity_id)?,
+                    entity: change.entity,
+                    record_id: change.entity_id,
+                    reason: refusal_reason(&change.refusal.kind, &messages),
+                    kind: change.refusal.kind,
+                    field: change.refusal.field,
+                });
+            }
+            let device = open.device_id().to_owned();
+            let origin = |write: &ReviewWrite| WriteOrigin {
+                by_me: write.author == author,
+                this_computer: write.device_id == device,
+                computer: write.device_id.chars().filter(char::is_ascii_alphanumeric).take(8).collect(),
+                at_ms: tirek_domain::change::hlc_millis(write.hlc) as f64,
+            };
+            let mut reviews = Vec::new();
+            for mark in open.sync_reviews()? {
+                reviews.push(ReviewView {
+                    client: names.of_record(open, &mark.entity, &mark.entity_id)?,
+                    later_by: origin(&mark.later),
+                    earlier_by: origin(&mark.earlier),
+                    later: value_text(&mark.later.value),
+                    earlier: value_text(&mark.earlier.value),
                     entity: mark.entity,
                     record_id: mark.entity_id,
                     field: mark.field,
-                    later: value_text(&mark.later.2),
-                    earlier: value_text(&mark.earlier.2),
-                })
-                .collect();
+                });
+            }
+            let mut consent_needed_names = Vec::new();
+            for id in &consent_needed {
+                consent_needed_names.extend(names.of_client(open, id)?);
+            }
             Ok(SyncStatus {
                 enrolled: true,
                 server: Some(enrolment.server_url),
@@ -996,8 +1187,42 @@ impl App {
                 refused,
                 reviews,
                 waiting_for_consent: waiting_for_consent as u32,
+                consent_needed: consent_needed_names,
+                paused: enrolment.paused,
+                device_id: Some(device),
+                enrolled_at_ms: Some(enrolment.enrolled_at as f64),
+                activity,
             })
         })
+    }
+}
+
+/// Clients' names, each read once.
+#[derive(Default)]
+struct ClientNames(HashMap<String, Option<ClientRef>>);
+
+impl ClientNames {
+    fn of_client(&mut self, open: &OpenProfile, id: &str) -> Result<Option<ClientRef>> {
+        if let Some(known) = self.0.get(id) {
+            return Ok(known.clone());
+        }
+        let found = open.read("client", id)?.map(|record| ClientRef {
+            id: id.to_owned(),
+            name: crate::caseload::full_name(
+                record.text("family_name").unwrap_or_default(),
+                record.text("given_name").unwrap_or_default(),
+                record.text("patronymic"),
+            ),
+        });
+        self.0.insert(id.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    fn of_record(&mut self, open: &OpenProfile, entity: &str, id: &str) -> Result<Option<ClientRef>> {
+        match open.sync_clients_of(entity, id)?.first() {
+            Some(client) => self.of_client(open, client),
+            None => Ok(None),
+        }
     }
 }
 
@@ -1103,6 +1328,7 @@ mod tests {
             SyncError::ServerError,
             SyncError::ServerBusy,
             SyncError::Garbage,
+            SyncError::ReviewSettled,
         ];
         let kinds = [
             RefusalKind::UnknownEntity,

@@ -14,6 +14,10 @@
 //!   `new` differs too), and they come from different devices. A device that had
 //!   seen the earlier value writes on top of it; one that had not, did not.
 //!   Marks are a function of the set of writes, so every device computes the same.
+//! - **A review settles the marks before it.** A write made on the shown value that
+//!   keeps it (writes it again) or takes another version settles every pair before
+//!   it: someone saw them and chose. A write on top of the shown value with a new
+//!   value does not — the other version was still not looked at.
 //! - Writing the same value twice is no conflict; nor is a device's own sequence.
 //!
 //! Final records (a signed consultation) and erasures are handled by the store around
@@ -63,16 +67,30 @@ pub fn concurrent(earlier: &FieldWrite<'_>, later: &FieldWrite<'_>) -> bool {
     earlier.device_id != later.device_id && later.old != earlier.new && later.new != earlier.new
 }
 
-/// The conflicting pairs among `writes` (any order): indexes into `writes` of the
-/// earlier and the later write of each pair that follow each other in effect order
-/// and are [`concurrent`]. The same set of writes gives the same pairs.
+/// The open conflicting pairs among `writes` (any order): indexes into `writes` of
+/// the earlier and the later write of each pair that follow each other in effect
+/// order, are [`concurrent`], and were not settled by a review after them. The same
+/// set of writes gives the same pairs.
+///
+/// A review is a write made on the value shown just before it (its `old` is the
+/// previous write's `new`) that writes a value some earlier write had — keeping the
+/// shown one or taking another version. It settles every pair before it.
 pub fn conflicts(writes: &[FieldWrite<'_>]) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..writes.len()).collect();
     order.sort_by(|a, b| writes[*a].order(&writes[*b]));
+    let is_review = |position: usize| {
+        let write = &writes[order[position]];
+        position > 0
+            && write.old == writes[order[position - 1]].new
+            && order[..position].iter().any(|earlier| writes[*earlier].new == write.new)
+    };
+    let last_review = (0..order.len()).rev().find(|position| is_review(*position)).unwrap_or(0);
     order
         .windows(2)
-        .filter(|pair| concurrent(&writes[pair[0]], &writes[pair[1]]))
-        .map(|pair| (pair[0], pair[1]))
+        .enumerate()
+        .filter(|(position, _)| position + 1 >= last_review)
+        .filter(|(_, pair)| concurrent(&writes[pair[0]], &writes[pair[1]]))
+        .map(|(_, pair)| (pair[0], pair[1]))
         .collect()
 }
 
@@ -134,6 +152,26 @@ mod tests {
                 "a concurrent edit, then one on top of the winner",
                 vec![(1, "a", &v0, &v1), (2, "b", &v0, &v2), (3, "a", &v2, &v3)],
                 &[(1, 2)],
+            ),
+            (
+                "settled by keeping the shown value",
+                vec![(1, "a", &v0, &v1), (2, "b", &v0, &v2), (3, "a", &v2, &v2)],
+                &[],
+            ),
+            (
+                "settled by taking the other version",
+                vec![(1, "a", &v0, &v1), (2, "b", &v0, &v2), (3, "c", &v2, &v1)],
+                &[],
+            ),
+            (
+                "a settlement made before the later write arrived settles nothing",
+                vec![(1, "a", &v0, &v1), (2, "b", &v0, &v2), (3, "a", &v1, &v1)],
+                &[(1, 2), (2, 3)],
+            ),
+            (
+                "three devices at once, settled in one review",
+                vec![(1, "a", &v0, &v1), (2, "b", &v0, &v2), (3, "c", &v0, &v3), (4, "a", &v3, &v1)],
+                &[],
             ),
             (
                 "a device that went on without seeing the other",

@@ -363,6 +363,34 @@ impl<'p> Changes<'p> {
     /// Changes `fields` of record `id`. Fields whose value does not change are left
     /// out of the change record; a change of nothing writes nothing.
     pub fn update(&mut self, entity: &str, id: &str, fields: &[(&str, FieldValue)]) -> Result<()> {
+        self.update_fields(entity, id, fields, false)
+    }
+
+    /// Settles the review marks of `field` of record `id` with `value` — the one shown
+    /// (kept) or another version (taken): written on top of the value shown even when
+    /// it does not change, which is what settles the marks on every device
+    /// (`tirek_domain::merge::conflicts`). Returns how many marks stay open.
+    pub fn settle(&mut self, entity: &str, id: &str, field: &str, value: FieldValue) -> Result<usize> {
+        self.update_fields(entity, id, &[(field, value)], true)?;
+        crate::sync::remark_field(&self.transaction, self::entity(entity)?, id, field, self.now_ms)?;
+        self.transaction
+            .one(
+                "SELECT count(*) FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2 AND field = ?3
+                 AND resolved_at IS NULL",
+                params![entity, id, field],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|open| open as usize)
+            .map_err(sqlite)
+    }
+
+    fn update_fields(
+        &mut self,
+        entity: &str,
+        id: &str,
+        fields: &[(&str, FieldValue)],
+        unchanged_too: bool,
+    ) -> Result<()> {
         let entity = entity_checked(entity, fields)?;
         let current = self
             .current(entity, id)?
@@ -374,7 +402,11 @@ impl<'p> Changes<'p> {
             .iter()
             .filter_map(|(field, new)| {
                 let old = current.fields.get(*field).cloned().unwrap_or(FieldValue::Null);
-                (old != *new).then(|| FieldChange { field: (*field).to_owned(), old, new: new.clone() })
+                (unchanged_too || old != *new).then(|| FieldChange {
+                    field: (*field).to_owned(),
+                    old,
+                    new: new.clone(),
+                })
             })
             .collect();
         if changed.is_empty() {

@@ -68,6 +68,8 @@ pub struct SyncEnrolment {
     pub pull_cursor: Option<String>,
     /// When a sync last finished without an error (ms).
     pub last_sync_at: Option<i64>,
+    /// Whether the person paused the background sync.
+    pub paused: bool,
 }
 
 /// One of this device's changes not yet given a wire number.
@@ -111,6 +113,17 @@ pub enum Outgoing {
     KeepLocal,
 }
 
+/// A record with changes of this device the server does not have yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnacknowledgedRecord {
+    /// The record's entity.
+    pub entity: String,
+    /// The record.
+    pub entity_id: String,
+    /// The clients it is about.
+    pub clients: Vec<String>,
+}
+
 /// A refusal to remember.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRefusal {
@@ -146,10 +159,25 @@ pub struct ReviewMark {
     pub entity_id: String,
     /// The field.
     pub field: String,
-    /// The overwritten write: device, sequence number and the value it wrote.
-    pub earlier: (String, i64, FieldValue),
-    /// The write that came after it: device, sequence number and value.
-    pub later: (String, i64, FieldValue),
+    /// The overwritten write.
+    pub earlier: ReviewWrite,
+    /// The write that came after it, shown unless the field changed since.
+    pub later: ReviewWrite,
+}
+
+/// One side of a review mark: who wrote what, on which computer, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewWrite {
+    /// The device that wrote it.
+    pub device_id: String,
+    /// Its number among that device's changes.
+    pub seq: i64,
+    /// The value it wrote.
+    pub value: FieldValue,
+    /// Its author (the writing profile's id).
+    pub author: String,
+    /// Its clock; the milliseconds part says when it was written.
+    pub hlc: u64,
 }
 
 /// A record this device finalised whose kept version is another device's.
@@ -227,7 +255,7 @@ impl OpenProfile {
         self.connection()
             .one(
                 "SELECT server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch, acknowledged, pull_cursor,
-                        last_sync_at
+                        last_sync_at, paused
                  FROM sync_enrolment WHERE singleton = 1",
                 [],
                 |row| {
@@ -242,6 +270,7 @@ impl OpenProfile {
                         acknowledged: row.get(7)?,
                         pull_cursor: row.get(8)?,
                         last_sync_at: row.get(9)?,
+                        paused: row.get(10)?,
                     })
                 },
             )
@@ -259,8 +288,8 @@ impl OpenProfile {
         transaction
             .run(
                 "INSERT INTO sync_enrolment (singleton, server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch,
-                                             acknowledged, pull_cursor, last_sync_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                             acknowledged, pull_cursor, last_sync_at, paused)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     enrolment.server_url,
                     enrolment.ca_pem,
@@ -271,7 +300,8 @@ impl OpenProfile {
                     enrolment.epoch,
                     enrolment.acknowledged,
                     enrolment.pull_cursor,
-                    enrolment.last_sync_at
+                    enrolment.last_sync_at,
+                    enrolment.paused
                 ],
             )
             .map_err(sqlite)?;
@@ -380,6 +410,55 @@ impl OpenProfile {
             .run("UPDATE sync_enrolment SET last_sync_at = ?1 WHERE singleton = 1", [now_ms])
             .map_err(sqlite)?;
         Ok(())
+    }
+
+    /// Pauses the background sync, or lets it go on.
+    pub fn sync_set_paused(&mut self, paused: bool) -> Result<()> {
+        self.connection().run("UPDATE sync_enrolment SET paused = ?1 WHERE singleton = 1", [paused]).map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Forgets the enrolment — the token, where sync stood, what the server refused —
+    /// so the profile no longer syncs. Every record, its history and the review
+    /// marks stay.
+    pub fn sync_forget_enrolment(&mut self) -> Result<()> {
+        self.connection()
+            .execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;")
+            .map_err(sqlite)
+    }
+
+    /// The number of this device's latest change: it grows with every save.
+    pub fn last_own_seq(&self) -> Result<i64> {
+        self.connection()
+            .one("SELECT coalesce(max(seq), 0) FROM change_log WHERE device_id = ?1", [self.device_id()], |row| {
+                row.get(0)
+            })
+            .map_err(sqlite)
+    }
+
+    /// The records with changes of this device the server has not acknowledged
+    /// (numbered above its mark, or not numbered yet), each with its clients.
+    pub fn sync_unacknowledged_records(&self) -> Result<Vec<UnacknowledgedRecord>> {
+        let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare(
+                "SELECT DISTINCT c.entity, c.entity_id FROM change_log c
+                 LEFT JOIN sync_outbox o ON o.seq = c.seq
+                 WHERE c.device_id = ?1 AND (o.seq IS NULL OR o.wire_seq > ?2)
+                 ORDER BY c.entity, c.entity_id",
+            )
+            .map_err(sqlite)?;
+        let rows: Vec<(String, String)> = statement
+            .query_map(params![self.device_id(), acknowledged], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(Iterator::collect)
+            .map_err(sqlite)?;
+        rows.into_iter()
+            .map(|(entity, entity_id)| {
+                let clients = clients_of(connection, &entity, &entity_id, 0)?;
+                Ok(UnacknowledgedRecord { entity, entity_id, clients })
+            })
+            .collect()
     }
 
     /// This device's changes that have no wire number yet, in their own order, with
@@ -671,8 +750,8 @@ impl OpenProfile {
         let mut statement = self
             .connection()
             .prepare(
-                "SELECT r.entity, r.entity_id, r.field, r.earlier_device, r.earlier_seq, e.fields, r.later_device,
-                        r.later_seq, l.fields
+                "SELECT r.entity, r.entity_id, r.field, r.earlier_device, r.earlier_seq, e.fields, e.author, e.hlc,
+                        r.later_device, r.later_seq, l.fields, l.author, l.hlc
                  FROM sync_reviews r
                  LEFT JOIN change_log e ON e.device_id = r.earlier_device AND e.seq = r.earlier_seq
                  LEFT JOIN change_log l ON l.device_id = r.later_device AND l.seq = r.later_seq
@@ -683,17 +762,24 @@ impl OpenProfile {
         let rows = statement
             .query_map([], |row| {
                 let field: String = row.get(2)?;
-                let value = |fields: Option<String>| {
-                    parse_fields(&fields.unwrap_or_default())
-                        .get(&field)
-                        .and_then(|pair| pair.get(1))
-                        .map_or(FieldValue::Null, from_json)
+                let write = |at: usize| -> rusqlite::Result<ReviewWrite> {
+                    let fields: Option<String> = row.get(at + 2)?;
+                    Ok(ReviewWrite {
+                        device_id: row.get(at)?,
+                        seq: row.get(at + 1)?,
+                        value: parse_fields(&fields.unwrap_or_default())
+                            .get(&field)
+                            .and_then(|pair| pair.get(1))
+                            .map_or(FieldValue::Null, from_json),
+                        author: row.get::<_, Option<String>>(at + 3)?.unwrap_or_default(),
+                        hlc: row.get::<_, Option<i64>>(at + 4)?.unwrap_or_default() as u64,
+                    })
                 };
                 Ok(ReviewMark {
                     entity: row.get(0)?,
                     entity_id: row.get(1)?,
-                    earlier: (row.get(3)?, row.get(4)?, value(row.get(5)?)),
-                    later: (row.get(6)?, row.get(7)?, value(row.get(8)?)),
+                    earlier: write(3)?,
+                    later: write(8)?,
                     field,
                 })
             })
@@ -728,6 +814,26 @@ impl OpenProfile {
             })
             .map_err(sqlite)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
+    }
+
+    /// The clients a record is about (a consultation: its attendees).
+    pub fn sync_clients_of(&self, entity: &str, id: &str) -> Result<Vec<String>> {
+        clients_of(self.connection(), entity, id, 0)
+    }
+
+    /// How many changes [`OpenProfile::sync_scope`] holds, without reading them.
+    pub fn sync_scope_count(&self) -> Result<u64> {
+        let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+        self.connection()
+            .one(
+                "SELECT (SELECT count(*) FROM change_log WHERE device_id <> ?1)
+                      + (SELECT count(*) FROM sync_outbox WHERE wire_seq <= ?2
+                           AND wire_seq NOT IN (SELECT wire_seq FROM sync_refusals))",
+                params![self.device_id(), acknowledged],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|count| count as u64)
+            .map_err(sqlite)
     }
 
     /// Applies a pulled page of other devices' changes (in the server's order) and
@@ -849,15 +955,18 @@ impl OpenProfile {
             }
         }
         let own = self.device_id().to_owned();
-        let canonical = |(device, seq, value): (String, i64, FieldValue)| {
-            let seq = if device == own { wire.get(&seq).copied().unwrap_or(-seq) } else { seq };
-            (device, seq, value)
+        let canonical = |write: ReviewWrite| {
+            let seq =
+                if write.device_id == own { wire.get(&write.seq).copied().unwrap_or(-write.seq) } else { write.seq };
+            (write.device_id, seq, write.value)
         };
         let mut reviews: Vec<String> = self
             .sync_reviews()?
             .into_iter()
-            .map(|mark| ReviewMark { earlier: canonical(mark.earlier), later: canonical(mark.later), ..mark })
-            .map(|mark| format!("{mark:?}"))
+            .map(|mark| {
+                let (entity, id, field) = (mark.entity, mark.entity_id, mark.field);
+                format!("{entity} {id} {field} {:?} {:?}", canonical(mark.earlier), canonical(mark.later))
+            })
             .collect();
         reviews.sort();
         dump.insert("sync_reviews".to_owned(), reviews);
@@ -1023,7 +1132,13 @@ fn wins_field(
 }
 
 /// Computes the open conflict marks of one field again from all its writes.
-fn remark_field(transaction: &Transaction<'_>, entity: &Entity, id: &str, field: &str, now_ms: i64) -> Result<usize> {
+pub(crate) fn remark_field(
+    transaction: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    field: &str,
+    now_ms: i64,
+) -> Result<usize> {
     let rows = field_writes(transaction, entity, id, field)?;
     let writes = as_writes(&rows);
     let marks = || -> Result<i64> {

@@ -41,6 +41,7 @@ fn device(name: &str) -> Device {
             acknowledged: 0,
             pull_cursor: None,
             last_sync_at: None,
+            paused: false,
         })
         .unwrap();
     Device { _folder: folder, profile }
@@ -147,8 +148,8 @@ fn concurrent_edits_end_the_same_in_any_order_and_are_marked_for_review() {
         let marks = device.profile.sync_reviews().unwrap();
         assert_eq!(marks.len(), 1, "{marks:?}");
         assert_eq!(marks[0].field, "family_name");
-        assert_eq!(marks[0].earlier.2, text("Нұрланова"), "the other value is kept, side by side");
-        assert_eq!(marks[0].later.2, text("Нурланова"));
+        assert_eq!(marks[0].earlier.value, text("Нұрланова"), "the other value is kept, side by side");
+        assert_eq!(marks[0].later.value, text("Нурланова"));
     }
     let reference = desk.profile.sync_canonical_dump().unwrap();
     for device in [&laptop, &one, &other] {

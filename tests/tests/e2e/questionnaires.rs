@@ -191,7 +191,7 @@ fn a_clinic_installs_its_licensed_pba_text_from_settings() -> Result<()> {
         app.xdotool(&["key", "Return"])?;
         match app.expect_text_containing("[data-testid=instrument-import-message]", "is installed") {
             Ok(()) => break,
-            Err(_) if tries < 2 => {
+            Err(_) if tries < 3 => {
                 let title = "Choose the licensed questionnaire file";
                 let _ = app.xdotool(&["search", "--name", title, "windowfocus", "--sync", "key", "Escape"]);
                 std::thread::sleep(std::time::Duration::from_millis(500));

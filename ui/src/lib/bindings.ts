@@ -191,6 +191,24 @@ export const commands = {
 	chooseClinicLogo: (title: string) => typedError<ClinicInput_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("choose_clinic_logo", { title })),
 	/**  Removes the clinic's logo. */
 	removeClinicLogo: () => typedError<ClinicInput_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_clinic_logo")),
+	/**  Where sync stands, from the profile alone (no network): cheap enough to poll. */
+	syncStatus: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  The certificate a server shows, for comparison with the administrator's
+	 *  fingerprint before enrolling. Waits for the network, so it runs off the window's
+	 *  thread.
+	 */
+	syncProbe: (server: string) => typedError<ServerCertificate_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_probe", { server })),
+	/**  Enrols the unlocked profile with the server, pinning the certificate shown. */
+	syncEnrol: (input: EnrolInput_Deserialize) => typedError<Enrolled_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_enrol", { input })),
+	/**  "Sync now": the background sync runs at its next step (within a second). */
+	syncSoon: () => __TAURI_INVOKE<void>("sync_soon"),
+	/**  Pauses the background sync, or lets it go on. */
+	syncSetPaused: (paused: boolean) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_set_paused", { paused })),
+	/**  Disconnects the profile from its server; every record stays. */
+	syncUnenrol: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_unenrol")),
+	/**  Settles a conflict by keeping one version of the field (`None`: the empty one). */
+	settleReview: (entity: string, recordId: string, field: string, value: string | null) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("settle_review", { entity, recordId, field, value })),
 };
 
 /* Types */
@@ -450,6 +468,8 @@ export type CaseloadRow_Deserialize = {
 	archived: boolean,
 	/**  Unresolved risk flags. */
 	open_flags: number,
+	/**  Whether the server has what this computer wrote about them. */
+	sync: RecordSync,
 };
 
 /**  One row of the caseload list. */
@@ -466,6 +486,8 @@ export type CaseloadRow_Serialize = {
 	archived: boolean,
 	/**  Unresolved risk flags. */
 	open_flags: number,
+	/**  Whether the server has what this computer wrote about them. */
+	sync: RecordSync,
 };
 
 /**  A band's stripe, its name and range written beside the plot. */
@@ -724,6 +746,13 @@ export type ClientDetail_Deserialize = {
 	last_contact?: string | null,
 	/**  Risk flags, open ones first. */
 	risk_flags: RiskFlagView_Deserialize[],
+	/**  Whether the server has everything this computer wrote about them. */
+	sync: RecordSync,
+	/**
+	 *  Of the records on the page (the timeline's), those with changes the server
+	 *  does not have yet.
+	 */
+	waiting_records: string[],
 };
 
 /**  Everything on a client's page. */
@@ -738,6 +767,13 @@ export type ClientDetail_Serialize = {
 	last_contact: string | null,
 	/**  Risk flags, open ones first. */
 	risk_flags: RiskFlagView_Serialize[],
+	/**  Whether the server has everything this computer wrote about them. */
+	sync: RecordSync,
+	/**
+	 *  Of the records on the page (the timeline's), those with changes the server
+	 *  does not have yet.
+	 */
+	waiting_records: string[],
 };
 
 /**  The client form, as typed. */
@@ -773,6 +809,14 @@ export type ClientInput_Serialize = {
 	district: string,
 	/**  `kk`, `ru` or `en`. */
 	language: string,
+};
+
+/**  A client named in the sync status. */
+export type ClientRef = {
+	/**  The client's id, to open the page. */
+	id: string,
+	/**  Their full name. */
+	name: string,
 };
 
 /**  A stored client. */
@@ -1005,6 +1049,52 @@ export type DraftSaved = {
 	problems: FieldMessage[],
 	/**  What signing still needs. */
 	missing_for_signing: FieldMessage[],
+};
+
+/**  What `tirek sync enrol` and the window's enrolment form ask for. */
+export type EnrolInput = EnrolInput_Serialize | EnrolInput_Deserialize;
+
+/**  What `tirek sync enrol` and the window's enrolment form ask for. */
+export type EnrolInput_Deserialize = {
+	/**  The server's address, `https://host:port`. */
+	server: string,
+	/**  The one-time code an administrator gave. */
+	code: string,
+	/**  The organisation's CA or the server's certificate (PEM) to pin. */
+	certificate_pem?: string | null,
+};
+
+/**  What `tirek sync enrol` and the window's enrolment form ask for. */
+export type EnrolInput_Serialize = {
+	/**  The server's address, `https://host:port`. */
+	server: string,
+	/**  The one-time code an administrator gave. */
+	code: string,
+	/**  The organisation's CA or the server's certificate (PEM) to pin. */
+	certificate_pem: string | null,
+};
+
+/**  The outcome of an enrolment. */
+export type Enrolled = Enrolled_Serialize | Enrolled_Deserialize;
+
+/**  The outcome of an enrolment. */
+export type Enrolled_Deserialize = {
+	/**  The server. */
+	server: string,
+	/**  The device id the server registered. */
+	device_id: string,
+	/**  SHA-256 of the pinned certificate, to compare with the administrator's. */
+	certificate_sha256?: string | null,
+};
+
+/**  The outcome of an enrolment. */
+export type Enrolled_Serialize = {
+	/**  The server. */
+	server: string,
+	/**  The device id the server registered. */
+	device_id: string,
+	/**  SHA-256 of the pinned certificate, to compare with the administrator's. */
+	certificate_sha256: string | null,
 };
 
 /**  A field's problem in the interface language, for the window to show under it. */
@@ -1366,6 +1456,20 @@ export type ProfileDto = {
 	name: string,
 };
 
+/**
+ *  Where a client's records stand with the server, as the caseload and the
+ *  client's page show it.
+ */
+export type RecordSync = 
+/**  The profile does not sync. */
+"not_syncing" | 
+/**  The server has every change of this computer's to them. */
+"on_server" | 
+/**  Some changes wait to go (or to be acknowledged). */
+"waiting" | 
+/**  They stay on this computer: no consent to central storage. */
+"this_computer_only";
+
 /**  A referral as typed in the composer. */
 export type ReferralInput = ReferralInput_Serialize | ReferralInput_Deserialize;
 
@@ -1465,6 +1569,41 @@ export type ReferralView_Serialize = {
 	next_statuses: string[],
 };
 
+/**  A change the server refused, in words. */
+export type RefusedView = RefusedView_Serialize | RefusedView_Deserialize;
+
+/**  A change the server refused, in words. */
+export type RefusedView_Deserialize = {
+	/**  The record's kind (`client`, `consultation`…). */
+	entity: string,
+	/**  The record. */
+	record_id: string,
+	/**  The client it is about, if it is about one still here. */
+	client?: ClientRef | null,
+	/**  The stable reason (`record_final`…). */
+	kind: string,
+	/**  The field concerned. */
+	field?: string | null,
+	/**  The reason, translated. */
+	reason: string,
+};
+
+/**  A change the server refused, in words. */
+export type RefusedView_Serialize = {
+	/**  The record's kind (`client`, `consultation`…). */
+	entity: string,
+	/**  The record. */
+	record_id: string,
+	/**  The client it is about, if it is about one still here. */
+	client: ClientRef | null,
+	/**  The stable reason (`record_final`…). */
+	kind: string,
+	/**  The field concerned. */
+	field: string | null,
+	/**  The reason, translated. */
+	reason: string,
+};
+
 /**  A region with its districts, named in one language. */
 export type Region = {
 	/**  The stable id. */
@@ -1512,6 +1651,49 @@ export type ResultsContent_Serialize = {
 	/**  (date, total, band, change) rows of the table. */
 	rows: ([string, string, string, string])[],
 	notes: string[],
+};
+
+/**  A record marked for review: the field, the value shown and the other one. */
+export type ReviewView = ReviewView_Serialize | ReviewView_Deserialize;
+
+/**  A record marked for review: the field, the value shown and the other one. */
+export type ReviewView_Deserialize = {
+	/**  The record's kind. */
+	entity: string,
+	/**  The record. */
+	record_id: string,
+	/**  The client it is about. */
+	client?: ClientRef | null,
+	/**  The field two devices changed at once. */
+	field: string,
+	/**  The value that came later (by the clocks), shown unless changed since. */
+	later?: string | null,
+	/**  The value it overwrote, kept in the history. */
+	earlier?: string | null,
+	/**  Who wrote the later value, where, when. */
+	later_by: WriteOrigin,
+	/**  Who wrote the earlier value, where, when. */
+	earlier_by: WriteOrigin,
+};
+
+/**  A record marked for review: the field, the value shown and the other one. */
+export type ReviewView_Serialize = {
+	/**  The record's kind. */
+	entity: string,
+	/**  The record. */
+	record_id: string,
+	/**  The client it is about. */
+	client: ClientRef | null,
+	/**  The field two devices changed at once. */
+	field: string,
+	/**  The value that came later (by the clocks), shown unless changed since. */
+	later: string | null,
+	/**  The value it overwrote, kept in the history. */
+	earlier: string | null,
+	/**  Who wrote the later value, where, when. */
+	later_by: WriteOrigin,
+	/**  Who wrote the earlier value, where, when. */
+	earlier_by: WriteOrigin,
 };
 
 /**  A risk flag as the client's page shows it. */
@@ -1648,6 +1830,35 @@ export type ScoreView_Serialize = {
 	flag_messages: string[],
 };
 
+/**  The certificate a server shows, for the person to compare before enrolling. */
+export type ServerCertificate = ServerCertificate_Serialize | ServerCertificate_Deserialize;
+
+/**  The certificate a server shows, for the person to compare before enrolling. */
+export type ServerCertificate_Deserialize = {
+	/**  The server's address as Tirek will use it. */
+	server: string,
+	/**
+	 *  SHA-256 of the certificate to pin (the organisation's CA: the last one of the
+	 *  chain the server shows), hex; `None` for a developer's plain-HTTP server.
+	 */
+	sha256?: string | null,
+	/**  That certificate as PEM, to pin at enrolment. */
+	pem?: string | null,
+};
+
+/**  The certificate a server shows, for the person to compare before enrolling. */
+export type ServerCertificate_Serialize = {
+	/**  The server's address as Tirek will use it. */
+	server: string,
+	/**
+	 *  SHA-256 of the certificate to pin (the organisation's CA: the last one of the
+	 *  chain the server shows), hex; `None` for a developer's plain-HTTP server.
+	 */
+	sha256: string | null,
+	/**  That certificate as PEM, to pin at enrolment. */
+	pem: string | null,
+};
+
 /**  A service as typed. */
 export type ServiceInput = ServiceInput_Serialize | ServiceInput_Deserialize;
 
@@ -1765,6 +1976,126 @@ export type Signatory_Serialize = {
 	position: string,
 };
 
+/**  What the sync is doing now, and how it last ended. */
+export type SyncActivity = SyncActivity_Serialize | SyncActivity_Deserialize;
+
+/**  What the sync is doing now, and how it last ended. */
+export type SyncActivity_Deserialize = {
+	/**  Whether a sync is running now. */
+	running: boolean,
+	/**  What it does now: `sending`, `receiving` or `checking`. */
+	phase?: string | null,
+	/**  How many changes of this phase are done… */
+	done: number,
+	/**  …of about how many (0: not known yet). */
+	total: number,
+	/**  Why the last sync did not finish, if it did not. */
+	problem?: SyncProblem | null,
+	/**  When the background sync tries next (ms since 1970), if it will. */
+	next_try_ms?: number | null,
+};
+
+/**  What the sync is doing now, and how it last ended. */
+export type SyncActivity_Serialize = {
+	/**  Whether a sync is running now. */
+	running: boolean,
+	/**  What it does now: `sending`, `receiving` or `checking`. */
+	phase: string | null,
+	/**  How many changes of this phase are done… */
+	done: number,
+	/**  …of about how many (0: not known yet). */
+	total: number,
+	/**  Why the last sync did not finish, if it did not. */
+	problem: SyncProblem | null,
+	/**  When the background sync tries next (ms since 1970), if it will. */
+	next_try_ms: number | null,
+};
+
+/**  Why a sync did not finish, for the status line. */
+export type SyncProblem = {
+	/**
+	 *  Stable: `no_connection`, `certificate_changed`, `device_revoked`,
+	 *  `update_needed`, `clock`, `diverged`, `server`, `other`.
+	 */
+	kind: string,
+	/**  What happened and what to do, translated. */
+	message: string,
+	/**  When (ms since 1970). */
+	at_ms: number | null,
+	/**
+	 *  Whether the background sync tries again by itself (the connection) rather
+	 *  than waiting for someone to fix something.
+	 */
+	retrying: boolean,
+};
+
+/**  Where sync stands, for the status line and `tirek sync status`. */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Where sync stands, for the status line and `tirek sync status`. */
+export type SyncStatus_Deserialize = {
+	/**  Whether the profile is enrolled. */
+	enrolled: boolean,
+	/**  The server. */
+	server?: string | null,
+	/**  SHA-256 of the pinned certificate. */
+	certificate_sha256?: string | null,
+	/**  When a sync last finished without an error (ms since 1970). */
+	last_sync_ms?: number | null,
+	/**  Changes waiting to go (not yet acknowledged by the server). */
+	waiting: number,
+	/**  Changes the server has (stored or refused). */
+	acknowledged: number,
+	/**  Refused changes with the reasons. */
+	refused: RefusedView_Deserialize[],
+	/**  Records marked for review. */
+	reviews: ReviewView_Deserialize[],
+	/**  Records that wait for the client's consent to central storage. */
+	waiting_for_consent: number,
+	/**  The clients whose records stay here until they consent to central storage. */
+	consent_needed: ClientRef[],
+	/**  Whether the person paused the background sync. */
+	paused: boolean,
+	/**  This computer's id with the server. */
+	device_id?: string | null,
+	/**  When this profile enrolled (ms since 1970). */
+	enrolled_at_ms?: number | null,
+	/**  What the sync is doing and how it last ended. */
+	activity: SyncActivity_Deserialize,
+};
+
+/**  Where sync stands, for the status line and `tirek sync status`. */
+export type SyncStatus_Serialize = {
+	/**  Whether the profile is enrolled. */
+	enrolled: boolean,
+	/**  The server. */
+	server: string | null,
+	/**  SHA-256 of the pinned certificate. */
+	certificate_sha256: string | null,
+	/**  When a sync last finished without an error (ms since 1970). */
+	last_sync_ms: number | null,
+	/**  Changes waiting to go (not yet acknowledged by the server). */
+	waiting: number,
+	/**  Changes the server has (stored or refused). */
+	acknowledged: number,
+	/**  Refused changes with the reasons. */
+	refused: RefusedView_Serialize[],
+	/**  Records marked for review. */
+	reviews: ReviewView_Serialize[],
+	/**  Records that wait for the client's consent to central storage. */
+	waiting_for_consent: number,
+	/**  The clients whose records stay here until they consent to central storage. */
+	consent_needed: ClientRef[],
+	/**  Whether the person paused the background sync. */
+	paused: boolean,
+	/**  This computer's id with the server. */
+	device_id: string | null,
+	/**  When this profile enrolled (ms since 1970). */
+	enrolled_at_ms: number | null,
+	/**  What the sync is doing and how it last ended. */
+	activity: SyncActivity_Serialize,
+};
+
 /**  One event on a client's timeline, newest first. */
 export type TimelineEntry = {
 	/**  `YYYY-MM-DD`. */
@@ -1783,6 +2114,18 @@ export type TimelineEntry = {
 	detail: string,
 	/**  For a consultation: signed. */
 	signed: boolean,
+};
+
+/**  Who wrote one version of a field, on which computer, when. */
+export type WriteOrigin = {
+	/**  Whether this profile wrote it (on this computer or another of hers). */
+	by_me: boolean,
+	/**  Whether it was written on this computer. */
+	this_computer: boolean,
+	/**  The computer, as its id begins (the administrator's device list shows it). */
+	computer: string,
+	/**  When (ms since 1970), by that computer's clock. */
+	at_ms: number | null,
 };
 
 /* Tauri Specta runtime */
