@@ -190,7 +190,9 @@ pub async fn import(
         }
     }
 
-    // Every page from the bundle's cursor, as `/v1/pull` gives them.
+    // Every page from the bundle's cursor, as `/v1/pull` gives them, once what was
+    // committed before now — the bundle's own changes too — can be pulled.
+    settle(pool).await?;
     let epoch = db::current_epoch(pool).await?;
     let mut from = match device_bundle.cursor {
         Some(cursor) if device_bundle.epoch == epoch => cursor,
@@ -246,6 +248,29 @@ pub async fn import(
         "bundle imported"
     );
     Ok((answer, device_bundle.answer_key.clone(), imported))
+}
+
+/// Waits (a few seconds at most) until every transaction that began before now has
+/// finished. A pull shows only changes below its snapshot's xmin (see [`pull`]), so
+/// a transaction still running anywhere in the cluster — another push, a `CREATE
+/// DATABASE` — would keep changes committed before the import out of its answer and
+/// its status: never lost (the next bundle brings them), but the answer would not be
+/// whole. A device asking over the network simply asks again; a USB answer cannot.
+async fn settle(pool: &PgPool) -> Result<()> {
+    let started: String =
+        sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetch_one(pool).await?;
+    for _ in 0..100 {
+        let settled: bool = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8")
+            .bind(&started)
+            .fetch_one(pool)
+            .await?;
+        if settled {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tracing::warn!("a long transaction holds pulls back: the answer carries what it can");
+    Ok(())
 }
 
 /// Writes `bytes` to `path` so that a full disk or a pulled stick leaves the old
