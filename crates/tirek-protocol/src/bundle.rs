@@ -95,13 +95,20 @@ pub enum BundleError {
     NewerFormat(u16),
     /// The other kind of bundle: an answer given to the server, or a device's bundle
     /// given back to a device.
-    #[error("this is {} bundle", if *.found == BundleKind::Answer { "a server's answer" } else { "a device's" })]
+    #[error("{}", if *.found == BundleKind::Answer {
+        "this is a server's answer: it goes back to the device that wrote the bundle"
+    } else {
+        "this is a device's bundle for the server, not the server's answer"
+    })]
     WrongKind {
         /// What the file is.
         found: BundleKind,
     },
     /// Sealed for another server's key: a bundle of another organisation's device.
-    #[error("sealed for another server's bundle key ({sealed_for}; this server's is {ours})")]
+    #[error(
+        "sealed for another server's bundle key ({sealed_for}…; this server's is {ours}…): a bundle of another \
+         organisation's device"
+    )]
     OtherServer {
         /// The fingerprint of the key it was sealed for.
         sealed_for: String,
@@ -111,7 +118,7 @@ pub enum BundleError {
     /// The seal does not hold: the file was cut, altered or damaged (or, for an
     /// answer, made for another device under the same key id, which cannot happen
     /// by chance).
-    #[error("the bundle is damaged or was altered after it was written")]
+    #[error("the bundle is damaged or was altered after it was written: nothing of it was used")]
     Damaged,
     /// The seal holds but the content is not what this format says: a bug, or a
     /// content larger than [`MAX_CONTENT_BYTES`].
