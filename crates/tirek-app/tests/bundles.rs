@@ -60,7 +60,7 @@ fn a_computer_without_any_connection_syncs_by_usb_stick_and_another_pulls_its_ch
     let written: BundleWritten = desk.app.sync_bundle_export(stick.path()).unwrap();
     assert_eq!(written.changes, waiting, "what a sync would send: {written:?}");
     let bundle = PathBuf::from(&written.path);
-    assert_eq!(files_in(stick.path()), [bundle.clone()]);
+    assert_eq!(files_in(stick.path()), std::slice::from_ref(&bundle));
     let name = bundle.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("tirek-") && name.ends_with(&format!("-{}.tirekbundle", today())), "{name}");
     for secret in ["Сәрсенова", "Құпия", "Әлия", &desk_device] {
@@ -318,5 +318,56 @@ fn a_signature_the_server_refused_by_usb_keeps_this_computer_s_words_as_an_adden
     desk.app.sync_bundle_import(&answer_to(&imported)).unwrap();
     sync(&laptop.app);
     assert_eq!(laptop.app.consultation(&id).unwrap(), desk.app.consultation(&id).unwrap());
+    assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+}
+
+/// A bundle written, imported by the server, and its answer imported.
+fn round_trip(server: &TestServer, app: &App, stick: &Path) -> tirek_app::SyncSummary {
+    let written = app.sync_bundle_export(stick).unwrap();
+    let imported = server.import_bundle(Path::new(&written.path)).unwrap();
+    app.sync_bundle_import(&answer_to(&imported)).unwrap()
+}
+
+#[test]
+fn a_server_restored_from_a_backup_gets_back_by_usb_stick_everything_it_lost() {
+    let mut server = TestServer::plain();
+    let desk = computer();
+    let laptop = computer();
+    for computer in [&desk, &laptop] {
+        computer.app.allow_insecure_dev_sync(true);
+        server.enrol(&computer.app);
+    }
+    let stick = tempfile::tempdir().unwrap();
+    let before = new_client(&desk.app, "Сәрсенова", true);
+    assert!(round_trip(&server, &desk.app, stick.path()).in_step);
+    let folder = tempfile::tempdir().unwrap();
+    let backup = folder.path().join("tirek.dump");
+    server.back_up(&backup);
+
+    // After the backup the desk sends more by stick; then the server's disk dies and
+    // the operator restores the backup: the server has lost the desk's latest.
+    let after = new_client(&desk.app, "Нұрланова", true);
+    let sent = round_trip(&server, &desk.app, stick.path());
+    assert!(sent.in_step, "{sent:?}");
+    let held = server.stored_changes();
+    server.restore(&backup);
+    assert!(server.stored_changes().len() < held.len());
+
+    // The desk's next bundle (nothing new in it) meets the restored server: the
+    // answer, in the server's new epoch, says where the server's mark stands now, so
+    // the desk shows those changes as waiting again, and the next bundle sends them.
+    let first = round_trip(&server, &desk.app, stick.path());
+    assert!(first.acknowledged < sent.acknowledged, "{first:?}");
+    let waiting = desk.app.sync_status().unwrap().waiting;
+    assert_eq!(i64::from(waiting), sent.acknowledged - first.acknowledged, "shown as not on the server again");
+    let second = round_trip(&server, &desk.app, stick.path());
+    assert!(second.stored == waiting && second.in_step, "{second:?}");
+    let identities = |rows: &[(String, i64, i64)]| rows.iter().map(|(d, s, _)| (d.clone(), *s)).collect::<Vec<_>>();
+    assert_eq!(identities(&server.stored_changes()), identities(&held), "everything is back, once");
+
+    sync(&laptop.app);
+    for id in [&before, &after] {
+        assert!(laptop.app.client(id).is_ok());
+    }
     assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
 }
