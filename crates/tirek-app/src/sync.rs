@@ -9,6 +9,12 @@
 //! a sync that fails midway (a cut connection, a lost answer, a locked profile)
 //! leaves nothing half-done, and the next one carries on from what is recorded.
 //!
+//! A sync by USB stick (`crate::bundles`) is the same sync with a file in place of
+//! the connection, and shares its steps rather than copying them: what goes
+//! ([`App::clear_for_sending`], [`App::outgoing`]) and what an answer means
+//! ([`App::take_push_answer`], [`App::take_page`], [`App::after_pull`],
+//! [`App::holds`]).
+//!
 //! HTTP is `ureq` 3 with rustls (ring): a blocking client keeps this crate free of an
 //! async runtime. The server is trusted through the certificate pinned at enrolment
 //! — the organisation's CA or the server's own — and only that; without one, the
