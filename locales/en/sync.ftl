@@ -165,3 +165,12 @@ server-unenrol-waiting = { $count } changes have not reached the server yet. Aft
 server-unenrol-confirm = Disconnect
 server-cancel = Cancel
 server-unenrolled = Disconnected. Every record stays on this computer.
+# Sync by USB stick: the file this computer writes for the server, and the server's answer.
+error-sync-bundle-no-key = The server has not given this computer its key for sync files yet. Sync once over the network (or ask the administrator), then write the file again.
+error-sync-bundle-unreadable = This file is not a Tirek sync file. Choose the answer the server wrote: its name ends in -answer.tirekbundle.
+error-sync-bundle-newer = This sync file was made by a newer version of Tirek. Update Tirek, then import it again.
+error-sync-bundle-not-an-answer = This is the file this computer wrote for the server. Take it to the administrator, and import here the answer the server writes: its name ends in -answer.tirekbundle.
+error-sync-bundle-other-device = This answer is for another computer or another profile, so nothing of it was imported. Import it in the profile that wrote the file for the server.
+error-sync-bundle-damaged = The answer is damaged or was changed after the server wrote it, so nothing of it was imported. Copy it from the server again, or write a new file for the server.
+sync-bundle-written = Wrote { $path } with { $changes } changes for the server. Take it to the administrator, then import the answer the server writes.
+sync-bundle-already-imported = This answer was imported already: nothing changed.

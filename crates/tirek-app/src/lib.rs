@@ -8,6 +8,7 @@
 
 mod assessments;
 mod backups;
+mod bundles;
 mod caseload;
 mod clinic;
 mod consultations;
@@ -29,6 +30,7 @@ mod trends;
 
 pub use assessments::{AssessmentInput, AssessmentView, ScheduleView};
 pub use backups::BackupStatus;
+pub use bundles::BundleWritten;
 pub use caseload::{
     CaseloadPage, CaseloadQuery, CaseloadRow, ChildInput, ChildView, ClientDetail, ClientInput, ClientView,
     ConsentInput, ConsentState, ConsentView, TimelineEntry,

@@ -9,6 +9,12 @@
 //! a sync that fails midway (a cut connection, a lost answer, a locked profile)
 //! leaves nothing half-done, and the next one carries on from what is recorded.
 //!
+//! A sync by USB stick (`crate::bundles`) is the same sync with a file in place of
+//! the connection, and shares its steps rather than copying them: what goes
+//! ([`App::clear_for_sending`], [`App::outgoing`]) and what an answer means
+//! ([`App::take_push_answer`], [`App::take_page`], [`App::after_pull`],
+//! [`App::holds`]).
+//!
 //! HTTP is `ureq` 3 with rustls (ring): a blocking client keeps this crate free of an
 //! async runtime. The server is trusted through the certificate pinned at enrolment
 //! — the organisation's CA or the server's own — and only that; without one, the
@@ -31,6 +37,7 @@ use sha2::{Digest, Sha256};
 use tirek_domain::caseload::ConsentScope;
 use tirek_domain::change::FieldValue;
 use tirek_i18n::{FluentArgs, Messages};
+use tirek_protocol::bundle::{BundleError, BundleKind, BundlePublicKey};
 use tirek_protocol::checksum::{ScopeChecksum, change_digest};
 use tirek_protocol::plan::{self, BatchLimits, EpochCheck, Pending, Recovery};
 use tirek_protocol::{
@@ -97,10 +104,35 @@ pub enum SyncError {
     /// The conflict asked about is settled already (here or on another computer),
     /// or the value chosen is not one of its versions.
     ReviewSettled,
+    /// The server has not given this device its key for USB sync bundles yet.
+    BundleNoKey,
+    /// The file is not a Tirek sync bundle.
+    BundleUnreadable,
+    /// A bundle of a newer Tirek.
+    BundleNewer,
+    /// This device's own bundle for the server, brought back instead of the answer.
+    BundleNotAnAnswer,
+    /// A server's answer for another computer or profile.
+    BundleOtherDevice,
+    /// An answer that was cut, damaged or altered after the server wrote it.
+    BundleDamaged,
 }
 
 impl SyncError {
-    fn from_problem(problem: &Problem) -> SyncError {
+    /// Why a bundle could not be opened, for the person importing it.
+    pub(crate) fn from_bundle(err: &BundleError) -> SyncError {
+        match err {
+            BundleError::NotABundle | BundleError::WrongKind { found: BundleKind::Answer } => {
+                SyncError::BundleUnreadable
+            }
+            BundleError::NewerFormat(_) => SyncError::BundleNewer,
+            BundleError::WrongKind { found: BundleKind::ToServer } => SyncError::BundleNotAnAnswer,
+            BundleError::OtherServer { .. } => SyncError::BundleOtherDevice,
+            BundleError::Damaged | BundleError::Content(_) => SyncError::BundleDamaged,
+        }
+    }
+
+    pub(crate) fn from_problem(problem: &Problem) -> SyncError {
         match problem.kind {
             ProblemKind::VersionUnsupported => SyncError::VersionUnsupported(problem.supported),
             ProblemKind::Unauthenticated => SyncError::Unauthenticated,
@@ -149,6 +181,12 @@ impl SyncError {
             SyncError::ServerBusy => "error-sync-busy",
             SyncError::Garbage => "error-sync-garbage",
             SyncError::ReviewSettled => "error-sync-review-settled",
+            SyncError::BundleNoKey => "error-sync-bundle-no-key",
+            SyncError::BundleUnreadable => "error-sync-bundle-unreadable",
+            SyncError::BundleNewer => "error-sync-bundle-newer",
+            SyncError::BundleNotAnAnswer => "error-sync-bundle-not-an-answer",
+            SyncError::BundleOtherDevice => "error-sync-bundle-other-device",
+            SyncError::BundleDamaged => "error-sync-bundle-damaged",
         };
         messages.format(id, Some(&args))
     }
@@ -164,6 +202,11 @@ impl SyncError {
             SyncError::BadServerAddress | SyncError::InsecureServer => Some("server"),
             SyncError::BadCertificate | SyncError::CertificateMismatch => Some("certificate"),
             SyncError::CodeInvalid => Some("code"),
+            SyncError::BundleUnreadable
+            | SyncError::BundleNewer
+            | SyncError::BundleNotAnAnswer
+            | SyncError::BundleOtherDevice
+            | SyncError::BundleDamaged => Some("file"),
             _ => None,
         }
     }
@@ -284,6 +327,9 @@ pub struct SyncSummary {
     /// Whether the checksums differed until everything was pulled again: this
     /// computer had lost or missed changes, and now holds them.
     pub repaired: bool,
+    /// A USB answer imported before: nothing was changed.
+    #[serde(default)]
+    pub already_imported: bool,
 }
 
 /// Where sync stands, for the status line and `tirek sync status`.
@@ -362,6 +408,48 @@ fn series_to_retire(refused: &[tirek_protocol::Refusal], sent: &[WireChange]) ->
     series
 }
 
+/// What goes now, in push batches ([`App::outgoing`]).
+#[derive(Debug)]
+pub(crate) struct OutgoingBatches {
+    /// The server's mark as this device knows it: the batches start above it.
+    pub(crate) acknowledged: i64,
+    /// The head of the audit trail, sent with every batch.
+    pub(crate) audit: Option<AuditHead>,
+    /// The numbered changes above the mark, in wire order.
+    pub(crate) wire: Vec<WireChange>,
+    /// The batches, as ranges of `wire`.
+    pub(crate) batches: Vec<std::ops::Range<usize>>,
+}
+
+impl OutgoingBatches {
+    /// The batches as `/v1/push` takes them.
+    pub(crate) fn requests(&self) -> Vec<PushRequest> {
+        self.batches
+            .iter()
+            .map(|batch| PushRequest { changes: self.wire[batch.clone()].to_vec(), audit: self.audit.clone() })
+            .collect()
+    }
+
+    /// How many changes go.
+    pub(crate) fn changes(&self) -> usize {
+        self.batches.iter().map(ExactSizeIterator::len).sum()
+    }
+}
+
+/// How a push answer moves the device's record of the server's mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarkMove {
+    /// To what the server answered: the answer is the server's state now.
+    AsAnswered,
+    /// Only forward: a USB answer may be older than what the device learnt since.
+    ForwardOnly,
+}
+
+/// The pull cursor an enrolment holds; an unreadable one is the start.
+pub(crate) fn cursor_of(enrolment: &SyncEnrolment) -> Option<Cursor> {
+    enrolment.pull_cursor.as_deref().and_then(|cursor| cursor.parse::<Cursor>().ok())
+}
+
 /// Whether a candidate change may leave now (`None`: it waits for consent).
 fn clearance(candidate: &OutboxCandidate, consents: &dyn Fn(&str) -> bool) -> Option<Outgoing> {
     let consented = candidate.clients.iter().all(|client| consents(client));
@@ -387,17 +475,17 @@ fn has_server_consent(open: &OpenProfile, id: &str) -> Result<bool> {
 }
 
 /// What [`clear_outbox`] decided.
-struct Cleared {
+pub(crate) struct Cleared {
     /// The decisions to record.
-    decisions: Vec<(i64, Outgoing)>,
+    pub(crate) decisions: Vec<(i64, Outgoing)>,
     /// How many records wait for consent…
-    waiting: usize,
+    pub(crate) waiting: usize,
     /// …and whose.
-    clients: BTreeSet<String>,
+    pub(crate) clients: BTreeSet<String>,
 }
 
 /// Decides every waiting change.
-fn clear_outbox(open: &OpenProfile) -> Result<Cleared> {
+pub(crate) fn clear_outbox(open: &OpenProfile) -> Result<Cleared> {
     let candidates = open.sync_candidates()?;
     let mut consent: HashMap<String, bool> = HashMap::new();
     for client in candidates.iter().flat_map(|c| c.clients.iter()) {
@@ -728,6 +816,7 @@ impl App {
             pull_cursor: None,
             last_sync_at: None,
             paused: false,
+            bundle_key: answer.bundle_key.as_deref().and_then(BundlePublicKey::from_hex).map(|key| key.to_hex()),
         };
         self.with_profile(|open, _| Ok(open.save_sync_enrolment(&enrolment)?))?;
         tracing::info!(user = answer.user_id, "enrolled with the sync server");
@@ -777,11 +866,17 @@ impl App {
     /// checksum (pulling everything again once if it differs). One sync at a time:
     /// a second caller waits for the first to end.
     pub fn sync_now(&self) -> Result<SyncSummary> {
-        let _one_at_a_time = self.sync_running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _one_at_a_time = self.one_sync_at_a_time();
         self.sync_started();
         let result = self.sync_once();
         self.sync_ended(&result);
         result
+    }
+
+    /// Held for the whole of a sync, over the network or by USB bundle: a second one
+    /// waits for the first to end.
+    pub(crate) fn one_sync_at_a_time(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.sync_running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn sync_once(&self) -> Result<SyncSummary> {
@@ -810,7 +905,7 @@ impl App {
         self.push(&remote, tuning, &mut summary)?;
         self.sync_progress("receiving", 0, to_pull);
         self.pull(&remote, tuning, &mut summary)?;
-        if self.keep_superseded_words()? + self.erase_leftovers_of_erased_clients()? > 0 {
+        if self.after_pull()? {
             // What that wrote goes now, so the other devices have it at their next sync.
             self.push(&remote, tuning, &mut summary)?;
         }
@@ -847,8 +942,14 @@ impl App {
         Ok(summary)
     }
 
-    /// Takes in the server's epoch and high-water mark before pushing.
+    /// Takes in the server's epoch and high-water mark before pushing, and its key
+    /// for USB bundles (a server may have been given one since this device enrolled).
     fn meet_server(&self, enrolment: &SyncEnrolment, status: &StatusResponse) -> Result<()> {
+        if let Some(key) = status.bundle_key.as_deref().and_then(BundlePublicKey::from_hex)
+            && enrolment.bundle_key.as_deref() != Some(key.to_hex().as_str())
+        {
+            self.with_profile(|open, _| Ok(open.sync_set_bundle_key(&key.to_hex())?))?;
+        }
         match plan::check_epoch(Some(&enrolment.epoch), &status.epoch) {
             EpochCheck::Restored => {
                 tracing::warn!("the server was restored: starting again from its mark");
@@ -863,71 +964,22 @@ impl App {
     }
 
     fn push(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
-        let messages = self.messages();
-        self.with_profile(|open, _| {
-            Ok(open.sync_assign(&clear_outbox(open)?.decisions)?)
-        })?;
+        self.clear_for_sending()?;
         let mut limits = tuning.batch;
         let mut recoveries = 0;
         'plan: loop {
-            let (acknowledged, outbox) = self.with_profile(|open, _| {
-                let acknowledged = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
-                Ok((acknowledged, open.sync_outbox(acknowledged)?))
-            })?;
-            summary.acknowledged = acknowledged;
-            let audit = self.with_profile(|open, _| Ok(open.audit_head()?))?.map(|(id, hash)| AuditHead { id, hash });
-            let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
-            self.sync_progress("sending", 0, wire.len() as u32);
-            let pending: Vec<Pending> = wire
-                .iter()
-                .map(|change| Pending {
-                    seq: change.seq,
-                    bytes: serde_json::to_vec(change).map_or(0, |json| json.len()),
-                })
-                .collect();
-            for batch in plan::push_batches(acknowledged, &pending, limits) {
-                let request = PushRequest { changes: wire[batch.clone()].to_vec(), audit: audit.clone() };
-                let last_sent = request.changes.last().map_or(acknowledged, |change| change.seq);
+            let outgoing = self.outgoing(limits)?;
+            summary.acknowledged = outgoing.acknowledged;
+            let total = outgoing.changes() as u32;
+            self.sync_progress("sending", 0, total);
+            for request in outgoing.requests() {
                 match remote.call::<_, PushResponse>("/v1/push", Some(&request)) {
                     Ok(answer) => {
-                        let outcome = plan::after_push(last_sent, &answer);
-                        let refusals: Vec<StoredRefusal> = answer
-                            .refused
-                            .iter()
-                            .map(|refusal| StoredRefusal {
-                                wire_seq: refusal.seq,
-                                kind: refusal_name(refusal.kind),
-                                field: refusal.field.clone(),
-                                detail: refusal.detail.clone(),
-                            })
-                            .collect();
-                        let retired = series_to_retire(&answer.refused, &request.changes);
-                        self.with_profile(|open, _| {
-                            open.sync_acknowledge(&answer.epoch, outcome.acknowledged, &refusals, now_ms())?;
-                            for series in &retired {
-                                tracing::warn!("another device numbers its letters in this one's series: a new one");
-                                open.retire_letter_series(series, now_ms())?;
-                            }
-                            Ok(())
-                        })?;
                         summary.pushed += request.changes.len() as u32;
-                        summary.stored += answer.stored;
-                        summary.duplicates += answer.duplicates;
-                        summary.acknowledged = outcome.acknowledged;
-                        let sent = (last_sent - acknowledged).max(0) as u32;
-                        self.sync_progress("sending", sent, wire.len() as u32);
-                        for refusal in &answer.refused {
-                            let record = wire.iter().find(|change| change.seq == refusal.seq);
-                            let kind = refusal_name(refusal.kind);
-                            summary.refused.push(RefusedView {
-                                client: None,
-                                entity: record.map(|c| c.entity.clone()).unwrap_or_default(),
-                                record_id: record.map(|c| c.record_id.clone()).unwrap_or_default(),
-                                reason: refusal_reason(&kind, &messages),
-                                kind,
-                                field: refusal.field.clone(),
-                            });
-                        }
+                        let outcome =
+                            self.take_push_answer(&request.changes, &answer, MarkMove::AsAnswered, summary)?;
+                        let sent = (outcome.acknowledged - outgoing.acknowledged).max(0) as u32;
+                        self.sync_progress("sending", sent.min(total), total);
                         if !outcome.complete {
                             continue 'plan;
                         }
@@ -963,17 +1015,90 @@ impl App {
         }
     }
 
+    /// Decides which waiting changes may leave now (consent) and gives them their
+    /// wire numbers: the first step of a push, over the network or into a bundle.
+    pub(crate) fn clear_for_sending(&self) -> Result<()> {
+        self.with_profile(|open, _| Ok(open.sync_assign(&clear_outbox(open)?.decisions)?))
+    }
+
+    /// What goes now — this device's numbered changes above the server's mark, in
+    /// the batches a push sends them in — for the network and for a USB bundle alike.
+    pub(crate) fn outgoing(&self, limits: BatchLimits) -> Result<OutgoingBatches> {
+        let (acknowledged, outbox, audit) = self.with_profile(|open, _| {
+            let acknowledged = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+            Ok((acknowledged, open.sync_outbox(acknowledged)?, open.audit_head()?))
+        })?;
+        let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
+        let pending: Vec<Pending> = wire
+            .iter()
+            .map(|change| Pending { seq: change.seq, bytes: serde_json::to_vec(change).map_or(0, |json| json.len()) })
+            .collect();
+        let batches = plan::push_batches(acknowledged, &pending, limits);
+        Ok(OutgoingBatches { acknowledged, audit: audit.map(|(id, hash)| AuditHead { id, hash }), wire, batches })
+    }
+
+    /// Records what the server answered to a batch `sent` (or, from a USB answer,
+    /// to the refused changes among them): its epoch and mark, the refusals — in
+    /// words in `summary` too — and the letter series to stop numbering in.
+    pub(crate) fn take_push_answer(
+        &self,
+        sent: &[WireChange],
+        answer: &PushResponse,
+        mark: MarkMove,
+        summary: &mut SyncSummary,
+    ) -> Result<plan::PushOutcome> {
+        let messages = self.messages();
+        let last_sent = sent.last().map_or(answer.acknowledged, |change| change.seq);
+        let outcome = plan::after_push(last_sent, answer);
+        let refusals: Vec<StoredRefusal> = answer
+            .refused
+            .iter()
+            .map(|refusal| StoredRefusal {
+                wire_seq: refusal.seq,
+                kind: refusal_name(refusal.kind),
+                field: refusal.field.clone(),
+                detail: refusal.detail.clone(),
+            })
+            .collect();
+        let retired = series_to_retire(&answer.refused, sent);
+        let acknowledged = self.with_profile(|open, _| {
+            let acknowledged = match mark {
+                MarkMove::AsAnswered => outcome.acknowledged,
+                MarkMove::ForwardOnly => open.sync_enrolment()?.map_or(0, |e| e.acknowledged).max(outcome.acknowledged),
+            };
+            open.sync_acknowledge(&answer.epoch, acknowledged, &refusals, now_ms())?;
+            for series in &retired {
+                tracing::warn!("another device numbers its letters in this one's series: a new one");
+                open.retire_letter_series(series, now_ms())?;
+            }
+            Ok(acknowledged)
+        })?;
+        summary.stored += answer.stored;
+        summary.duplicates += answer.duplicates;
+        summary.acknowledged = acknowledged;
+        for refusal in &answer.refused {
+            let record = sent.iter().find(|change| change.seq == refusal.seq);
+            let kind = refusal_name(refusal.kind);
+            summary.refused.push(RefusedView {
+                client: None,
+                entity: record.map(|c| c.entity.clone()).unwrap_or_default(),
+                record_id: record.map(|c| c.record_id.clone()).unwrap_or_default(),
+                reason: refusal_reason(&kind, &messages),
+                kind,
+                field: refusal.field.clone(),
+            });
+        }
+        Ok(outcome)
+    }
+
     fn pull(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
         let mut restarts = 0;
         loop {
             let enrolment = self
                 .with_profile(|open, _| Ok(open.sync_enrolment()?))?
                 .ok_or(AppError::Sync(SyncError::NotEnrolled))?;
-            let cursor = match enrolment.pull_cursor.as_deref().map(str::parse::<Cursor>) {
-                Some(Ok(cursor)) => Some(cursor),
-                Some(Err(_)) | None => None,
-            };
-            let request = PullRequest { epoch: Some(enrolment.epoch.clone()), cursor, limit: tuning.page };
+            let request =
+                PullRequest { epoch: Some(enrolment.epoch.clone()), cursor: cursor_of(&enrolment), limit: tuning.page };
             let page: PullResponse = match remote.call("/v1/pull", Some(&request)) {
                 Ok(page) => page,
                 Err(Failure::Problem(problem)) if problem.kind == ProblemKind::EpochChanged && restarts < 2 => {
@@ -984,20 +1109,42 @@ impl App {
                 }
                 Err(failure) => return Err(stop(failure)),
             };
-            let (next, more) = plan::after_pull(&page);
-            let changes: Vec<_> = page.changes.into_iter().map(WireChange::into_record).collect();
-            let applied = self.with_profile(|open, _| {
-                Ok(open.sync_apply_page(&changes, &page.epoch, &next.to_string(), now_ms())?)
-            })?;
-            summary.pulled += applied.recorded as u32;
-            summary.conflicts += applied.conflicts as u32;
-            let activity = self.sync_activity();
-            self.sync_progress("receiving", activity.done + changes.len() as u32, activity.total);
-            summary.erased += applied.erased as u32;
+            let (_, more) = plan::after_pull(&page);
+            self.take_page(page, true, summary)?;
             if !more {
                 return Ok(());
             }
         }
+    }
+
+    /// Applies a pulled page — from the network or a USB answer — in one
+    /// transaction, moving the pull cursor to its end when `move_cursor`.
+    pub(crate) fn take_page(&self, page: PullResponse, move_cursor: bool, summary: &mut SyncSummary) -> Result<()> {
+        let (next, _) = plan::after_pull(&page);
+        let changes: Vec<_> = page.changes.into_iter().map(WireChange::into_record).collect();
+        let applied = self.with_profile(|open, _| {
+            Ok(if move_cursor {
+                open.sync_apply_page(&changes, &page.epoch, &next.to_string(), now_ms())?
+            } else {
+                open.sync_apply_changes(&changes, now_ms())?
+            })
+        })?;
+        summary.pulled += applied.recorded as u32;
+        summary.conflicts += applied.conflicts as u32;
+        summary.erased += applied.erased as u32;
+        let activity = self.sync_activity();
+        if activity.running {
+            self.sync_progress("receiving", activity.done + changes.len() as u32, activity.total);
+        }
+        Ok(())
+    }
+
+    /// What a device does once it has pulled, whichever way the pages came: keeps
+    /// this computer's words of signatures the server did not keep, and erases what
+    /// it still holds of clients erased elsewhere. Returns whether that wrote
+    /// anything (to send at once over the network, or with the next bundle).
+    pub(crate) fn after_pull(&self) -> Result<bool> {
+        Ok(self.keep_superseded_words()? + self.erase_leftovers_of_erased_clients()? > 0)
     }
 
     /// Keeps, as an addendum, what this computer signed when the server kept another
@@ -1074,6 +1221,12 @@ impl App {
     /// Whether this device holds what the server holds for its scope.
     fn in_step(&self, remote: &Remote) -> Result<bool> {
         let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+        self.holds(status.scope)
+    }
+
+    /// Whether this device's scope — the other devices' changes it pulled and its
+    /// own the server stored — sums to `theirs`, the server's count and checksum.
+    pub(crate) fn holds(&self, theirs: ScopeSummary) -> Result<bool> {
         let ours = self.with_profile(|open, _| {
             let mut sum = ScopeChecksum::default();
             for change in open.sync_scope()? {
@@ -1081,7 +1234,6 @@ impl App {
             }
             Ok(sum.summary())
         })?;
-        let theirs: ScopeSummary = status.scope;
         if ours != theirs {
             tracing::warn!(ours = ours.count, theirs = theirs.count, "scope checksums differ");
         }
@@ -1329,6 +1481,12 @@ mod tests {
             SyncError::ServerBusy,
             SyncError::Garbage,
             SyncError::ReviewSettled,
+            SyncError::BundleNoKey,
+            SyncError::BundleUnreadable,
+            SyncError::BundleNewer,
+            SyncError::BundleNotAnAnswer,
+            SyncError::BundleOtherDevice,
+            SyncError::BundleDamaged,
         ];
         let kinds = [
             RefusalKind::UnknownEntity,

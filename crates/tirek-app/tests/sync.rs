@@ -612,6 +612,7 @@ fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied(
         server_time_ms: now,
         supported: SUPPORTED,
         audit: None,
+        bundle_key: None,
     };
     let status = serde_json::to_string(&status).unwrap();
     let change = WireChange {

@@ -60,7 +60,11 @@ fn the_status_says_what_waits_and_each_client_whether_the_server_has_it() {
     let status = desk.app.sync_status().unwrap();
     assert!(status.enrolled && status.waiting > 0 && status.last_sync_ms.is_none(), "{status:?}");
     assert_eq!(status.consent_needed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Ахметова Әлия"]);
-    assert_eq!(desk.app.client(&saule).unwrap().sync, RecordSync::Waiting, "not on the server before the server says so");
+    assert_eq!(
+        desk.app.client(&saule).unwrap().sync,
+        RecordSync::Waiting,
+        "not on the server before the server says so"
+    );
     assert_eq!(desk.app.client(&dana).unwrap().sync, RecordSync::ThisComputerOnly);
 
     sync(&desk.app);
@@ -81,7 +85,7 @@ fn the_status_says_what_waits_and_each_client_whether_the_server_has_it() {
     desk.app.update_client(&saule, &moved).unwrap();
     let detail = desk.app.client(&saule).unwrap();
     assert_eq!(detail.sync, RecordSync::Waiting);
-    assert_eq!(detail.waiting_records, [saule.clone()]);
+    assert_eq!(detail.waiting_records, std::slice::from_ref(&saule));
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `tirek sync`: enrol this profile with the organisation's server, sync now, and
-//! show where sync stands. Each subcommand calls one `tirek-app` function.
+//! `tirek sync`: enrol this profile with the organisation's server, sync now, show
+//! where sync stands, and sync by USB stick where there is no connection (`bundle
+//! export`, `bundle import`). Each subcommand calls one `tirek-app` function.
 
 use std::path::PathBuf;
 
@@ -17,6 +18,24 @@ pub(crate) enum SyncCommand {
     Now,
     /// Show the server, the last sync, what waits to go, refusals and records to review
     Status,
+    /// Sync by USB stick, without any connection
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BundleCommand {
+    /// Write what a sync would send into a sealed file for the server
+    Export {
+        /// The folder to write it into (a USB stick)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Take in the answer the server wrote (tirek-…-answer.tirekbundle)
+    Import {
+        /// The answer file
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +94,35 @@ pub(crate) fn run(command: &SyncCommand, cli: &Cli, app: &App, messages: &Messag
                 if summary.repaired {
                     println!("{}", messages.get("sync-done-repaired"));
                 }
+                let step = if summary.in_step { "sync-done-in-step" } else { "sync-done-not-in-step" };
+                println!("{}", messages.get(step));
+                print_details(&app.sync_status()?, messages);
+            }
+        }
+        SyncCommand::Bundle(BundleCommand::Export { out }) => {
+            let written = app.sync_bundle_export(out)?;
+            if cli.json {
+                print_json(&written);
+            } else {
+                let mut args = FluentArgs::new();
+                args.set("path", written.path.clone());
+                args.set("changes", written.changes);
+                println!("{}", messages.format("sync-bundle-written", Some(&args)));
+            }
+        }
+        SyncCommand::Bundle(BundleCommand::Import { file }) => {
+            let summary = app.sync_bundle_import(file)?;
+            if cli.json {
+                print_json(&summary);
+            } else if summary.already_imported {
+                println!("{}", messages.get("sync-bundle-already-imported"));
+            } else {
+                let mut args = FluentArgs::new();
+                args.set("pushed", summary.pushed);
+                args.set("stored", summary.stored);
+                args.set("duplicates", summary.duplicates);
+                args.set("pulled", summary.pulled);
+                println!("{}", messages.format("sync-done", Some(&args)));
                 let step = if summary.in_step { "sync-done-in-step" } else { "sync-done-not-in-step" };
                 println!("{}", messages.get(step));
                 print_details(&app.sync_status()?, messages);

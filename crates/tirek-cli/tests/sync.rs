@@ -1,7 +1,8 @@
-//! `tirek sync enrol|now|status` against the real server on a private PostgreSQL,
-//! as an administrator's instructions have a psychologist type them: plain HTTP
-//! refused without `--insecure-dev`, a wrong code named in one line, then enrolment,
-//! a sync, and the status with what waits for consent.
+//! `tirek sync enrol|now|status|bundle` against the real server on a private
+//! PostgreSQL, as an administrator's instructions have a psychologist type them:
+//! plain HTTP refused without `--insecure-dev`, a wrong code named in one line, then
+//! enrolment, a sync, and the status with what waits for consent; and a sync by USB
+//! stick, the file written, imported by the server and its answer imported back.
 
 mod common;
 
@@ -29,6 +30,8 @@ struct RunningServer {
     runtime: tokio::runtime::Runtime,
     address: std::net::SocketAddr,
     pool: sqlx::PgPool,
+    config: Config,
+    _keys: tempfile::TempDir,
     user: i64,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     running: Option<tokio::task::JoinHandle<()>>,
@@ -38,8 +41,11 @@ impl RunningServer {
     fn start() -> RunningServer {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let database_url = Cluster::shared().create_database().expect("a database");
-        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, ..Config::default() };
-        let server = runtime.block_on(Server::bind(config, Transport::InsecureDev)).expect("starts");
+        // The USB bundles' key, as `tirek-server init` makes it.
+        let keys = tempfile::tempdir().unwrap();
+        let bundle_key = Some(tirek_server::bundle::ensure_key(keys.path()).unwrap().path);
+        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), database_url, bundle_key, ..Config::default() };
+        let server = runtime.block_on(Server::bind(config.clone(), Transport::InsecureDev)).expect("starts");
         let address = server.local_addr().unwrap();
         let pool = server.pool().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -57,7 +63,14 @@ impl RunningServer {
             };
             admin::create_user(&pool, &user).await.unwrap().id
         });
-        RunningServer { runtime, address, pool, user, stop: Some(stop), running: Some(running) }
+        RunningServer { runtime, address, pool, config, _keys: keys, user, stop: Some(stop), running: Some(running) }
+    }
+
+    /// `tirek-server admin import-bundle FILE`: the answer's path.
+    fn import_bundle(&self, file: &Path) -> std::path::PathBuf {
+        let imported =
+            self.runtime.block_on(tirek_server::bundle::import_file(&self.pool, &self.config, file, None)).unwrap();
+        imported.answer
     }
 
     fn code(&self) -> String {
@@ -243,4 +256,46 @@ fn a_sync_killed_mid_push_and_mid_pull_carries_on_from_the_same_files() {
     let again = json(&tirek(laptop.path(), &["--insecure-dev", "--json", "sync", "now"]));
     assert_eq!(again["pulled"], 0, "nothing pulled twice: {again}");
     assert_eq!(again["in_step"], true);
+}
+
+#[test]
+fn a_psychologist_without_a_connection_syncs_by_usb_stick_from_the_command_line() {
+    let server = RunningServer::start();
+    let url = format!("http://{}", server.address);
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    json(&tirek(dir, &["--json", "profile", "create", "--name", "Aigul"]));
+    assert!(failure(&tirek(dir, &["sync", "bundle", "export", "--out", "."])).contains("not connected"));
+    let code = server.code();
+    json(&tirek(dir, &["--insecure-dev", "--json", "sync", "enrol", "--server", &url, "--code", &code]));
+    let client = json(&tirek(dir, &["--json", "client", "add", "--family-name", "Ортақ", "--given-name", "Әлия"]));
+    json(&tirek(dir, &["--json", "client", "consent", client["id"].as_str().unwrap(), "--scope", "server"]));
+
+    // From here on no command reaches the server: a USB stick goes back and forth.
+    let stick = tempfile::tempdir().unwrap();
+    let out = stick.path().to_str().unwrap();
+    let written = json(&tirek(dir, &["--json", "sync", "bundle", "export", "--out", out]));
+    assert_eq!(written["changes"], 2, "the client and her consent: {written}");
+    let bundle = std::path::PathBuf::from(written["path"].as_str().unwrap());
+    let name = bundle.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("tirek-") && name.ends_with(".tirekbundle") && !name.contains("Ортақ"), "{name}");
+    let text = tirek(dir, &["sync", "bundle", "export", "--out", out]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Wrote ") && text.contains("with 2 changes"), "{text}");
+
+    let answer = server.import_bundle(&bundle);
+    let summary = json(&tirek(dir, &["--json", "sync", "bundle", "import", answer.to_str().unwrap()]));
+    assert_eq!(summary["pushed"], 2, "{summary}");
+    assert_eq!(summary["in_step"], true, "{summary}");
+    let status = json(&tirek(dir, &["--json", "sync", "status"]));
+    assert_eq!((status["waiting"].as_u64(), status["acknowledged"].as_u64()), (Some(0), Some(2)), "{status}");
+    assert!(status["last_sync_ms"].is_number(), "{status}");
+
+    let again = tirek(dir, &["sync", "bundle", "import", answer.to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("imported already"));
+    let own = failure(&tirek(dir, &["sync", "bundle", "import", bundle.to_str().unwrap()]));
+    assert!(own.contains("this computer wrote for the server"), "{own}");
+    assert_eq!(own.lines().count(), 1, "{own}");
+    assert_eq!(server.count("SELECT count(*) FROM changes WHERE device_id <> $1", ""), 2, "stored once");
 }

@@ -44,6 +44,10 @@ pub struct EnrolResponse {
     pub epoch: Epoch,
     /// The protocol versions the server accepts.
     pub supported: VersionRange,
+    /// The server's public key for USB sync bundles
+    /// ([`crate::bundle::BundlePublicKey`], 64 hex digits), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
 }
 
 /// `POST /v1/push`: one batch of the device's change log, in sequence order,
@@ -244,6 +248,10 @@ pub struct StatusResponse {
     /// The furthest head of this device's audit trail the server has seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<AuditHead>,
+    /// The server's public key for USB sync bundles (64 hex digits), if it has
+    /// one: a device enrolled before the server had it learns it here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
 }
 
 mod hex_u64 {
@@ -302,6 +310,7 @@ mod tests {
             user_id: 3,
             epoch: "e".to_owned(),
             supported: crate::SUPPORTED,
+            bundle_key: Some("ab".repeat(32)),
         });
         round_trip(&PushRequest { changes: vec![change()], audit: None });
         let head = AuditHead { id: 12, hash: "ab".repeat(32) };
@@ -343,8 +352,19 @@ mod tests {
             server_time_ms: 1,
             supported: crate::SUPPORTED,
             audit: None,
+            bundle_key: None,
         });
         assert_eq!(status["scope"]["checksum"], "fffffffffffffffe");
+        assert!(status.get("bundle_key").is_none(), "an absent key is not written");
+    }
+
+    #[test]
+    fn an_older_servers_answers_without_a_bundle_key_still_parse() {
+        let enrolled = r#"{"device_id":"d","token":"t","user_id":1,"epoch":"e","supported":{"min":1,"max":1}}"#;
+        assert_eq!(serde_json::from_str::<EnrolResponse>(enrolled).expect("parses").bundle_key, None);
+        let status = r#"{"epoch":"e","device_id":"d","acknowledged":0,"scope":{"count":0,"checksum":"0"},
+                         "server_time_ms":1,"supported":{"min":1,"max":1}}"#;
+        assert_eq!(serde_json::from_str::<StatusResponse>(status).expect("parses").bundle_key, None);
     }
 
     #[test]

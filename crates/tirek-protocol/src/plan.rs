@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use crate::bundle::AnswerBundle;
 use crate::messages::{Cursor, PullResponse, PushResponse, RefusalKind};
 use crate::problem::{Problem, ProblemKind};
 
@@ -137,10 +138,115 @@ pub fn after_pull(response: &PullResponse) -> (Cursor, bool) {
     (response.cursor, response.more)
 }
 
+/// How a USB answer bundle fits what the device holds when it is imported — which
+/// may be days after the bundle left, after other bundles' answers, or after the
+/// device met the server over the network meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerFit {
+    /// The server took a new epoch since the device last knew it (it was restored)
+    /// and the device has not moved on since the bundle left: start over in the
+    /// answer's epoch, from its mark, before applying its pages from the start.
+    pub restart: bool,
+    /// Take the push answers: acknowledgements (a mark only moves forward) and
+    /// refusals. False for an answer from an epoch the device has left.
+    pub acknowledge: bool,
+    /// The pages to apply, as indexes: those past the device's cursor.
+    pub pages: Range<usize>,
+    /// Whether the applied pages move the device's cursor. False when the pages do
+    /// not continue from where the device stands (its cursor went back, or the answer
+    /// is of another epoch): their changes are recorded — a change already held is
+    /// skipped — but the device pulls that stretch again rather than skip what lies
+    /// between.
+    pub move_cursor: bool,
+}
+
+/// Fits `answer` to a device whose epoch is `epoch` and whose pull cursor is `cursor`.
+pub fn fit_answer(epoch: &str, cursor: Option<Cursor>, answer: &AnswerBundle) -> AnswerFit {
+    let everything = 0..answer.pages.len();
+    if answer.status.epoch == epoch {
+        let current = cursor.unwrap_or(Cursor::START);
+        let first = answer.pages.partition_point(|page| page.cursor <= current);
+        AnswerFit {
+            restart: false,
+            acknowledge: true,
+            pages: first..answer.pages.len(),
+            move_cursor: answer.from <= current,
+        }
+    } else if answer.device_epoch == epoch {
+        // The server saw the bundle's epoch was not its own and pulled from the start.
+        AnswerFit { restart: true, acknowledge: true, pages: everything, move_cursor: answer.from == Cursor::START }
+    } else {
+        AnswerFit { restart: false, acknowledge: false, pages: everything, move_cursor: false }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::Refusal;
+    use crate::messages::{Refusal, ScopeSummary, StatusResponse};
+
+    fn answer(server_epoch: &str, device_epoch: &str, from: (u64, i64), pages: &[(u64, i64)]) -> AnswerBundle {
+        let cursor = |(txid, id): (u64, i64)| Cursor { txid, id };
+        AnswerBundle {
+            bundle_id: "b".to_owned(),
+            device_id: "d".to_owned(),
+            device_epoch: device_epoch.to_owned(),
+            written_ms: 0,
+            pushes: vec![],
+            push_problem: None,
+            from: cursor(from),
+            pages: pages
+                .iter()
+                .map(|page| PullResponse {
+                    epoch: server_epoch.to_owned(),
+                    changes: vec![],
+                    cursor: cursor(*page),
+                    more: false,
+                })
+                .collect(),
+            status: StatusResponse {
+                epoch: server_epoch.to_owned(),
+                device_id: "d".to_owned(),
+                acknowledged: 0,
+                scope: ScopeSummary::default(),
+                server_time_ms: 0,
+                supported: crate::SUPPORTED,
+                audit: None,
+                bundle_key: None,
+            },
+        }
+    }
+
+    #[test]
+    fn an_answer_applies_what_lies_past_the_device_and_never_skips_a_stretch() {
+        let pages = [(10, 1), (20, 2), (30, 3)];
+        let fit = |restart, acknowledge, pages: Range<usize>, move_cursor| AnswerFit {
+            restart,
+            acknowledge,
+            pages,
+            move_cursor,
+        };
+        // (device epoch, device cursor, answer, what happens)
+        let cases = [
+            // The usual: the device stands where its bundle left.
+            ("e", Some((5, 0)), answer("e", "e", (5, 0), &pages), fit(false, true, 0..3, true)),
+            ("e", None, answer("e", "e", (0, 0), &pages), fit(false, true, 0..3, true)),
+            // Imported again, or after a later answer or a network sync: nothing twice.
+            ("e", Some((30, 3)), answer("e", "e", (5, 0), &pages), fit(false, true, 3..3, true)),
+            ("e", Some((20, 2)), answer("e", "e", (5, 0), &pages), fit(false, true, 2..3, true)),
+            // The device's cursor went back since (a checksum repair): record the
+            // changes but keep the cursor, so what lies before `from` is pulled too.
+            ("e", None, answer("e", "e", (5, 0), &pages), fit(false, true, 0..3, false)),
+            // The server was restored since the device last knew it.
+            ("e", Some((5, 0)), answer("f", "e", (0, 0), &pages), fit(true, true, 0..3, true)),
+            // The device has met the restored server since: the answer is of a past epoch.
+            ("f", Some((40, 1)), answer("e", "e", (5, 0), &pages), fit(false, false, 0..3, false)),
+        ];
+        for (epoch, cursor, answer, expected) in cases {
+            let cursor = cursor.map(|(txid, id)| Cursor { txid, id });
+            assert_eq!(fit_answer(epoch, cursor, &answer), expected, "{epoch} {cursor:?} from {:?}", answer.from);
+        }
+    }
 
     fn outbox(sizes: &[usize]) -> Vec<Pending> {
         sizes.iter().enumerate().map(|(i, bytes)| Pending { seq: i as i64 + 1, bytes: *bytes }).collect()

@@ -59,6 +59,12 @@ pub struct Initialised {
     pub hosts: Vec<String>,
     /// When the server certificate expires (RFC 3339), when made now.
     pub server_expires: Option<String>,
+    /// The USB sync bundles' secret key (`bundle_key` in the configuration).
+    pub bundle_key: PathBuf,
+    /// Its public half, as devices receive it.
+    pub bundle_public_key: String,
+    /// Whether the bundle key was made now (false: kept; `renew` never replaces it).
+    pub new_bundle_key: bool,
 }
 
 /// Makes, in `dir`, whatever of the CA and the server certificate is missing; with
@@ -115,6 +121,7 @@ pub fn init(dir: &Path, organisation: &str, hosts: &[String], renew: bool) -> Re
         replace(&server_cert, chain.as_bytes(), false)?;
         server_expires = params.not_after.format(&time::format_description::well_known::Rfc3339).ok();
     }
+    let bundle_key = crate::bundle::ensure_key(dir)?;
     Ok(Initialised {
         ca_cert,
         ca_key,
@@ -125,6 +132,9 @@ pub fn init(dir: &Path, organisation: &str, hosts: &[String], renew: bool) -> Re
         new_server_certificate,
         hosts,
         server_expires,
+        bundle_key: bundle_key.path,
+        bundle_public_key: bundle_key.public_key,
+        new_bundle_key: bundle_key.new,
     })
 }
 
@@ -152,8 +162,8 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(crate::error::io(format!("read {}", path.display())))
 }
 
-/// Writes a file that must not exist yet.
-fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+/// Writes a file that must not exist yet (`private`: readable by its owner only).
+pub(crate) fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -196,7 +206,7 @@ mod tests {
         let ca_der = CertificateDer::from_pem_file(&first.ca_cert).expect("the CA reads back");
         assert_eq!(fingerprint(&ca_der), first.ca_sha256);
         #[cfg(unix)]
-        for key in [&first.ca_key, &first.server_key] {
+        for key in [&first.ca_key, &first.server_key, &first.bundle_key] {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(key).expect("key").permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{}", key.display());
@@ -211,11 +221,15 @@ mod tests {
         let again = init(dir.path(), "Түркістан облысы", &[], false).expect("init again");
         assert!(!again.new_ca && !again.new_server_certificate, "nothing is made twice");
         assert_eq!(again.ca_sha256, first.ca_sha256);
+        assert!(first.new_bundle_key && !again.new_bundle_key);
+        assert_eq!(again.bundle_public_key, first.bundle_public_key);
 
         let old_server = std::fs::read(&first.server_cert).expect("cert");
         let renewed = init(dir.path(), "Түркістан облысы", &hosts, true).expect("renew");
         assert!(!renewed.new_ca && renewed.new_server_certificate);
         assert_eq!(renewed.ca_sha256, first.ca_sha256, "devices keep trusting the same CA");
+        assert!(!renewed.new_bundle_key, "renewing leaves the bundle key");
+        assert_eq!(renewed.bundle_public_key, first.bundle_public_key, "devices' bundles still open");
         assert_ne!(std::fs::read(&first.server_cert).expect("cert"), old_server);
     }
 

@@ -84,6 +84,11 @@ pub struct Config {
     pub address_requests_per_minute: u32,
     /// Requests one address may make at once. Default 1000.
     pub address_burst: u32,
+    /// The secret key of USB sync bundles (`bundle.key`, made by `tirek-server
+    /// init`): devices seal their bundles to its public half, which they receive at
+    /// enrolment and in every status, and `admin import-bundle` opens them with it.
+    /// Without it the server offers no bundles. Default: none.
+    pub bundle_key: Option<PathBuf>,
     /// Log filter (tracing's `EnvFilter` syntax). Default `info`.
     pub log: String,
 }
@@ -108,6 +113,7 @@ impl Default for Config {
             device_burst: 200,
             address_requests_per_minute: 3000,
             address_burst: 1000,
+            bundle_key: None,
             log: "info".to_owned(),
         }
     }
@@ -115,7 +121,7 @@ impl Default for Config {
 
 /// Every key, as in the file; the environment variable is `TIREK_SERVER_` and the
 /// key in capitals.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 19] = [
     "listen",
     "tls_cert",
     "tls_key",
@@ -133,6 +139,7 @@ pub const KEYS: [&str; 18] = [
     "device_burst",
     "address_requests_per_minute",
     "address_burst",
+    "bundle_key",
     "log",
 ];
 
@@ -206,6 +213,7 @@ impl Config {
             "device_burst" => self.device_burst = count(value)?,
             "address_requests_per_minute" => self.address_requests_per_minute = count(value)?,
             "address_burst" => self.address_burst = count(value)?,
+            "bundle_key" => self.bundle_key = path(value),
             "log" => self.log = value.to_owned(),
             _ => return Err(refuse(format!("not a setting; the settings are {}", KEYS.join(", ")))),
         }
@@ -261,6 +269,7 @@ mod tests {
         let with_tls = Config {
             tls_cert: Some("/etc/tirek/server.crt".into()),
             tls_key: Some("/etc/tirek/server.key".into()),
+            bundle_key: Some("/etc/tirek/bundle.key".into()),
             ..Config::default()
         };
         assert_eq!(parsed, with_tls);
@@ -306,7 +315,7 @@ mod tests {
         for key in KEYS {
             let value = match key {
                 "listen" => "0.0.0.0:1",
-                "tls_cert" | "tls_key" | "database_url" | "log" => "x",
+                "tls_cert" | "tls_key" | "bundle_key" | "database_url" | "log" => "x",
                 _ => "7",
             };
             Config::default().set(key, value, key).unwrap_or_else(|err| panic!("{key}: {err}"));

@@ -105,7 +105,7 @@ pub async fn enrol(pool: &PgPool, request: EnrolRequest) -> Result<EnrolResponse
     let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM server_epoch").fetch_one(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(device = %request.device_id, user = user_id, "device enrolled");
-    Ok(EnrolResponse { device_id: request.device_id, token, user_id, epoch, supported: SUPPORTED })
+    Ok(EnrolResponse { device_id: request.device_id, token, user_id, epoch, supported: SUPPORTED, bundle_key: None })
 }
 
 #[cfg(test)]

@@ -70,6 +70,10 @@ pub enum ServerError {
     /// The TLS certificate or key is unusable.
     #[error("TLS: {0}")]
     Tls(String),
+    /// A USB bundle that cannot be imported: not a bundle, another organisation's,
+    /// damaged or altered, an answer, or of a newer Tirek.
+    #[error(transparent)]
+    Bundle(#[from] tirek_protocol::bundle::BundleError),
     /// The operating system refused (a port, a file).
     #[error("{what}")]
     Io {
@@ -93,7 +97,7 @@ impl ServerError {
             Self::DeviceAlreadyEnrolled(_) => ProblemKind::DeviceAlreadyEnrolled,
             Self::ClockSkew { .. } => ProblemKind::ClockSkew,
             Self::BatchTooLarge { .. } => ProblemKind::BatchTooLarge,
-            Self::Malformed(_) | Self::Invalid(_) => ProblemKind::MalformedRequest,
+            Self::Malformed(_) | Self::Invalid(_) | Self::Bundle(_) => ProblemKind::MalformedRequest,
             Self::RateLimited { .. } => ProblemKind::RateLimited,
             Self::BodyTimeout { .. } => ProblemKind::RequestTimeout,
             Self::SequenceGap { .. } => ProblemKind::SequenceGap,

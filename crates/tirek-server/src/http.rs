@@ -56,6 +56,8 @@ pub struct AppState {
     /// The protocol versions accepted: [`tirek_protocol::SUPPORTED`], unless a test plays a server
     /// of another generation ([`crate::Server::accept_versions`]).
     pub supported: VersionRange,
+    /// The public half of the USB bundles' key (64 hex digits), if one is configured.
+    pub bundle_key: Option<String>,
 }
 
 /// The rate limiters of this process.
@@ -118,6 +120,7 @@ async fn enrol(
 ) -> Result<Json<EnrolResponse>, ServerError> {
     let mut enrolled = devices::enrol(&state.pool, request).await?;
     enrolled.supported = state.supported;
+    enrolled.bundle_key = state.bundle_key.clone();
     Ok(Json(enrolled))
 }
 
@@ -140,6 +143,7 @@ async fn pull(
 async fn status(State(state): State<AppState>, device: Device) -> Result<Json<StatusResponse>, ServerError> {
     let mut status = pull::status(&state.pool, &device.0).await?;
     status.supported = state.supported;
+    status.bundle_key = state.bundle_key.clone();
     Ok(Json(status))
 }
 

@@ -5,8 +5,9 @@
 //! from the command line (`tirek-server admin`).
 //!
 //! The layers, top to bottom: `http` (axum: routes, extractors, problem bodies —
-//! thin), the services (`devices`, `push`, `pull`, `admin` — one function per use
-//! case, all the SQL), the pure rules (`rules`: may this change be stored? does this
+//! thin), the services (`devices`, `push`, `pull`, `admin`, and `bundle`, which
+//! imports a USB bundle through `push` and `pull` — one function per use case, all
+//! the SQL), the pure rules (`rules`: may this change be stored? does this
 //! batch continue the sequence?) and the wire format in `tirek-protocol`. The
 //! server depends on `tirek-domain` to judge what it stores, and never on
 //! `tirek-store` or `tirek-app`.
@@ -15,6 +16,7 @@
 //! tests both use it — so the tests run the very server that ships.
 
 pub mod admin;
+pub mod bundle;
 pub mod certificates;
 pub mod config;
 pub mod db;
@@ -72,13 +74,19 @@ impl Server {
                 ));
             }
         };
+        // A configured bundle key that cannot be read stops the start, as a TLS key does.
+        let bundle_key = match &config.bundle_key {
+            Some(path) => Some(bundle::load_key(path)?.public_key().to_hex()),
+            None => None,
+        };
         let pool = db::connect(&config)?;
         db::migrate(&pool).await?;
         db::current_epoch(&pool).await?;
         let listener =
             TcpListener::bind(config.listen).await.map_err(error::io(format!("listen on {}", config.listen)))?;
         let limits = Arc::new(http::Limits::new(&config));
-        let state = http::AppState { pool, config: Arc::new(config), limits, supported: tirek_protocol::SUPPORTED };
+        let state =
+            http::AppState { pool, config: Arc::new(config), limits, supported: tirek_protocol::SUPPORTED, bundle_key };
         Ok(Server { state, listener, tls })
     }
 

@@ -5,6 +5,7 @@
 //! tirek-server [--config FILE] serve [--insecure-dev]
 //! tirek-server [--config FILE] migrate
 //! tirek-server [--config FILE] admin [--json] org|clinic|team|user|code|device|epoch …
+//! tirek-server [--config FILE] admin [--json] import-bundle FILE [--out DIR]
 //! ```
 //!
 //! Each subcommand parses its arguments, calls one function of the library and
@@ -17,7 +18,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use tirek_server::admin::{self, NewUser};
 use tirek_server::rules::Role;
-use tirek_server::{Config, Server, Transport, certificates, db};
+use tirek_server::{Config, Server, Transport, bundle, certificates, db};
 
 #[derive(Debug, Parser)]
 #[command(name = "tirek-server", version, about = "Tirek's organisation sync server")]
@@ -31,11 +32,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Make the organisation's CA and this server's certificate (what is missing;
-    /// `--renew` for a new server certificate) and print the CA's fingerprint.
+    /// Make the organisation's CA, this server's certificate and the USB bundles'
+    /// key (what is missing; `--renew` for a new server certificate) and print the
+    /// CA's fingerprint.
     Init {
         /// Where the certificates and keys go (`ca.crt`, `ca.key`, `server.crt`,
-        /// `server.key`).
+        /// `server.key`, `bundle.key`).
         #[arg(long)]
         dir: PathBuf,
         /// A name or address devices reach the server by; repeat for several.
@@ -94,6 +96,14 @@ enum AdminCommand {
     /// The server's epoch.
     #[command(subcommand)]
     Epoch(EpochCommand),
+    /// Import a device's USB sync bundle and write the answer to carry back to it.
+    ImportBundle {
+        /// The bundle (`tirek-….tirekbundle`).
+        file: PathBuf,
+        /// Where the answer goes (default: the bundle's folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,11 +264,17 @@ fn init(dir: &std::path::Path, organisation: &str, hosts: &[String], renew: bool
     println!("In the server's configuration:");
     println!("  tls_cert = \"{}\"", made.server_cert.display());
     println!("  tls_key = \"{}\"", made.server_key.display());
+    println!("  bundle_key = \"{}\"", made.bundle_key.display());
     println!();
     println!(
         "Give devices {} with their enrolment codes; keep {} safe: whoever has it can stand in for this server.",
         made.ca_cert.display(),
         made.ca_key.display()
+    );
+    println!(
+        "USB sync bundles are sealed to {} ({}): keep it with the database's backups.",
+        made.bundle_key.display(),
+        if made.new_bundle_key { "made" } else { "kept" }
     );
     Ok(())
 }
@@ -308,6 +324,12 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
         AdminCommand::Device(DeviceCommand::Revoke { id }) => print(json, &[admin::revoke_device(pool, &id).await?]),
         AdminCommand::Epoch(EpochCommand::Show) => print(json, &[Epoch { epoch: db::current_epoch(pool).await? }]),
         AdminCommand::Epoch(EpochCommand::Renew) => print(json, &[Epoch { epoch: db::renew_epoch(pool).await? }]),
+        AdminCommand::ImportBundle { file, out } => {
+            let imported = bundle::import_file(pool, config, &file, out.as_deref())
+                .await
+                .with_context(|| format!("import {}", file.display()))?;
+            print(json, &[imported])
+        }
     }
 }
 

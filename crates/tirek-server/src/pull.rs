@@ -149,5 +149,6 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
         server_time_ms: crate::push::now_ms(),
         supported: SUPPORTED,
         audit: audit_id.zip(audit_hash).map(|(id, hash)| AuditHead { id, hash }),
+        bundle_key: None,
     })
 }

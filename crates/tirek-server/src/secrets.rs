@@ -21,7 +21,8 @@ const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Characters in an enrolment code.
 const CODE_CHARS: usize = 10;
 
-fn random<const N: usize>() -> Result<[u8; N]> {
+/// `N` bytes from the operating system's randomness.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|err| ServerError::Io {
         what: "read the system's randomness".to_owned(),

@@ -70,6 +70,22 @@ pub struct SyncEnrolment {
     pub last_sync_at: Option<i64>,
     /// Whether the person paused the background sync.
     pub paused: bool,
+    /// The server's public key for USB sync bundles (64 hex digits), once known.
+    pub bundle_key: Option<String>,
+}
+
+/// Where the answer to one USB bundle this device wrote stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleAnswerState {
+    /// Not imported yet.
+    Waiting {
+        /// The key to open it with.
+        key: zeroize::Zeroizing<[u8; 32]>,
+        /// How many changes the bundle carried.
+        changes: usize,
+    },
+    /// Imported at this time (ms): importing it again changes nothing.
+    Imported(i64),
 }
 
 /// One of this device's changes not yet given a wire number.
@@ -255,7 +271,7 @@ impl OpenProfile {
         self.connection()
             .one(
                 "SELECT server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch, acknowledged, pull_cursor,
-                        last_sync_at, paused
+                        last_sync_at, paused, bundle_key
                  FROM sync_enrolment WHERE singleton = 1",
                 [],
                 |row| {
@@ -271,6 +287,7 @@ impl OpenProfile {
                         pull_cursor: row.get(8)?,
                         last_sync_at: row.get(9)?,
                         paused: row.get(10)?,
+                        bundle_key: row.get(11)?,
                     })
                 },
             )
@@ -279,17 +296,21 @@ impl OpenProfile {
     }
 
     /// Saves a new enrolment, replacing any earlier one; where sync stood with the
-    /// earlier server (wire numbers, refusals, cursor) starts afresh.
+    /// earlier server (wire numbers, refusals, cursor, bundles waiting for an
+    /// answer) starts afresh.
     pub fn save_sync_enrolment(&mut self, enrolment: &SyncEnrolment) -> Result<()> {
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
         transaction
-            .execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;")
+            .execute_batch(
+                "DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;
+                 DELETE FROM sync_bundles;",
+            )
             .map_err(sqlite)?;
         transaction
             .run(
                 "INSERT INTO sync_enrolment (singleton, server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch,
-                                             acknowledged, pull_cursor, last_sync_at, paused)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                             acknowledged, pull_cursor, last_sync_at, paused, bundle_key)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     enrolment.server_url,
                     enrolment.ca_pem,
@@ -301,11 +322,82 @@ impl OpenProfile {
                     enrolment.acknowledged,
                     enrolment.pull_cursor,
                     enrolment.last_sync_at,
-                    enrolment.paused
+                    enrolment.paused,
+                    enrolment.bundle_key
                 ],
             )
             .map_err(sqlite)?;
         transaction.commit().map_err(sqlite)
+    }
+
+    /// Records the server's public bundle key, as its status gave it.
+    pub fn sync_set_bundle_key(&mut self, key: &str) -> Result<()> {
+        self.connection()
+            .run("UPDATE sync_enrolment SET bundle_key = ?1 WHERE singleton = 1", [key])
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Remembers the answer key of a USB bundle just written, under its id, until
+    /// the answer sealed with it is imported.
+    pub fn sync_bundle_written(
+        &mut self,
+        key_id: &str,
+        answer_key: &[u8; 32],
+        bundle_id: &str,
+        changes: usize,
+        now_ms: i64,
+    ) -> Result<()> {
+        self.connection()
+            .run(
+                "INSERT INTO sync_bundles (key_id, answer_key, bundle_id, exported_at, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![key_id, &answer_key[..], bundle_id, now_ms, changes as i64],
+            )
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// Where the answer sealed with the key `key_id` stands; `None`: this profile
+    /// wrote no bundle with that key (the answer is another device's or profile's).
+    pub fn sync_bundle_answer(&self, key_id: &str) -> Result<Option<BundleAnswerState>> {
+        let row: Option<(Option<Vec<u8>>, Option<i64>, i64)> = self
+            .connection()
+            .one("SELECT answer_key, answered_at, changes FROM sync_bundles WHERE key_id = ?1", [key_id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .optional()
+            .map_err(sqlite)?;
+        Ok(row.and_then(|(key, answered_at, changes)| match (key, answered_at) {
+            (_, Some(at)) => Some(BundleAnswerState::Imported(at)),
+            (Some(key), None) => {
+                let key = zeroize::Zeroizing::new(key);
+                let bytes: [u8; 32] = key.as_slice().try_into().ok()?;
+                Some(BundleAnswerState::Waiting { key: zeroize::Zeroizing::new(bytes), changes: changes as usize })
+            }
+            (None, None) => None,
+        }))
+    }
+
+    /// The answer sealed with `key_id` is imported: its key is forgotten, and the
+    /// same answer imported again is known for what it is.
+    pub fn sync_bundle_answered(&mut self, key_id: &str, now_ms: i64) -> Result<()> {
+        self.connection()
+            .run(
+                "UPDATE sync_bundles SET answer_key = NULL, answered_at = ?2 WHERE key_id = ?1 AND answered_at IS NULL",
+                params![key_id, now_ms],
+            )
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// The server holds this device's changes only up to `mark` (it refused a batch
+    /// that did not continue from there): send again from there. The mark only goes
+    /// down here; the pull cursor stays.
+    pub fn sync_lower_mark(&mut self, mark: i64) -> Result<()> {
+        self.connection()
+            .run("UPDATE sync_enrolment SET acknowledged = min(acknowledged, max(?1, 0)) WHERE singleton = 1", [mark])
+            .map_err(sqlite)?;
+        Ok(())
     }
 
     /// The server was restored (a new epoch): pull from the start again, and resume
@@ -423,7 +515,10 @@ impl OpenProfile {
     /// marks stay.
     pub fn sync_forget_enrolment(&mut self) -> Result<()> {
         self.connection()
-            .execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;")
+            .execute_batch(
+                "DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;
+                 DELETE FROM sync_bundles;",
+            )
             .map_err(sqlite)
     }
 
@@ -845,6 +940,23 @@ impl OpenProfile {
         cursor: &str,
         now_ms: i64,
     ) -> Result<Applied> {
+        self.apply_changes(changes, Some((epoch, cursor)), now_ms)
+    }
+
+    /// Applies other devices' changes as [`OpenProfile::sync_apply_page`] does, in
+    /// one transaction, but leaves the pull cursor where it is: a page of a USB
+    /// answer that does not continue from this device's cursor, whose stretch the
+    /// device must still pull itself.
+    pub fn sync_apply_changes(&mut self, changes: &[ChangeRecord], now_ms: i64) -> Result<Applied> {
+        self.apply_changes(changes, None, now_ms)
+    }
+
+    fn apply_changes(
+        &mut self,
+        changes: &[ChangeRecord],
+        cursor: Option<(&str, &str)>,
+        now_ms: i64,
+    ) -> Result<Applied> {
         let own = self.device_id().to_owned();
         let transaction =
             self.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
@@ -881,9 +993,14 @@ impl OpenProfile {
             apply_change(&transaction, change, &own, now_ms, &mut applied)?;
         }
         transaction.run("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
-        transaction
-            .run("UPDATE sync_enrolment SET epoch = ?1, pull_cursor = ?2 WHERE singleton = 1", params![epoch, cursor])
-            .map_err(sqlite)?;
+        if let Some((epoch, cursor)) = cursor {
+            transaction
+                .run(
+                    "UPDATE sync_enrolment SET epoch = ?1, pull_cursor = ?2 WHERE singleton = 1",
+                    params![epoch, cursor],
+                )
+                .map_err(sqlite)?;
+        }
         transaction.commit().map_err(sqlite)?;
         Ok(applied)
     }

@@ -42,6 +42,7 @@ fn device(name: &str) -> Device {
             pull_cursor: None,
             last_sync_at: None,
             paused: false,
+            bundle_key: None,
         })
         .unwrap();
     Device { _folder: folder, profile }
@@ -113,6 +114,48 @@ fn a_page_applied_twice_changes_nothing() {
     assert_eq!(copy["clients"], origin["clients"]);
     assert_eq!(copy["children"], origin["children"]);
     assert_eq!(copy["change_log"], origin["change_log"], "the history came with its origin");
+}
+
+#[test]
+fn a_bundle_s_answer_key_is_kept_until_its_answer_is_imported_and_then_remembered_as_imported() {
+    use tirek_store::sync::BundleAnswerState;
+    let mut desk = device("Desk");
+    let key_id = "0123456789abcdef0123456789abcdef";
+    assert_eq!(desk.profile.sync_bundle_answer(key_id).unwrap(), None, "no such bundle");
+    desk.profile.sync_bundle_written(key_id, &[7; 32], &"b".repeat(32), 12, NOW_MS).unwrap();
+    match desk.profile.sync_bundle_answer(key_id).unwrap() {
+        Some(BundleAnswerState::Waiting { key, changes }) => assert_eq!((*key, changes), ([7; 32], 12)),
+        other => panic!("waiting, not {other:?}"),
+    }
+    desk.profile.sync_bundle_answered(key_id, NOW_MS + 5).unwrap();
+    desk.profile.sync_bundle_answered(key_id, NOW_MS + 9).unwrap();
+    assert_eq!(desk.profile.sync_bundle_answer(key_id).unwrap(), Some(BundleAnswerState::Imported(NOW_MS + 5)));
+
+    desk.profile.sync_set_bundle_key(&"ab".repeat(32)).unwrap();
+    assert_eq!(desk.profile.sync_enrolment().unwrap().unwrap().bundle_key, Some("ab".repeat(32)));
+    assert!(desk.profile.sync_set_bundle_key("not hex").is_err(), "the schema refuses what is not a key");
+
+    // The mark only goes down; the cursor stays.
+    desk.profile.sync_acknowledge("e", 9, &[], NOW_MS).unwrap();
+    desk.profile.sync_apply_page(&[], "e", "4.2", NOW_MS).unwrap();
+    desk.profile.sync_lower_mark(12).unwrap();
+    desk.profile.sync_lower_mark(5).unwrap();
+    let enrolment = desk.profile.sync_enrolment().unwrap().unwrap();
+    assert_eq!((enrolment.acknowledged, enrolment.pull_cursor.as_deref()), (5, Some("4.2")));
+}
+
+#[test]
+fn changes_applied_without_a_cursor_are_recorded_and_leave_the_cursor_where_it_was() {
+    let mut aigul = device("Aigul");
+    let mut laptop = device("Laptop");
+    aigul.write(NOW_MS, |changes| changes.insert("client", "c1", &[("family_name", text("Сәрсенова"))]));
+    let page = aigul.outgoing();
+    laptop.profile.sync_apply_page(&[], "e", "3.3", NOW_MS).unwrap();
+    let applied = laptop.profile.sync_apply_changes(&page, NOW_MS).unwrap();
+    assert_eq!(applied.recorded, 1);
+    assert!(laptop.client("c1").is_some());
+    assert_eq!(laptop.profile.sync_enrolment().unwrap().unwrap().pull_cursor.as_deref(), Some("3.3"));
+    assert_eq!(laptop.apply(&page).duplicates, 1, "recorded once");
 }
 
 #[test]

@@ -52,7 +52,16 @@ impl TestServer {
         Self::start(false)
     }
 
+    /// A server speaking plain HTTP that was given no key for USB bundles.
+    pub fn plain_without_bundle_key() -> TestServer {
+        Self::start_with(false, false)
+    }
+
     fn start(tls: bool) -> TestServer {
+        Self::start_with(tls, true)
+    }
+
+    fn start_with(tls: bool, bundle_key: bool) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let folder = tempfile::tempdir().unwrap();
         let database_url = Cluster::shared().create_database().expect("a database");
@@ -68,6 +77,10 @@ impl TestServer {
             config.tls_key = Some(made.server_key);
             certificate_pem = Some(std::fs::read_to_string(made.ca_cert).unwrap());
             ca_sha256 = Some(made.ca_sha256);
+        }
+        if bundle_key {
+            // `init` makes it beside the CA; a plain server gets one the same way.
+            config.bundle_key = Some(tirek_server::bundle::ensure_key(folder.path()).unwrap().path);
         }
         let transport = if tls { Transport::Tls } else { Transport::InsecureDev };
         let (address, pool, stop, task) = serve(&runtime, config.clone(), transport, None);
@@ -138,6 +151,36 @@ impl TestServer {
         let enrolled = app.sync_enrol(&input).expect("enrols");
         assert_eq!(enrolled.certificate_sha256, self.ca_sha256, "the app shows the fingerprint `init` printed");
         enrolled.device_id
+    }
+
+    /// `tirek-server admin import-bundle FILE`: imports a device's USB bundle and
+    /// writes the answer beside it — once every change stored so far can be pulled
+    /// (see [`TestServer::settle`]).
+    pub fn import_bundle(&self, file: &std::path::Path) -> tirek_server::Result<tirek_server::bundle::Imported> {
+        self.settle();
+        self.runtime.block_on(tirek_server::bundle::import_file(&self.pool, &self.config, file, None))
+    }
+
+    /// Waits until no transaction that began before the last stored change is still
+    /// running anywhere in the cluster: another test's `CREATE DATABASE` on the shared
+    /// cluster holds every pull's snapshot back meanwhile (pulled late, never skipped).
+    pub fn settle(&self) {
+        for _ in 0..200 {
+            let settled: bool = self
+                .runtime
+                .block_on(
+                    sqlx::query_scalar(
+                        "SELECT coalesce(max(txid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM changes",
+                    )
+                    .fetch_one(&self.pool),
+                )
+                .unwrap();
+            if settled {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("a transaction kept every pull waiting for ten seconds");
     }
 
     pub fn revoke(&self, device_id: &str) {

@@ -151,6 +151,14 @@ fn init_makes_a_ca_and_a_server_certificate_and_prints_the_fingerprint_devices_s
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(text.contains(made["ca_sha256"].as_str().expect("hex")), "{text}");
     assert!(text.contains("kept") && text.contains("tls_cert = "), "{text}");
+    // The USB bundles' key, made once beside the CA and named for the configuration.
+    assert_eq!(made["new_bundle_key"], true);
+    let bundle_key = tls.join("bundle.key");
+    assert!(text.contains(&format!("bundle_key = \"{}\"", bundle_key.display())), "{text}");
+    assert_eq!(
+        tirek_server::bundle::load_key(&bundle_key).expect("a bundle key").public_key().to_hex(),
+        made["bundle_public_key"].as_str().expect("hex")
+    );
 
     // A fresh folder without --host: told what is missing, nothing made.
     let empty = dir.path().join("empty");

@@ -6,6 +6,7 @@
 
 mod abuse;
 mod authorisation;
+mod bundle;
 mod cli;
 mod common;
 mod enrol;
