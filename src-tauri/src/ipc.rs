@@ -33,6 +33,8 @@ pub enum IpcErrorKind {
     Locked,
     /// Two devices changed the same thing.
     Conflict,
+    /// The client is kept read-only: it moved to a colleague.
+    ReadOnly,
     /// The server cannot be reached.
     Offline,
     /// The disk refused a read or a write.
@@ -62,6 +64,7 @@ impl From<ErrorKind> for IpcErrorKind {
             ErrorKind::Validation => IpcErrorKind::Validation,
             ErrorKind::Locked => IpcErrorKind::Locked,
             ErrorKind::Conflict => IpcErrorKind::Conflict,
+            ErrorKind::ReadOnly => IpcErrorKind::ReadOnly,
             ErrorKind::Offline => IpcErrorKind::Offline,
             ErrorKind::Storage => IpcErrorKind::Storage,
             ErrorKind::Internal => IpcErrorKind::Internal,

@@ -90,6 +90,9 @@ pub struct ClientView {
     pub place: Option<String>,
     pub language: String,
     pub archived: bool,
+    /// The client moved to a colleague: this user keeps the history read-only
+    /// and cannot write about the client any more.
+    pub read_only: bool,
 }
 
 /// A stored child.
@@ -143,6 +146,8 @@ pub struct CaseloadRow {
     pub open_flags: u32,
     /// Whether the server has what this computer wrote about them.
     pub sync: crate::sync::RecordSync,
+    /// The client moved to a colleague: kept here read-only.
+    pub read_only: bool,
 }
 
 /// A page of the caseload list.
@@ -335,6 +340,7 @@ fn client_view(id: &str, record: &Record, language: Language) -> ClientView {
         district,
         language: owned(record, "language").unwrap_or_else(|| "ru".to_owned()),
         archived: record.integer("archived") == Some(1),
+        read_only: false,
     }
 }
 
@@ -467,6 +473,7 @@ impl App {
         self.with_profile(|open, _| {
             let page = open.caseload(&filter)?;
             let marks = crate::sync::SyncMarks::of(open)?;
+            let read_only = open.read_only_clients()?;
             let today = today.to_string();
             let rows = page
                 .rows
@@ -477,6 +484,7 @@ impl App {
                     CaseloadRow {
                         overdue: row.next_due.as_deref().is_some_and(|due| due < today.as_str()),
                         sync: marks.client(&row.id),
+                        read_only: read_only.contains(&row.id),
                         id: row.id,
                         name,
                         place: place.map(str::to_owned),
@@ -586,7 +594,10 @@ impl App {
                 .chain(children.iter().map(|child| child.id.as_str()));
             let waiting_records = marks.waiting(on_page);
             Ok(ClientDetail {
-                client: client_view(id, &record, language),
+                client: ClientView {
+                    read_only: open.read_only_clients()?.contains(id),
+                    ..client_view(id, &record, language)
+                },
                 children,
                 consent: consent_state(&consents),
                 consents,

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Locked,
     /// Two devices changed the same thing.
     Conflict,
+    /// The record is about a client this user keeps read-only (it moved to a
+    /// colleague): it can be read, not changed.
+    ReadOnly,
     /// The server cannot be reached.
     Offline,
     /// The disk refused a read or a write.
@@ -229,6 +232,7 @@ impl AppError {
                 S::ProfileInUse => ErrorKind::Conflict,
                 S::Migration { .. } | S::Sqlite { .. } | S::UnknownField { .. } => ErrorKind::Internal,
                 S::RecordFinal { .. } | S::FileTooLarge { .. } => ErrorKind::Validation,
+                S::ReadOnlyClient { .. } => ErrorKind::ReadOnly,
                 S::Abandoned => ErrorKind::Internal,
                 S::DataDirUnwritable { .. }
                 | S::DataDirNotAFolder { .. }
@@ -462,6 +466,7 @@ impl AppError {
             }
             S::RecordNotFound { .. } => "error-kind-not-found",
             S::RecordFinal { .. } => "error-record-final",
+            S::ReadOnlyClient { .. } => "error-client-read-only",
             S::FileTooLarge { .. } => "error-file-too-large",
             S::Abandoned => "error-kind-internal",
             S::WrongPassword => "error-wrong-password",

@@ -322,6 +322,9 @@ pub struct SyncSummary {
     pub erased: u32,
     /// Records that wait for the client's consent to central storage.
     pub waiting_for_consent: u32,
+    /// Clients that left this user's caseload on the server (moved to a colleague,
+    /// no longer shared), removed from this computer now.
+    pub removed: u32,
     /// Whether this device's scope matched the server's checksum at the end.
     pub in_step: bool,
     /// Whether the checksums differed until everything was pulled again: this
@@ -364,6 +367,11 @@ pub struct SyncStatus {
     pub enrolled_at_ms: Option<f64>,
     /// What the sync is doing and how it last ended.
     pub activity: crate::SyncActivity,
+    /// The clients those records are about (ids): they stay on this computer
+    /// until the client consents to central storage.
+    pub waiting_for_consent_clients: Vec<String>,
+    /// Clients moved to a colleague that this user keeps read-only (ids).
+    pub read_only: Vec<String>,
 }
 
 /// What `tirek audit verify` found.
@@ -777,6 +785,13 @@ impl App {
         settings.tuning.page = Some(page.max(1));
     }
 
+    /// The unlocked profile's audit trail, oldest first (tests only: the window and
+    /// the CLI verify it, they do not list it).
+    #[doc(hidden)]
+    pub fn audit_trail_for_tests(&self) -> Result<Vec<tirek_store::audit::AuditEntry>> {
+        self.with_profile(|open, _| Ok(open.audit_trail()?))
+    }
+
     /// Lets the unlocked profile's database grow by at most `pages` more pages
     /// (`None`: no limit), to meet a full disk in tests without filling one.
     #[doc(hidden)]
@@ -886,6 +901,9 @@ impl App {
 
         let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
         self.meet_server(&enrolment, &status)?;
+        // Before pulling: a client that left this scope and came back arrives again.
+        let mut removals_done = Vec::new();
+        summary.removed += self.take_scope_changes(&status, &mut removals_done)?;
         // Changes written while the clock was years ahead are refused by the server
         // for as long as they carry that clock; once this computer agrees with the
         // server again, those it does not hold yet are stamped from now.
@@ -904,7 +922,7 @@ impl App {
         let to_pull = status.scope.count.saturating_sub(held) as u32;
         self.push(&remote, tuning, &mut summary)?;
         self.sync_progress("receiving", 0, to_pull);
-        self.pull(&remote, tuning, &mut summary)?;
+        self.pull(&remote, tuning, &mut summary, &mut removals_done)?;
         if self.after_pull()? {
             // What that wrote goes now, so the other devices have it at their next sync.
             self.push(&remote, tuning, &mut summary)?;
@@ -914,7 +932,7 @@ impl App {
         // a moment later (the pull order never skips it): try again from the cursor
         // twice, then pull everything again in case something here was lost.
         self.sync_progress("checking", 0, 0);
-        let mut in_step = self.in_step(&remote)?;
+        let mut in_step = self.in_step(&remote, &mut summary, &mut removals_done)?;
         for attempt in 1..=3u64 {
             if in_step {
                 break;
@@ -924,8 +942,8 @@ impl App {
                 tracing::warn!("scope checksum still differs: pulling everything again");
                 self.with_profile(|open, _| Ok(open.sync_forget_cursor()?))?;
             }
-            self.pull(&remote, tuning, &mut summary)?;
-            in_step = self.in_step(&remote)?;
+            self.pull(&remote, tuning, &mut summary, &mut removals_done)?;
+            in_step = self.in_step(&remote, &mut summary, &mut removals_done)?;
             summary.repaired = in_step && attempt == 3;
         }
         summary.in_step = in_step;
@@ -1091,14 +1109,48 @@ impl App {
         Ok(outcome)
     }
 
-    fn pull(&self, remote: &Remote, tuning: SyncTuning, summary: &mut SyncSummary) -> Result<()> {
+    /// Takes in what the server says of this scope: the clients kept read-only, and
+    /// the clients that left it, whose records this computer removes now (not an
+    /// erasure: nothing is sent; the audit trail names each). The removals carried
+    /// out are added to `done`, for the next pull to report. Returns how many
+    /// clients went.
+    fn take_scope_changes(&self, status: &StatusResponse, done: &mut Vec<i64>) -> Result<u32> {
+        self.with_profile(|open, author| {
+            let mut removed = 0;
+            for removal in &status.removals {
+                if open.sync_remove_client(&removal.client_id, &removal.records, author, now_ms())? > 0 {
+                    removed += 1;
+                }
+                if !done.contains(&removal.id) {
+                    done.push(removal.id);
+                }
+            }
+            open.sync_set_read_only(&status.read_only)?;
+            if removed > 0 {
+                tracing::info!(removed, "clients that left this caseload were removed from this computer");
+            }
+            Ok(removed)
+        })
+    }
+
+    fn pull(
+        &self,
+        remote: &Remote,
+        tuning: SyncTuning,
+        summary: &mut SyncSummary,
+        removals_done: &mut Vec<i64>,
+    ) -> Result<()> {
         let mut restarts = 0;
         loop {
             let enrolment = self
                 .with_profile(|open, _| Ok(open.sync_enrolment()?))?
                 .ok_or(AppError::Sync(SyncError::NotEnrolled))?;
-            let request =
-                PullRequest { epoch: Some(enrolment.epoch.clone()), cursor: cursor_of(&enrolment), limit: tuning.page };
+            let request = PullRequest {
+                epoch: Some(enrolment.epoch.clone()),
+                cursor: cursor_of(&enrolment),
+                limit: tuning.page,
+                removals_done: removals_done.clone(),
+            };
             let page: PullResponse = match remote.call("/v1/pull", Some(&request)) {
                 Ok(page) => page,
                 Err(Failure::Problem(problem)) if problem.kind == ProblemKind::EpochChanged && restarts < 2 => {
@@ -1109,6 +1161,8 @@ impl App {
                 }
                 Err(failure) => return Err(stop(failure)),
             };
+            // The server has them: it no longer asks.
+            removals_done.clear();
             let (_, more) = plan::after_pull(&page);
             self.take_page(page, true, summary)?;
             if !more {
@@ -1218,9 +1272,11 @@ impl App {
         })
     }
 
-    /// Whether this device holds what the server holds for its scope.
-    fn in_step(&self, remote: &Remote) -> Result<bool> {
+    /// Whether this device holds what the server holds for its scope (taking in,
+    /// first, a change of scope made while this sync ran).
+    fn in_step(&self, remote: &Remote, summary: &mut SyncSummary, removals_done: &mut Vec<i64>) -> Result<bool> {
         let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+        summary.removed += self.take_scope_changes(&status, removals_done)?;
         self.holds(status.scope)
     }
 
@@ -1325,6 +1381,7 @@ impl App {
                     field: mark.field,
                 });
             }
+            let consent_ids: Vec<String> = consent_needed.iter().cloned().collect();
             let mut consent_needed_names = Vec::new();
             for id in &consent_needed {
                 consent_needed_names.extend(names.of_client(open, id)?);
@@ -1344,6 +1401,8 @@ impl App {
                 device_id: Some(device),
                 enrolled_at_ms: Some(enrolment.enrolled_at as f64),
                 activity,
+                waiting_for_consent_clients: consent_ids,
+                read_only: open.read_only_clients()?.into_iter().collect(),
             })
         })
     }

@@ -133,7 +133,9 @@ fn a_client_without_consent_to_central_storage_stays_on_the_computer() {
     let shared = new_client(&desk.app, "Ортақ", true);
     let summary = sync(&desk.app);
     assert_eq!(summary.waiting_for_consent, 2, "the client and the record consent wait: {summary:?}");
-    assert_eq!(desk.app.sync_status().unwrap().waiting_for_consent, 2);
+    let status = desk.app.sync_status().unwrap();
+    assert_eq!(status.waiting_for_consent, 2);
+    assert_eq!(status.waiting_for_consent_clients, std::slice::from_ref(&private), "the status names who waits");
     sync(&laptop.app);
     assert!(laptop.app.client(&shared).is_ok(), "a later client was not held back");
     assert!(laptop.app.client(&private).is_err(), "the client without consent never left");
@@ -149,6 +151,7 @@ fn a_client_without_consent_to_central_storage_stays_on_the_computer() {
     desk.app.give_consent(&private, &consent).unwrap();
     let later = sync(&desk.app);
     assert_eq!(later.waiting_for_consent, 0);
+    assert!(desk.app.sync_status().unwrap().waiting_for_consent_clients.is_empty());
     assert!(later.refused.is_empty(), "{later:?}");
     sync(&laptop.app);
     assert_eq!(laptop.app.client(&private).unwrap().client.family_name, "Құпия");
@@ -613,6 +616,8 @@ fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied(
         supported: SUPPORTED,
         audit: None,
         bundle_key: None,
+        read_only: Vec::new(),
+        removals: Vec::new(),
     };
     let status = serde_json::to_string(&status).unwrap();
     let change = WireChange {

@@ -94,6 +94,11 @@ pub(crate) fn run(command: &SyncCommand, cli: &Cli, app: &App, messages: &Messag
                 if summary.repaired {
                     println!("{}", messages.get("sync-done-repaired"));
                 }
+                if summary.removed > 0 {
+                    let mut args = FluentArgs::new();
+                    args.set("count", summary.removed);
+                    println!("{}", messages.format("sync-done-removed", Some(&args)));
+                }
                 let step = if summary.in_step { "sync-done-in-step" } else { "sync-done-not-in-step" };
                 println!("{}", messages.get(step));
                 print_details(&app.sync_status()?, messages);
@@ -162,6 +167,14 @@ fn print_details(status: &SyncStatus, messages: &Messages) {
         println!("{}", messages.format(id, Some(&args)));
     };
     count("sync-status-consent", status.waiting_for_consent as usize);
+    if !status.waiting_for_consent_clients.is_empty() {
+        let mut args = FluentArgs::new();
+        args.set("clients", status.waiting_for_consent_clients.join(", "));
+        println!("  {}", messages.format("sync-status-consent-clients", Some(&args)));
+    }
+    if !status.read_only.is_empty() {
+        count("sync-status-read-only", status.read_only.len());
+    }
     count("sync-status-refused", status.refused.len());
     for refused in &status.refused {
         let mut args = FluentArgs::new();

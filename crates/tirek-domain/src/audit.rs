@@ -33,11 +33,15 @@ pub enum AuditEvent {
     Backup,
     /// The profile was restored from a backup.
     Restore,
+    /// A client left this user's caseload on the server (moved to a colleague, no
+    /// longer shared) and what this computer held of them was removed (the trail
+    /// keeps the id only). Not an erasure: the server keeps the client.
+    ClientRemoved,
 }
 
 impl AuditEvent {
     /// Every kind, for parsing and tests.
-    pub const ALL: [AuditEvent; 13] = [
+    pub const ALL: [AuditEvent; 14] = [
         AuditEvent::ProfileCreated,
         AuditEvent::Unlock,
         AuditEvent::FailedUnlock,
@@ -51,6 +55,7 @@ impl AuditEvent {
         AuditEvent::Export,
         AuditEvent::Backup,
         AuditEvent::Restore,
+        AuditEvent::ClientRemoved,
     ];
 
     /// The stable name stored in the trail.
@@ -69,6 +74,7 @@ impl AuditEvent {
             AuditEvent::Export => "export",
             AuditEvent::Backup => "backup",
             AuditEvent::Restore => "restore",
+            AuditEvent::ClientRemoved => "client_removed",
         }
     }
 

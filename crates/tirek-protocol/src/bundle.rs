@@ -610,6 +610,8 @@ mod tests {
                 supported: crate::SUPPORTED,
                 audit: None,
                 bundle_key: None,
+                read_only: Vec::new(),
+                removals: Vec::new(),
             },
         }
     }

@@ -27,8 +27,8 @@ pub mod version;
 pub mod wire;
 
 pub use messages::{
-    AuditHead, Cursor, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse, Refusal,
-    RefusalKind, ScopeSummary, StatusResponse,
+    AuditHead, ClientRemoval, Cursor, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest,
+    PushResponse, Refusal, RefusalKind, ScopeSummary, StatusResponse,
 };
 pub use problem::{Problem, ProblemKind};
 pub use version::{PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED, VersionRange};

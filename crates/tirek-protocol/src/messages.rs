@@ -204,6 +204,10 @@ pub struct PullRequest {
     /// The most changes wanted; the server caps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// The [`ClientRemoval`]s (by id) this device has carried out since its last
+    /// pull: the server forgets them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals_done: Vec<i64>,
 }
 
 /// A page of changes, in the server's order.
@@ -252,6 +256,28 @@ pub struct StatusResponse {
     /// one: a device enrolled before the server had it learns it here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_key: Option<String>,
+    /// The clients this device's user may read but no longer write: she owned them
+    /// before an administrator moved them to a colleague, and keeps what she had.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_only: Vec<String>,
+    /// Clients that left this device's scope (moved to a colleague, no longer
+    /// shared): the device removes what it holds of them — a local removal, not an
+    /// erasure — before it pulls, and says so in its next pull's `removals_done`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<ClientRemoval>,
+}
+
+/// A client that left a device's scope, and the records of it the server held
+/// there: those filed under the client (its own records, and the consultations
+/// whose first attendee it is, with their addenda).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRemoval {
+    /// The notice's id, to send back once carried out.
+    pub id: i64,
+    /// The client.
+    pub client_id: String,
+    /// The records to remove, as (entity, record id).
+    pub records: Vec<(String, String)>,
 }
 
 mod hex_u64 {
@@ -336,6 +362,7 @@ mod tests {
             epoch: Some("e".to_owned()),
             cursor: Some(Cursor { txid: 750, id: 12 }),
             limit: None,
+            removals_done: vec![4],
         });
         let pull = round_trip(&PullResponse {
             epoch: "e".to_owned(),
@@ -353,18 +380,27 @@ mod tests {
             supported: crate::SUPPORTED,
             audit: None,
             bundle_key: None,
+            read_only: vec!["c1".to_owned()],
+            removals: vec![ClientRemoval {
+                id: 4,
+                client_id: "c2".to_owned(),
+                records: vec![("client".to_owned(), "c2".to_owned())],
+            }],
         });
         assert_eq!(status["scope"]["checksum"], "fffffffffffffffe");
         assert!(status.get("bundle_key").is_none(), "an absent key is not written");
+        assert_eq!(status["removals"][0]["records"][0][1], "c2");
     }
 
     #[test]
-    fn an_older_servers_answers_without_a_bundle_key_still_parse() {
+    fn an_older_servers_answers_without_a_bundle_key_read_only_clients_or_removals_still_parse() {
         let enrolled = r#"{"device_id":"d","token":"t","user_id":1,"epoch":"e","supported":{"min":1,"max":1}}"#;
         assert_eq!(serde_json::from_str::<EnrolResponse>(enrolled).expect("parses").bundle_key, None);
-        let status = r#"{"epoch":"e","device_id":"d","acknowledged":0,"scope":{"count":0,"checksum":"0"},
-                         "server_time_ms":1,"supported":{"min":1,"max":1}}"#;
-        assert_eq!(serde_json::from_str::<StatusResponse>(status).expect("parses").bundle_key, None);
+        let old = r#"{"epoch":"e","device_id":"d","acknowledged":1,"scope":{"count":0,"checksum":"0000000000000000"},
+                     "server_time_ms":1,"supported":{"min":1,"max":1}}"#;
+        let status: StatusResponse = serde_json::from_str(old).expect("parses");
+        assert_eq!(status.bundle_key, None);
+        assert!(status.read_only.is_empty() && status.removals.is_empty());
     }
 
     #[test]

@@ -202,7 +202,8 @@ pub async fn import(
     let mut cursor = from;
     let mut pulled = 0usize;
     loop {
-        let request = PullRequest { epoch: Some(epoch.clone()), cursor: Some(cursor), limit: None };
+        let request =
+            PullRequest { epoch: Some(epoch.clone()), cursor: Some(cursor), limit: None, removals_done: Vec::new() };
         let page = match pull::pull(pool, config, &device, request).await {
             // A cursor of a history the database no longer has: from the start.
             Err(ServerError::EpochChanged { .. }) if pages.is_empty() && from != Cursor::START => {

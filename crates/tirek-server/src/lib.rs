@@ -5,9 +5,9 @@
 //! from the command line (`tirek-server admin`).
 //!
 //! The layers, top to bottom: `http` (axum: routes, extractors, problem bodies —
-//! thin), the services (`devices`, `push`, `pull`, `admin`, and `bundle`, which
-//! imports a USB bundle through `push` and `pull` — one function per use case, all
-//! the SQL), the pure rules (`rules`: may this change be stored? does this
+//! thin), the services (`devices`, `push`, `pull`, `access`, `admin`, and `bundle`,
+//! which imports a USB bundle through `push` and `pull` — one function per use case,
+//! all the SQL), the pure rules (`rules`: may this change be stored? does this
 //! batch continue the sequence?) and the wire format in `tirek-protocol`. The
 //! server depends on `tirek-domain` to judge what it stores, and never on
 //! `tirek-store` or `tirek-app`.
@@ -15,6 +15,7 @@
 //! [`Server::bind`] is the one way to start it — the binary and the integration
 //! tests both use it — so the tests run the very server that ships.
 
+pub mod access;
 pub mod admin;
 pub mod bundle;
 pub mod certificates;

@@ -4,7 +4,7 @@
 //! tirek-server init --dir DIR --host NAME… [--organisation NAME] [--renew] [--json]
 //! tirek-server [--config FILE] serve [--insecure-dev]
 //! tirek-server [--config FILE] migrate
-//! tirek-server [--config FILE] admin [--json] org|clinic|team|user|code|device|epoch …
+//! tirek-server [--config FILE] admin [--json] org|clinic|team|user|client|code|device|epoch …
 //! tirek-server [--config FILE] admin [--json] import-bundle FILE [--out DIR]
 //! ```
 //!
@@ -87,6 +87,9 @@ enum AdminCommand {
     /// Users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Who may read and write a client: move it to another psychologist, share it.
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Enrolment codes.
     #[command(subcommand)]
     Code(CodeCommand),
@@ -174,6 +177,57 @@ enum UserCommand {
         /// Every team of the clinics in this region (such as turkistan).
         #[arg(long)]
         region: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Move a client to another psychologist: she owns it from now on and her
+    /// devices receive its whole history; the former owner keeps it read-only
+    /// (the default) or loses it (`--revoke`).
+    Move {
+        /// The client's id (the record id the devices use).
+        client: String,
+        /// The psychologist who takes the client over.
+        #[arg(long)]
+        to: i64,
+        /// The former owner keeps the client's history read-only (the default).
+        #[arg(long, conflicts_with = "revoke")]
+        keep_read: bool,
+        /// The former owner loses the client: her devices remove it.
+        #[arg(long)]
+        revoke: bool,
+        /// The administrator doing it (her login), for the log.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Share a client with another psychologist: she reads and writes it too.
+    Share {
+        /// The client's id.
+        client: String,
+        /// The psychologist to share it with.
+        #[arg(long)]
+        with: i64,
+        /// The administrator doing it (her login), for the log.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Stop sharing a client (or end a former owner's read-only access): her
+    /// devices remove it.
+    Unshare {
+        /// The client's id.
+        client: String,
+        /// The psychologist to stop sharing it with.
+        #[arg(long)]
+        with: i64,
+        /// The administrator doing it (her login), for the log.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Who may read and write a client, and every change of that (ids only).
+    Show {
+        /// The client's id.
+        client: String,
     },
 }
 
@@ -316,6 +370,24 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
                 (None, None) => admin::Oversight::Team,
             };
             print(json, &[admin::set_oversight(pool, id, &oversight).await?])
+        }
+        AdminCommand::Client(command) => {
+            use tirek_server::access::{self, AccessRequest, FormerOwner};
+            let access = match &command {
+                ClientCommand::Move { client, to, revoke, by, .. } => {
+                    let former = if *revoke { FormerOwner::Loses } else { FormerOwner::KeepsReadOnly };
+                    let request = AccessRequest::Move { client, to: *to, former };
+                    access::change_access(pool, request, by.as_deref()).await?
+                }
+                ClientCommand::Share { client, with, by } => {
+                    access::change_access(pool, AccessRequest::Share { client, with: *with }, by.as_deref()).await?
+                }
+                ClientCommand::Unshare { client, with, by } => {
+                    access::change_access(pool, AccessRequest::Unshare { client, with: *with }, by.as_deref()).await?
+                }
+                ClientCommand::Show { client } => access::show(pool, client).await?,
+            };
+            print(json, &[access])
         }
         AdminCommand::Code(CodeCommand::Create { user, hours }) => {
             print(json, &[admin::create_code(pool, user, hours.unwrap_or(config.enrolment_code_hours)).await?])

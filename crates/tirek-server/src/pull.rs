@@ -1,5 +1,6 @@
 //! Pull and status: the changes in a device's scope, in the server's order, page
-//! by page, and the count and checksum of that scope.
+//! by page, and the count and checksum of that scope. Which changes a scope holds —
+//! caseloads read whole, clients shared, clients kept read-only — is `access.rs`'s.
 //!
 //! # Why the cursor is (txid, id) and not the highest id seen
 //!
@@ -65,17 +66,48 @@ pub async fn scope_owners(pool: &PgPool, device: &DeviceContext) -> Result<Vec<i
 }
 
 /// The rows of one page: other devices' changes in scope, after the cursor, below
-/// the snapshot's xmin (see the module docs), in (txid, id) order.
-const PAGE: &str = "
-    SELECT c.txid::text, c.id, c.device_id, c.device_seq, c.entity, c.record_id, c.base_revision, c.hlc, c.author,
-           c.fields
-    FROM changes c
-    WHERE c.owner_id = ANY($1)
-      AND c.device_id <> $2
-      AND (c.txid, c.id) > ($3::text::xid8, $4)
-      AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY c.txid, c.id
-    LIMIT $5";
+/// the snapshot's xmin (see the module docs), in (txid, id) order. Each part of the
+/// scope (`access::SCOPE_PARTS`: caseloads read whole, clients shared, clients kept
+/// read-only) is read in that order up to the limit on its own index, and the parts
+/// are merged: an owner's pull stays one index range.
+fn page_query() -> String {
+    let part = |condition: &str| {
+        format!(
+            "(SELECT c.txid, c.id, c.device_id, c.device_seq, c.entity, c.record_id, c.base_revision, c.hlc,
+                     c.author, c.fields
+              FROM changes c
+              WHERE {condition}
+                AND (c.device_id <> $5 OR c.client_id = ANY($9))
+                AND (c.txid, c.id) > ($6::text::xid8, $7)
+                AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY c.txid, c.id
+              LIMIT $8)"
+        )
+    };
+    let parts: Vec<String> = crate::access::SCOPE_PARTS.iter().map(|condition| part(condition)).collect();
+    format!(
+        "SELECT txid::text, id, device_id, device_seq, entity, record_id, base_revision, hlc, author, fields
+         FROM ({}) page ORDER BY txid, id LIMIT $8",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// The count and checksum of a scope: the parts are disjoint, so they add up.
+fn summary_query() -> String {
+    let parts: Vec<String> = crate::access::SCOPE_PARTS
+        .iter()
+        .map(|condition| {
+            format!(
+                "(SELECT c.digest FROM changes c
+                  WHERE {condition} AND c.txid < pg_snapshot_xmin(pg_current_snapshot()))"
+            )
+        })
+        .collect();
+    format!("SELECT count(*), coalesce(bit_xor(digest), 0) FROM ({}) scope", parts.join(" UNION ALL "))
+}
+
+static PAGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(page_query);
+static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(summary_query);
 
 type PageRow = (String, i64, String, i64, String, String, i64, i64, String, serde_json::Value);
 
@@ -102,13 +134,21 @@ pub async fn pull(
         tracing::warn!("a pull cursor is ahead of the database: the device starts over");
         return Err(ServerError::EpochChanged { epoch });
     }
-    let owners = scope_owners(pool, device).await?;
-    let mut rows: Vec<PageRow> = sqlx::query_as(PAGE)
-        .bind(&owners)
+    crate::access::removals_done(pool, &device.writer.device_id, &request.removals_done).await?;
+    let scope = crate::access::scope(pool, device).await?;
+    let (read, until): (Vec<String>, Vec<i64>) = scope.read.into_iter().unzip();
+    // A device that removed a client and got it back pulls its own changes of it too.
+    let returned = crate::access::returned_clients(pool, &device.writer.device_id).await?;
+    let mut rows: Vec<PageRow> = sqlx::query_as(PAGE.as_str())
+        .bind(&scope.owners)
+        .bind(&scope.shared)
+        .bind(&read)
+        .bind(&until)
         .bind(&device.writer.device_id)
         .bind(cursor.txid.to_string())
         .bind(cursor.id)
         .bind(i64::from(limit) + 1)
+        .bind(&returned)
         .fetch_all(pool)
         .await?;
     let more = rows.len() > limit as usize;
@@ -128,14 +168,15 @@ pub async fn pull(
 /// What the server holds of and for `device`.
 pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusResponse> {
     let epoch = db::current_epoch(pool).await?;
-    let owners = scope_owners(pool, device).await?;
-    let (count, checksum): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), coalesce(bit_xor(digest), 0) FROM changes
-         WHERE owner_id = ANY($1) AND txid < pg_snapshot_xmin(pg_current_snapshot())",
-    )
-    .bind(&owners)
-    .fetch_one(pool)
-    .await?;
+    let scope = crate::access::scope(pool, device).await?;
+    let (read, until): (Vec<String>, Vec<i64>) = scope.read.into_iter().unzip();
+    let (count, checksum): (i64, i64) = sqlx::query_as(SUMMARY.as_str())
+        .bind(&scope.owners)
+        .bind(&scope.shared)
+        .bind(&read)
+        .bind(&until)
+        .fetch_one(pool)
+        .await?;
     let (acknowledged, audit_id, audit_hash): (i64, Option<i64>, Option<String>) =
         sqlx::query_as("SELECT acknowledged_seq, audit_id, audit_hash FROM devices WHERE id = $1")
             .bind(&device.writer.device_id)
@@ -150,5 +191,7 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
         supported: SUPPORTED,
         audit: audit_id.zip(audit_hash).map(|(id, hash)| AuditHead { id, hash }),
         bundle_key: None,
+        read_only: crate::access::read_only_clients(pool, device.writer.user_id).await?,
+        removals: crate::access::pending_removals(pool, &device.writer.device_id).await?,
     })
 }

@@ -94,11 +94,17 @@ pub async fn push(
         .collect::<Result<_>>()?;
     let last = new.last().map_or(acknowledged, |(change, _)| change.seq);
     let mut known = load_known(&mut tx, new.iter().flat_map(|(change, _)| rules::records_needed(change))).await?;
+    // Read after the records are locked: a move of their client has committed by then.
+    let mut clients: Vec<String> = known.values().filter_map(|state| state.client_id.clone()).collect();
+    clients.sort_unstable();
+    clients.dedup();
+    let accesses = crate::access::accesses(&mut tx, device.writer.user_id, &clients).await?;
     let mut accepted = Vec::new();
     let mut erasures = Vec::new();
+    let mut filed = Vec::new();
     let mut refusals = Vec::new();
     for (change, fields) in &new {
-        let judged = match rules::judge(&device.writer, change, &known) {
+        let judged = match rules::judge(&device.writer, change, &known, &accesses) {
             Ok(accepted) => claim_letter_series(&mut tx, change).await?.map(|()| accepted),
             Err(refusal) => Err(refusal),
         };
@@ -108,12 +114,22 @@ pub async fn push(
                 if judged.erase_history {
                     erasures.push(change);
                 }
+                if let Some((consultation, client, owner)) = judged.files {
+                    if let Some(state) = known.get_mut(&("consultation".to_owned(), consultation.clone())) {
+                        state.client_id = Some(client.clone());
+                        state.owner_id = owner;
+                    }
+                    filed.push((consultation, client, owner));
+                }
                 accepted.push((change, fields.as_str(), judged.state));
             }
             Err(refusal) => refusals.push((change, refusal)),
         }
     }
     store(&mut tx, &device.writer.device_id, &accepted).await?;
+    for (consultation, client, owner) in &filed {
+        file_consultation(&mut tx, consultation, client, *owner).await?;
+    }
     // After the batch's own changes are in, so that an erasure blanks them too.
     for change in erasures {
         erase_history(&mut tx, change).await?;
@@ -298,6 +314,50 @@ async fn store(tx: &mut PgConnection, device_id: &str, accepted: &[(&ChangeRecor
     .bind(&gones)
     .execute(&mut *tx)
     .await?;
+    // A new client is owned by the user who created it.
+    let new_clients: Vec<&str> = accepted
+        .iter()
+        .filter(|(change, _, _)| change.entity == "client" && change.base_revision == 0)
+        .map(|(change, _, _)| change.entity_id.as_str())
+        .collect();
+    if !new_clients.is_empty() {
+        sqlx::query(
+            "INSERT INTO client_access (client_id, user_id, access)
+             SELECT client_id, owner_id, 'owner' FROM records
+             WHERE entity = 'client' AND record_id = ANY($1) AND client_id = record_id
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&new_clients)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Files a consultation, and its addenda, under the client of its first attendance:
+/// their records and stored changes take the client and its owner, and the changes
+/// this transaction's id, so that every device reading the client — a colleague it
+/// is shared with, its owner when a colleague wrote the consultation — pulls them
+/// next although they may sit before its cursor (see `access.rs`).
+async fn file_consultation(tx: &mut PgConnection, consultation: &str, client: &str, owner: i64) -> Result<()> {
+    sqlx::query(
+        "WITH filed AS (
+             SELECT 'consultation' AS entity, $1::text AS record_id
+             UNION ALL
+             SELECT DISTINCT 'addendum', r.record_id FROM records r
+             JOIN changes c ON c.entity = r.entity AND c.record_id = r.record_id AND c.base_revision = 0
+             WHERE r.entity = 'addendum' AND r.client_id IS NULL AND c.fields -> 'consultation_id' ->> 1 = $1),
+         records_filed AS (
+             UPDATE records r SET client_id = $2, owner_id = $3 FROM filed f
+             WHERE r.entity = f.entity AND r.record_id = f.record_id AND r.client_id IS NULL)
+         UPDATE changes c SET client_id = $2, owner_id = $3, txid = pg_current_xact_id() FROM filed f
+         WHERE c.entity = f.entity AND c.record_id = f.record_id AND c.client_id IS NULL",
+    )
+    .bind(consultation)
+    .bind(client)
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -332,12 +392,15 @@ async fn record_refusals(
 
 /// An erasure empties the fields of the record's earlier changes, as on the device;
 /// a client's erasure, of every change that belonged to the client (attendances
-/// deleted long ago included). Tombstones keep their one field, so every device
-/// still learns what went.
+/// deleted long ago included) — not of the consultations filed under it, which
+/// devices erase with tombstones of their own when the client was their only
+/// attendee, and keep for the others of a group. Tombstones keep their one field,
+/// so every device still learns what went.
 async fn erase_history(tx: &mut PgConnection, change: &ChangeRecord) -> Result<()> {
     sqlx::query(
         "UPDATE changes SET fields = '{}'
-         WHERE ((entity = $1 AND record_id = $2) OR ($1 = 'client' AND client_id = $2))
+         WHERE ((entity = $1 AND record_id = $2)
+                OR ($1 = 'client' AND client_id = $2 AND entity NOT IN ('consultation', 'addendum')))
            AND NOT (device_id = $3 AND device_seq = $4)
            AND NOT fields ? '_erased'",
     )

@@ -6,10 +6,12 @@
 //! enrolled it as author; its shape fits the domain's catalogue (entity and fields
 //! known, values of the right kind and size); the user's role may write clinical
 //! data (only psychologists, for now: supervisors' reviews come with their entity);
-//! a new record belongs to a client in the user's own caseload (or to the user, for
-//! records of no client); an existing record is hers, not gone, and not final —
-//! except that an erasure's tombstone reaches even a signed record, and a record
-//! already gone (erasing twice is not an error).
+//! a new record belongs to a client the user may write — her own, or one shared
+//! with her, not one she kept read-only when it moved to a colleague — (or to the
+//! user, for records of no client); an existing record is one she may write, not
+//! gone, and not final — except that an erasure's tombstone reaches even a signed
+//! record, and a record already gone (erasing twice is not an error). A consultation
+//! is filed under its first attendee: the attendance that names it first files it.
 
 use std::collections::HashMap;
 
@@ -43,6 +45,32 @@ impl Role {
         [Self::Psychologist, Self::Supervisor, Self::Administrator].into_iter().find(|role| role.name() == name)
     }
 }
+
+/// A user's access to a client of another caseload (`client_access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// She owns it.
+    Owner,
+    /// It is shared with her: she reads and writes it.
+    Shared,
+    /// She owned it before it moved to a colleague and keeps its history read-only.
+    Read,
+}
+
+impl Access {
+    /// The access named `name` in the database.
+    pub fn parse(name: &str) -> Option<Access> {
+        match name {
+            "owner" => Some(Access::Owner),
+            "shared" => Some(Access::Shared),
+            "read" => Some(Access::Read),
+            _ => None,
+        }
+    }
+}
+
+/// The writer's access to the clients a judgement touches, by client id.
+pub type Accesses = HashMap<String, Access>;
 
 /// The device that sent a change, and its user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +108,9 @@ pub struct Accepted {
     pub state: RecordState,
     /// Whether earlier changes of the record lose their values (an erasure).
     pub erase_history: bool,
+    /// The consultation this change (its first attendance) files under its client,
+    /// with that client and its owner.
+    pub files: Option<(String, String, i64)>,
 }
 
 /// A refused change's reason.
@@ -120,6 +151,8 @@ pub fn records_needed(change: &ChangeRecord) -> Vec<(String, String)> {
                 _ => None,
             })
         };
+        // An attendance may file its consultation under its client.
+        needed.extend(attended(change).map(|id| ("consultation".to_owned(), id)));
         match spec.belonging {
             Belonging::ClientField(field) => needed.extend(named(field).map(|id| ("client".to_owned(), id))),
             Belonging::Parent { field, entity } => needed.extend(named(field).map(|id| (entity.to_owned(), id))),
@@ -129,8 +162,39 @@ pub fn records_needed(change: &ChangeRecord) -> Vec<(String, String)> {
     needed
 }
 
-/// Judges `change` from `writer`, given the state of the records it needs.
-pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known) -> Result<Accepted, Refused> {
+/// Whether `writer` may write `state`'s record: one filed under a client she owns
+/// or that is shared with her; one of no client that is hers.
+fn may_write(writer: &Writer, state: &RecordState, accesses: &Accesses, field: Option<&str>) -> Result<(), Refused> {
+    let access = state.client_id.as_ref().and_then(|client| accesses.get(client));
+    match access {
+        Some(Access::Owner | Access::Shared) => Ok(()),
+        Some(Access::Read) => Err(Refused {
+            kind: RefusalKind::NotPermitted,
+            field: field.map(str::to_owned),
+            detail: "the client moved to another psychologist: its history is kept here read-only".to_owned(),
+        }),
+        None if state.owner_id == writer.user_id => Ok(()),
+        None => Err(match field {
+            Some(field) => out_of_scope(field),
+            None => refused(RefusalKind::OutOfScope, "the record is in another caseload"),
+        }),
+    }
+}
+
+/// The consultation a new attendance names.
+fn attended(change: &ChangeRecord) -> Option<String> {
+    if change.entity != "attendance" || change.base_revision != 0 {
+        return None;
+    }
+    change.fields.iter().find(|f| f.field == "consultation_id").and_then(|f| match &f.new {
+        FieldValue::Text(id) => Some(id.clone()),
+        _ => None,
+    })
+}
+
+/// Judges `change` from `writer`, given the state of the records it needs and the
+/// writer's access to their clients.
+pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known, accesses: &Accesses) -> Result<Accepted, Refused> {
     if change.device_id != writer.device_id {
         return Err(refused(RefusalKind::WrongDevice, "the change names another device"));
     }
@@ -152,7 +216,6 @@ pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known) -> Result<Ac
     let record = known
         .get(&(change.entity.clone(), change.entity_id.clone()))
         .filter(|state| !state.gone || shape == ChangeShape::Erase);
-    let mine = |state: &RecordState| state.owner_id == writer.user_id;
     match shape {
         ChangeShape::Insert => {
             if known.contains_key(&(change.entity.clone(), change.entity_id.clone())) {
@@ -163,27 +226,34 @@ pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known) -> Result<Ac
                 Belonging::Author => (None, writer.user_id),
                 Belonging::ClientField(field) => {
                     let client = named_record(change, field, "client", known)?;
-                    if !mine(client) {
-                        return Err(out_of_scope(field));
-                    }
+                    may_write(writer, client, accesses, Some(field))?;
                     (client.client_id.clone(), client.owner_id)
                 }
                 Belonging::Parent { field, entity } => {
                     let parent = named_record(change, field, entity, known)?;
-                    if !mine(parent) {
-                        return Err(out_of_scope(field));
-                    }
+                    may_write(writer, parent, accesses, Some(field))?;
                     (parent.client_id.clone(), parent.owner_id)
                 }
             };
+            // The first attendance of a consultation files it under its client.
+            let mut files = None;
+            if let Some(consultation) = attended(change)
+                && let Some(state) = known.get(&("consultation".to_owned(), consultation.clone()))
+                && !state.gone
+            {
+                may_write(writer, state, accesses, Some("consultation_id"))?;
+                if state.client_id.is_none()
+                    && let Some(client) = &client_id
+                {
+                    files = Some((consultation, client.clone(), owner_id));
+                }
+            }
             let state = RecordState { client_id, owner_id, is_final: spec.becomes_final(change), gone: false };
-            Ok(Accepted { state, erase_history: false })
+            Ok(Accepted { state, erase_history: false, files })
         }
         ChangeShape::Update | ChangeShape::Delete | ChangeShape::Erase => {
             let record = record.ok_or_else(|| refused(RefusalKind::UnknownRecord, "the server has no such record"))?;
-            if !mine(record) {
-                return Err(refused(RefusalKind::OutOfScope, "the record is in another caseload"));
-            }
+            may_write(writer, record, accesses, None)?;
             if record.is_final && shape != ChangeShape::Erase {
                 return Err(refused(RefusalKind::RecordFinal, "the record is final: corrections are addenda"));
             }
@@ -196,7 +266,7 @@ pub fn judge(writer: &Writer, change: &ChangeRecord, known: &Known) -> Result<Ac
             let mut state = record.clone();
             state.is_final = record.is_final || spec.becomes_final(change);
             state.gone = matches!(shape, ChangeShape::Delete | ChangeShape::Erase);
-            Ok(Accepted { state, erase_history: shape == ChangeShape::Erase })
+            Ok(Accepted { state, erase_history: shape == ChangeShape::Erase, files: None })
         }
     }
 }
@@ -355,9 +425,10 @@ mod tests {
             ),
         ];
         for (change, expected) in cases {
-            assert_eq!(kind(judge(&me, &change, &known)), Ok(expected), "{change:?}");
+            assert_eq!(kind(judge(&me, &change, &known, &Accesses::new())), Ok(expected), "{change:?}");
         }
-        let erase = judge(&me, &change("client", "c1", 4, &[(ERASED, FieldValue::Integer(1))]), &known);
+        let erase =
+            judge(&me, &change("client", "c1", 4, &[(ERASED, FieldValue::Integer(1))]), &known, &Accesses::new());
         assert!(erase.expect("accepted").erase_history, "an erasure blanks the record's history");
     }
 
@@ -392,24 +463,82 @@ mod tests {
             (change("child", "k1", 1, &[("client_id", text("theirs"))]), RefusalKind::OutOfScope),
         ];
         for (change, expected) in cases {
-            assert_eq!(kind(judge(&me, &change, &known)), Err(expected), "{change:?}");
+            assert_eq!(kind(judge(&me, &change, &known, &Accesses::new())), Err(expected), "{change:?}");
         }
+    }
+
+    #[test]
+    fn a_shared_client_is_written_as_ones_own_and_a_client_kept_read_only_is_not() {
+        let me = writer(Role::Psychologist);
+        let mut known = known();
+        // Two clients of a colleague: one shared with me, one that was mine.
+        known.insert(("client".to_owned(), "shared".to_owned()), state(Some("shared"), COLLEAGUE, false, false));
+        known.insert(("client".to_owned(), "moved".to_owned()), state(Some("moved"), COLLEAGUE, false, false));
+        known.insert(("assessment".to_owned(), "old".to_owned()), state(Some("moved"), COLLEAGUE, false, false));
+        known.insert(("consultation".to_owned(), "filed".to_owned()), state(Some("shared"), COLLEAGUE, false, false));
+        let accesses: Accesses =
+            [("shared".to_owned(), Access::Shared), ("moved".to_owned(), Access::Read)].into_iter().collect();
+        let as_me = |change: &ChangeRecord| kind(judge(&me, change, &known, &accesses));
+        // A record of the shared client belongs to its owner's caseload.
+        assert_eq!(
+            as_me(&change("child", "k5", 0, &[("client_id", text("shared"))])),
+            Ok(state(Some("shared"), COLLEAGUE, false, false))
+        );
+        assert!(as_me(&change("client", "shared", 3, &[("phone", FieldValue::Null)])).is_ok());
+        assert!(as_me(&change("consultation", "filed", 1, &[("notes", text("…"))])).is_ok());
+        let read_only = [
+            change("child", "k6", 0, &[("client_id", text("moved"))]),
+            change("client", "moved", 3, &[("phone", FieldValue::Null)]),
+            change("assessment", "old", 1, &[(ERASED, FieldValue::Integer(1))]),
+        ];
+        for change in read_only {
+            assert_eq!(as_me(&change), Err(RefusalKind::NotPermitted), "{change:?}");
+        }
+        // Without any access, the client is simply another caseload's.
+        assert_eq!(
+            kind(judge(&me, &change("client", "moved", 3, &[("phone", FieldValue::Null)]), &known, &Accesses::new())),
+            Err(RefusalKind::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn the_first_attendance_files_a_consultation_under_its_client() {
+        let me = writer(Role::Psychologist);
+        let known = known();
+        let attendance =
+            change("attendance", "at1", 0, &[("consultation_id", text("draft")), ("client_id", text("c1"))]);
+        let accepted = judge(&me, &attendance, &known, &Accesses::new()).expect("accepted");
+        assert_eq!(accepted.files, Some(("draft".to_owned(), "c1".to_owned(), ME)));
+        assert!(records_needed(&attendance).contains(&("consultation".to_owned(), "draft".to_owned())));
+        // A consultation filed already stays where it is.
+        let mut filed = known.clone();
+        filed.insert(("consultation".to_owned(), "draft".to_owned()), state(Some("c1"), ME, false, false));
+        let second = change("attendance", "at2", 0, &[("consultation_id", text("draft")), ("client_id", text("c1"))]);
+        assert_eq!(judge(&me, &second, &filed, &Accesses::new()).expect("accepted").files, None);
+        // A colleague's consultation cannot be taken into one's own client's file.
+        let mut theirs = known;
+        theirs.insert(("consultation".to_owned(), "draft".to_owned()), state(None, COLLEAGUE, false, false));
+        assert_eq!(kind(judge(&me, &attendance, &theirs, &Accesses::new())), Err(RefusalKind::OutOfScope));
     }
 
     #[test]
     fn only_psychologists_write_clinical_data_for_now() {
         let record = change("client", "c9", 0, &[]);
         for role in [Role::Supervisor, Role::Administrator] {
-            assert_eq!(kind(judge(&writer(role), &record, &known())), Err(RefusalKind::NotPermitted));
+            assert_eq!(kind(judge(&writer(role), &record, &known(), &Accesses::new())), Err(RefusalKind::NotPermitted));
         }
     }
 
     #[test]
     fn a_refusal_names_the_field_but_never_its_value() {
         let long = "секрет".repeat(100);
-        let refused =
-            judge(&writer(Role::Psychologist), &change("client", "c9", 0, &[("family_name", text(&long))]), &known())
-                .expect_err("too long");
+        let refused = judge(
+            &writer(Role::Psychologist),
+            &change("client", "c9", 0, &[("family_name", text(&long))]),
+            &known(),
+            &Accesses::new(),
+        )
+        .expect_err("too long");
         assert_eq!(refused.field.as_deref(), Some("family_name"));
         assert!(!refused.detail.contains("секрет"));
     }

@@ -335,9 +335,52 @@ impl<'p> Changes<'p> {
         read(&self.transaction, entity, id)
     }
 
+    /// Refuses a write about a client this user holds read-only (moved to a
+    /// colleague): `clients` are the clients the record is about.
+    /// Computed only when the user holds any client read-only.
+    fn writable(&self, clients: impl FnOnce() -> Result<Vec<String>>) -> Result<()> {
+        let any: bool = self
+            .transaction
+            .one("SELECT EXISTS (SELECT 1 FROM sync_read_only)", [], |row| row.get(0))
+            .map_err(sqlite)?;
+        if !any {
+            return Ok(());
+        }
+        for client in clients()? {
+            let read_only: bool = self
+                .transaction
+                .one("SELECT EXISTS (SELECT 1 FROM sync_read_only WHERE client_id = ?1)", [&client], |row| row.get(0))
+                .map_err(sqlite)?;
+            if read_only {
+                return Err(StoreError::ReadOnlyClient { client });
+            }
+        }
+        Ok(())
+    }
+
+    /// The clients a new record with `fields` is about.
+    fn clients_of_new(&self, entity: &Entity, id: &str, fields: &[(&str, FieldValue)]) -> Result<Vec<String>> {
+        let named = |name: &str| {
+            fields.iter().find(|(field, _)| *field == name).and_then(|(_, value)| match value {
+                FieldValue::Text(id) => Some(id.clone()),
+                _ => None,
+            })
+        };
+        let mut clients = Vec::new();
+        if entity.name == "client" {
+            clients.push(id.to_owned());
+        }
+        clients.extend(named("client_id"));
+        if let Some(consultation) = named("consultation_id") {
+            clients.extend(crate::sync::clients_of(&self.transaction, "consultation", &consultation, 0)?);
+        }
+        Ok(clients)
+    }
+
     /// Creates record `id` with `fields` (the rest are null).
     pub fn insert(&mut self, entity: &str, id: &str, fields: &[(&str, FieldValue)]) -> Result<()> {
         let entity = entity_checked(entity, fields)?;
+        self.writable(|| self.clients_of_new(entity, id, fields))?;
         let hlc = self.next_hlc();
         let columns: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let placeholders: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
@@ -392,6 +435,7 @@ impl<'p> Changes<'p> {
         unchanged_too: bool,
     ) -> Result<()> {
         let entity = entity_checked(entity, fields)?;
+        self.writable(|| crate::sync::clients_of(&self.transaction, entity.name, id, 0))?;
         let current = self
             .current(entity, id)?
             .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
@@ -446,6 +490,7 @@ impl<'p> Changes<'p> {
     /// field [`DELETED`] says it went. A final record cannot be deleted this way.
     pub fn delete(&mut self, entity: &str, id: &str) -> Result<()> {
         let entity = self::entity(entity)?;
+        self.writable(|| crate::sync::clients_of(&self.transaction, entity.name, id, 0))?;
         let current = self
             .current(entity, id)?
             .ok_or_else(|| StoreError::RecordNotFound { entity: entity.name.to_owned(), id: id.to_owned() })?;
@@ -470,6 +515,8 @@ impl<'p> Changes<'p> {
         if self.current(client, id)?.is_none() {
             return Err(StoreError::RecordNotFound { entity: client.name.to_owned(), id: id.to_owned() });
         }
+        // The colleague who holds it now erases it, and the erasure reaches here.
+        self.writable(|| Ok(vec![id.to_owned()]))?;
         self.erase_client_records(id, true)
     }
 

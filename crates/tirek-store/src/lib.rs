@@ -164,6 +164,13 @@ pub enum StoreError {
         /// The record's id.
         id: String,
     },
+    /// The record is about a client this user holds read-only: it moved to a
+    /// colleague, who writes it now.
+    #[error("client {client} is held read-only")]
+    ReadOnlyClient {
+        /// The client.
+        client: String,
+    },
     /// Too many wrong passwords in a row: wait before the next try.
     #[error("too many failed attempts: wait {wait_seconds} s")]
     TooManyAttempts {

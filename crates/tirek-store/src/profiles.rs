@@ -139,10 +139,10 @@ impl OpenProfile {
             .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
             .map_err(sqlite)?;
         for name in names {
-            let mut statement =
-                self.connection.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY 1, 2")).map_err(sqlite)?;
+            let mut statement = self.connection.prepare(&format!("SELECT * FROM \"{name}\"")).map_err(sqlite)?;
             let columns = statement.column_count();
-            let rows: Vec<Vec<String>> = statement
+            // Sorted whole, as text: some tables have a single column.
+            let mut rows: Vec<Vec<String>> = statement
                 .query_map([], |row| {
                     (0..columns)
                         .map(|i| row.get::<_, rusqlite::types::Value>(i).map(|value| format!("{value:?}")))
@@ -150,6 +150,7 @@ impl OpenProfile {
                 })
                 .and_then(Iterator::collect)
                 .map_err(sqlite)?;
+            rows.sort();
             tables.insert(name, rows);
         }
         Ok(tables)

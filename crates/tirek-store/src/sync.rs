@@ -673,6 +673,7 @@ impl OpenProfile {
         refusals: &[StoredRefusal],
         now_ms: i64,
     ) -> Result<()> {
+        let self_device = self.device_id().to_owned();
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
         for refusal in refusals {
             transaction
@@ -687,6 +688,20 @@ impl OpenProfile {
             .run(
                 "UPDATE sync_enrolment SET epoch = ?1, acknowledged = ?2 WHERE singleton = 1",
                 params![epoch, acknowledged],
+            )
+            .map_err(sqlite)?;
+        // Changes of a removed client the server has now answered (refused) go.
+        transaction
+            .run(
+                "DELETE FROM change_log WHERE device_id = ?1 AND seq IN
+                   (SELECT p.seq FROM sync_purge p JOIN sync_outbox o ON o.seq = p.seq WHERE o.wire_seq <= ?2)",
+                params![self_device, acknowledged],
+            )
+            .map_err(sqlite)?;
+        transaction
+            .run(
+                "DELETE FROM sync_purge WHERE seq IN (SELECT seq FROM sync_outbox WHERE wire_seq <= ?1)",
+                [acknowledged],
             )
             .map_err(sqlite)?;
         transaction.commit().map_err(sqlite)
@@ -931,6 +946,123 @@ impl OpenProfile {
             .map_err(sqlite)
     }
 
+    /// Records the clients this user holds read-only, as the server states them.
+    pub fn sync_set_read_only(&mut self, clients: &[String]) -> Result<()> {
+        let transaction = self.connection_mut().transaction().map_err(sqlite)?;
+        transaction.run("DELETE FROM sync_read_only", []).map_err(sqlite)?;
+        for client in clients {
+            transaction
+                .run("INSERT OR IGNORE INTO sync_read_only (client_id) VALUES (?1)", [client])
+                .map_err(sqlite)?;
+        }
+        transaction.commit().map_err(sqlite)
+    }
+
+    /// The clients this user holds read-only.
+    pub fn read_only_clients(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut statement = self.connection().prepare("SELECT client_id FROM sync_read_only").map_err(sqlite)?;
+        statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
+    }
+
+    /// Removes what this profile holds of a client that left its scope on the server
+    /// (moved to a colleague, no longer shared): the records the server named, and
+    /// every record here bound to the client (its children, consents, attendances,
+    /// questionnaires, flags, schedules, letters, follow-ups), with their history.
+    /// Not an erasure: no tombstone is written, nothing leaves, and the server keeps
+    /// the client. This device's own changes of them go too, except those that left
+    /// under a wire number the server has not answered: kept (so its numbers have no
+    /// gap) until it does ([`OpenProfile::sync_acknowledge`] then removes them). The
+    /// audit trail records the removal under the client's id. Returns how many
+    /// records went; removing twice removes nothing more.
+    pub fn sync_remove_client(
+        &mut self,
+        client: &str,
+        records: &[(String, String)],
+        author: &str,
+        now_ms: i64,
+    ) -> Result<usize> {
+        let own = self.device_id().to_owned();
+        let transaction =
+            self.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
+        let acknowledged: i64 = transaction
+            .one("SELECT coalesce(max(acknowledged), 0) FROM sync_enrolment", [], |row| row.get(0))
+            .map_err(sqlite)?;
+        let mut doomed: std::collections::BTreeSet<(String, String)> = records.iter().cloned().collect();
+        doomed.insert(("client".to_owned(), client.to_owned()));
+        for (name, table) in [
+            ("attendance", "attendances"),
+            ("child", "children"),
+            ("consent", "consents"),
+            ("follow_up", "follow_ups"),
+            ("assessment", "assessments"),
+            ("risk_flag", "risk_flags"),
+            ("schedule", "schedules"),
+            ("referral", "referrals"),
+        ] {
+            let mut statement =
+                transaction.prepare(&format!("SELECT id FROM {table} WHERE client_id = ?1")).map_err(sqlite)?;
+            let ids: Vec<String> =
+                statement.query_map([client], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)?;
+            doomed.extend(ids.into_iter().map(|id| (name.to_owned(), id)));
+        }
+        let mut removed = 0;
+        for (name, id) in &doomed {
+            // An entity this build does not know has no table here; its history goes.
+            let held_row = match entity(name) {
+                Ok(entity) => {
+                    let held = changes::read(&transaction, entity, id)?.is_some();
+                    if held {
+                        delete_row(&transaction, entity, id)?;
+                    }
+                    held
+                }
+                Err(_) => false,
+            };
+            let pending: Vec<i64> = {
+                let mut statement = transaction
+                    .prepare_cached(
+                        "SELECT c.seq FROM change_log c JOIN sync_outbox o ON o.seq = c.seq
+                         WHERE c.device_id = ?1 AND c.entity = ?2 AND c.entity_id = ?3 AND o.wire_seq > ?4",
+                    )
+                    .map_err(sqlite)?;
+                statement
+                    .query_map(params![own, name, id, acknowledged], |row| row.get(0))
+                    .and_then(Iterator::collect)
+                    .map_err(sqlite)?
+            };
+            for seq in &pending {
+                transaction.run("INSERT OR IGNORE INTO sync_purge (seq) VALUES (?1)", [seq]).map_err(sqlite)?;
+            }
+            let history = transaction
+                .run(
+                    "DELETE FROM change_log WHERE entity = ?1 AND entity_id = ?2
+                       AND NOT (device_id = ?3 AND seq IN (SELECT seq FROM sync_purge))",
+                    params![name, id, own],
+                )
+                .map_err(sqlite)?;
+            transaction
+                .run("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", params![name, id])
+                .map_err(sqlite)?;
+            if held_row || history > 0 {
+                removed += 1;
+            }
+        }
+        transaction.run("DELETE FROM sync_read_only WHERE client_id = ?1", [client]).map_err(sqlite)?;
+        if removed > 0 {
+            crate::audit::append(
+                &transaction,
+                now_ms,
+                author,
+                &own,
+                tirek_domain::audit::AuditEvent::ClientRemoved,
+                Some(client),
+            )
+            .map_err(sqlite)?;
+        }
+        transaction.commit().map_err(sqlite)?;
+        Ok(removed)
+    }
+
     /// Applies a pulled page of other devices' changes (in the server's order) and
     /// moves the pull cursor to `cursor`, in one transaction: all of it or nothing.
     pub fn sync_apply_page(
@@ -964,9 +1096,28 @@ impl OpenProfile {
         let mut last_hlc: i64 =
             transaction.one("SELECT last_hlc FROM device WHERE singleton = 1", [], |row| row.get(0)).map_err(sqlite)?;
         for change in changes {
-            if change.device_id == own {
-                continue;
-            }
+            let restored;
+            let change = if change.device_id == own {
+                // This device's own change comes back only for a client it removed
+                // and got back: it goes in again under the local number it had.
+                let local: Option<i64> = transaction
+                    .one(
+                        "SELECT o.seq FROM sync_outbox o WHERE o.wire_seq = ?1
+                           AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.device_id = ?2 AND c.seq = o.seq)",
+                        params![change.seq, own],
+                        |row| row.get(0),
+                    )
+                    .optional()
+                    .map_err(sqlite)?;
+                let Some(local) = local else {
+                    applied.duplicates += 1;
+                    continue;
+                };
+                restored = ChangeRecord { seq: local, ..change.clone() };
+                &restored
+            } else {
+                change
+            };
             let known: bool = transaction
                 .one(
                     "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = ?1 AND seq = ?2)",
@@ -1418,7 +1569,12 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
 
 /// The clients record `id` of `entity` is about: for a record of a client, that
 /// client; for a consultation, its attendees; for an addendum, its consultation's.
-fn clients_of(connection: &rusqlite::Connection, entity_name: &str, id: &str, depth: u8) -> Result<Vec<String>> {
+pub(crate) fn clients_of(
+    connection: &rusqlite::Connection,
+    entity_name: &str,
+    id: &str,
+    depth: u8,
+) -> Result<Vec<String>> {
     let Some(spec) = catalogue::entity(entity_name) else { return Ok(Vec::new()) };
     let Ok(entity) = entity(entity_name) else { return Ok(Vec::new()) };
     let field_value = |field: &str| -> Result<Option<String>> {

@@ -470,6 +470,8 @@ export type CaseloadRow_Deserialize = {
 	open_flags: number,
 	/**  Whether the server has what this computer wrote about them. */
 	sync: RecordSync,
+	/**  The client moved to a colleague: kept here read-only. */
+	read_only: boolean,
 };
 
 /**  One row of the caseload list. */
@@ -488,6 +490,8 @@ export type CaseloadRow_Serialize = {
 	open_flags: number,
 	/**  Whether the server has what this computer wrote about them. */
 	sync: RecordSync,
+	/**  The client moved to a colleague: kept here read-only. */
+	read_only: boolean,
 };
 
 /**  A band's stripe, its name and range written beside the plot. */
@@ -839,6 +843,11 @@ export type ClientView_Deserialize = {
 	place?: string | null,
 	language: string,
 	archived: boolean,
+	/**
+	 *  The client moved to a colleague: this user keeps the history read-only
+	 *  and cannot write about the client any more.
+	 */
+	read_only: boolean,
 };
 
 /**  A stored client. */
@@ -858,6 +867,11 @@ export type ClientView_Serialize = {
 	place: string | null,
 	language: string,
 	archived: boolean,
+	/**
+	 *  The client moved to a colleague: this user keeps the history read-only
+	 *  and cannot write about the client any more.
+	 */
+	read_only: boolean,
 };
 
 /**  The clinic's details, as typed or as stored. */
@@ -1245,6 +1259,8 @@ export type IpcErrorKind =
 "Locked" | 
 /**  Two devices changed the same thing. */
 "Conflict" | 
+/**  The client is kept read-only: it moved to a colleague. */
+"ReadOnly" | 
 /**  The server cannot be reached. */
 "Offline" | 
 /**  The disk refused a read or a write. */
@@ -2062,6 +2078,13 @@ export type SyncStatus_Deserialize = {
 	enrolled_at_ms?: number | null,
 	/**  What the sync is doing and how it last ended. */
 	activity: SyncActivity_Deserialize,
+	/**
+	 *  The clients those records are about (ids): they stay on this computer
+	 *  until the client consents to central storage.
+	 */
+	waiting_for_consent_clients: string[],
+	/**  Clients moved to a colleague that this user keeps read-only (ids). */
+	read_only: string[],
 };
 
 /**  Where sync stands, for the status line and `tirek sync status`. */
@@ -2094,6 +2117,13 @@ export type SyncStatus_Serialize = {
 	enrolled_at_ms: number | null,
 	/**  What the sync is doing and how it last ended. */
 	activity: SyncActivity_Serialize,
+	/**
+	 *  The clients those records are about (ids): they stay on this computer
+	 *  until the client consents to central storage.
+	 */
+	waiting_for_consent_clients: string[],
+	/**  Clients moved to a colleague that this user keeps read-only (ids). */
+	read_only: string[],
 };
 
 /**  One event on a client's timeline, newest first. */

@@ -135,7 +135,7 @@ impl TestServer {
         cursor: Cursor,
         limit: Option<u32>,
     ) -> Result<PullResponse, (u16, Problem)> {
-        let request = PullRequest { epoch: None, cursor: Some(cursor), limit };
+        let request = PullRequest { epoch: None, cursor: Some(cursor), limit, ..Default::default() };
         self.call("POST", "/v1/pull", Some(device), Some(&request)).await
     }
 

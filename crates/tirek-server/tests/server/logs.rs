@@ -198,7 +198,7 @@ async fn names_notes_and_iins_never_reach_the_log_or_a_file() {
     let mut cursor = Cursor::START;
     let mut pulled = Vec::new();
     loop {
-        let request = PullRequest { epoch: None, cursor: Some(cursor), limit: Some(2) };
+        let request = PullRequest { epoch: None, cursor: Some(cursor), limit: Some(2), ..Default::default() };
         let (status, page): (u16, PullResponse) = remote.call("/v1/pull", Some(&laptop.token), &request).await;
         assert_eq!(status, 200);
         pulled.extend(page.changes);

@@ -5,6 +5,7 @@
 //! (`tirek-test-postgres`), and talks to it over HTTP like the app will.
 
 mod abuse;
+mod access;
 mod authorisation;
 mod bundle;
 mod cli;

@@ -100,7 +100,8 @@ async fn a_cursor_of_another_epoch_is_refused_with_the_new_epoch() {
     let first = server.pull(&device, Cursor::START, None).await.expect("pulls");
     let renewed = db::renew_epoch(&server.pool).await.expect("renews");
     assert_ne!(renewed, first.epoch);
-    let request = PullRequest { epoch: Some(first.epoch), cursor: Some(first.cursor), limit: None };
+    let request =
+        PullRequest { epoch: Some(first.epoch), cursor: Some(first.cursor), limit: None, ..Default::default() };
     let (status, problem) =
         server.call::<_, PullResponse>("POST", "/v1/pull", Some(&device), Some(&request)).await.expect_err("stale");
     assert_eq!((status, problem.kind), (409, ProblemKind::EpochChanged));
