@@ -16,6 +16,7 @@ const KINDS: Record<IpcErrorKind, true> = {
   Validation: true,
   Locked: true,
   Conflict: true,
+  ReadOnly: true,
   Offline: true,
   Storage: true,
   Internal: true,
