@@ -177,3 +177,16 @@ error-sync-bundle-other-device = This answer is for another computer or another 
 error-sync-bundle-damaged = The answer is damaged or was changed after the server wrote it, so nothing of it was imported. Copy it from the server again, or write a new file for the server.
 sync-bundle-written = Wrote { $path } with { $changes } changes for the server. Take it to the administrator, then import the answer the server writes.
 sync-bundle-already-imported = This answer was imported already: nothing changed.
+
+## USB sync bundles (Settings → Server)
+bundle-heading = No connection? Sync by USB stick
+bundle-body = Save a bundle of what waits to go onto a USB stick and take it to the administrator, who imports it on the server and gives you its answer file. Import that answer here. Only your organisation's server can open the bundle, and its file name names no one.
+bundle-export = Save a bundle…
+bundle-export-title = Choose the folder (the USB stick) for the sync bundle
+bundle-import = Import the server's answer…
+bundle-import-title = Choose the server's answer bundle
+bundle-written = Saved { $path }: { $count } changes for the server.
+bundle-imported = Answer imported: { $pushed } changes confirmed on the server, { $pulled } received from other computers.
+bundle-already-imported = This answer was imported before; nothing changed.
+bundle-working = Working…
+server-unenrol-bundle = Save a bundle first

@@ -74,7 +74,7 @@ fn save(
 }
 
 /// Asks for a file to read; `None` when cancelled.
-fn pick(handle: &tauri::AppHandle, title: String, filter: (&str, &str)) -> Option<PathBuf> {
+pub(crate) fn pick(handle: &tauri::AppHandle, title: String, filter: (&str, &str)) -> Option<PathBuf> {
     use tauri_plugin_dialog::DialogExt as _;
     handle
         .dialog()

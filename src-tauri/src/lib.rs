@@ -108,6 +108,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         sync::sync_set_paused,
         sync::sync_unenrol,
         sync::settle_review,
+        sync::sync_bundle_export,
+        sync::sync_bundle_import,
     ])
 }
 

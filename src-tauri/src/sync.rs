@@ -1,9 +1,10 @@
 //! The sync commands: the status line, enrolment in Settings → Server, pausing,
-//! "Sync now", disconnecting and settling a conflict. The background sync itself
-//! runs on a timer thread of its own ([`spawn_background_sync`]).
+//! "Sync now", disconnecting, settling a conflict and the USB bundles (their files
+//! chosen in the system's dialogs). The background sync itself runs on a timer
+//! thread of its own ([`spawn_background_sync`]).
 
 use tauri::State;
-use tirek_app::{App, EnrolInput, Enrolled, ServerCertificate, SyncStatus};
+use tirek_app::{App, BundleWritten, EnrolInput, Enrolled, ServerCertificate, SyncStatus};
 
 use crate::commands::ipc_error;
 use crate::ipc::IpcError;
@@ -54,6 +55,52 @@ pub fn sync_set_paused(app: State<'_, App>, paused: bool) -> Answer<SyncStatus> 
 #[specta::specta]
 pub fn sync_unenrol(app: State<'_, App>) -> Answer<SyncStatus> {
     app.sync_unenrol().and_then(|()| app.sync_status()).map_err(|error| ipc_error(&app, error))
+}
+
+/// Writes what waits to go into a USB bundle in a folder the user picks (the file
+/// is named by the app, never after a client); `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_bundle_export(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    title: String,
+) -> Answer<Option<BundleWritten>> {
+    use tauri_plugin_dialog::DialogExt as _;
+    let folder = handle.dialog().file().set_title(title).blocking_pick_folder().and_then(|path| path.into_path().ok());
+    let Some(folder) = folder else { return Ok(None) };
+    app.sync_bundle_export(&folder).map(Some).map_err(|error| ipc_error(&app, error))
+}
+
+/// What importing a server's answer did, for the line under the bundle buttons.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct BundleImported {
+    /// Changes the server now confirms having (stored, or had already).
+    pub confirmed: u32,
+    /// Changes of other computers recorded here.
+    pub pulled: u32,
+    /// The same answer was imported before: nothing changed.
+    pub already_imported: bool,
+}
+
+/// Imports the server's answer bundle from a file the user picks; `None` when the
+/// dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_bundle_import(
+    handle: tauri::AppHandle,
+    app: State<'_, App>,
+    title: String,
+) -> Answer<Option<BundleImported>> {
+    let Some(path) = crate::letters::pick(&handle, title, ("Tirek", tirek_app::BUNDLE_EXTENSION)) else {
+        return Ok(None);
+    };
+    let summary = app.sync_bundle_import(&path).map_err(|error| ipc_error(&app, error))?;
+    Ok(Some(BundleImported {
+        confirmed: summary.stored + summary.duplicates,
+        pulled: summary.pulled,
+        already_imported: summary.already_imported,
+    }))
 }
 
 /// Settles a conflict by keeping one version of the field (`None`: the empty one).

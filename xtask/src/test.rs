@@ -36,7 +36,16 @@ pub(crate) fn test() -> Result<()> {
     step("UI type check", || process::run(&mut ui::npm(&["run", "check"])))?;
     step("UI unit tests", || process::run(&mut ui::npm(&["test"])))?;
     step("build the app", || {
-        process::run(&mut cargo(&["build", "--locked", "--package", "tirek-desktop", "--package", "tirek-cli"]))
+        process::run(&mut cargo(&[
+            "build",
+            "--locked",
+            "--package",
+            "tirek-desktop",
+            "--package",
+            "tirek-cli",
+            "--package",
+            "tirek-server",
+        ]))
     })?;
     step("end-to-end tests in the real window", || {
         in_test_session(&["cargo", "test", "--locked", "--package", "tirek-e2e", "--", "--test-threads=1"], E2E_TIMEOUT)
@@ -55,7 +64,7 @@ pub(crate) fn end_to_end(filter: Option<&str>) -> Result<()> {
     step("build the app", || {
         process::run(&mut process::command(
             "cargo",
-            &["build", "--locked", "--package", "tirek-desktop", "--package", "tirek-cli"],
+            &["build", "--locked", "--package", "tirek-desktop", "--package", "tirek-cli", "--package", "tirek-server"],
             &root,
         ))
     })?;

@@ -57,6 +57,8 @@ pub use sync::{
 };
 pub use sync_background::{SyncActivity, SyncProblem};
 pub use sync_probe::ServerCertificate;
+/// The extension of USB sync bundle files, both ways.
+pub use tirek_protocol::bundle::EXTENSION as BUNDLE_EXTENSION;
 pub use trends::{
     ChartBand, ChartLegend, ChartMark, ChartPoint, ChartText, ChartTick, ChartView, InstrumentTrend, ItemRow,
     LatestResult,

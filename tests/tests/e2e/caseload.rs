@@ -9,7 +9,7 @@ use tirek_e2e::App;
 
 use crate::frame::PASSWORD;
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("a clock after 1970");
     Date::in_kazakhstan(now.as_millis() as i64)
 }

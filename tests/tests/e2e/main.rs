@@ -6,4 +6,5 @@ mod frame;
 mod letters;
 mod profile;
 mod questionnaires;
+mod sync;
 mod tour;

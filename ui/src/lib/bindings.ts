@@ -209,6 +209,16 @@ export const commands = {
 	syncUnenrol: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_unenrol")),
 	/**  Settles a conflict by keeping one version of the field (`None`: the empty one). */
 	settleReview: (entity: string, recordId: string, field: string, value: string | null) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("settle_review", { entity, recordId, field, value })),
+	/**
+	 *  Writes what waits to go into a USB bundle in a folder the user picks (the file
+	 *  is named by the app, never after a client); `None` when the dialog was cancelled.
+	 */
+	syncBundleExport: (title: string) => typedError<BundleWritten | null, IpcError_Serialize>(__TAURI_INVOKE("sync_bundle_export", { title })),
+	/**
+	 *  Imports the server's answer bundle from a file the user picks; `None` when the
+	 *  dialog was cancelled.
+	 */
+	syncBundleImport: (title: string) => typedError<BundleImported | null, IpcError_Serialize>(__TAURI_INVOKE("sync_bundle_import", { title })),
 };
 
 /* Types */
@@ -383,6 +393,24 @@ export type BackupStatusDto_Serialize = {
 	kept: number,
 	/**  The newest backup's file name, if any. */
 	latest: string | null,
+};
+
+/**  What importing a server's answer did, for the line under the bundle buttons. */
+export type BundleImported = {
+	/**  Changes the server now confirms having (stored, or had already). */
+	confirmed: number,
+	/**  Changes of other computers recorded here. */
+	pulled: number,
+	/**  The same answer was imported before: nothing changed. */
+	already_imported: boolean,
+};
+
+/**  A bundle written for the server. */
+export type BundleWritten = {
+	/**  The file, `tirek-<id>-<date>.tirekbundle` in the folder asked for. */
+	path: string,
+	/**  How many changes it carries to the server. */
+	changes: number,
 };
 
 /**  A page of the caseload list. */
