@@ -88,6 +88,8 @@ const ENGLISH = new Set(
 const lang = document.documentElement.lang;
 function checkLanguage(text) {
   if (lang !== "kk" && lang !== "ru") return;
+  // An identifier (a computer's id, a fingerprint) is hex digits, not words.
+  if (/^[0-9a-fA-F:\s-]+$/.test(text.trim())) return;
   const words = (text.match(/[A-Za-z]+/g) ?? []).filter((word) => !allowedLatin.has(word.toLowerCase()));
   if (words.length >= 2 && words.some((word) => ENGLISH.has(word.toLowerCase()))) {
     problems.push(`an English sentence in a ${lang} window: ${JSON.stringify(text.trim().slice(0, 120))}`);

@@ -398,6 +398,32 @@ impl App {
         Ok(())
     }
 
+    /// The ids of the visible native windows, to tell a dialog that opens after it.
+    pub fn visible_windows(&self) -> Result<Vec<String>> {
+        // xdotool exits 1 when nothing matches.
+        let found = self.xdotool(&["search", "--onlyvisible", "--name", ""]).unwrap_or_default();
+        Ok(found.lines().map(str::to_owned).collect())
+    }
+
+    /// Waits for a visible native window not among `before` (a dialog whose title
+    /// xdotool cannot match, such as a Cyrillic one) and gives it the keyboard focus.
+    pub fn wait_for_new_window(&self, before: &[String]) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let new = self.visible_windows()?.into_iter().find(|id| !before.contains(id));
+            if let Some(id) = new {
+                if self.xdotool(&["windowfocus", "--sync", &id]).is_ok() {
+                    thread::sleep(Duration::from_millis(500));
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("no new window appeared within {PATIENCE:?}");
+            }
+            thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Runs a script in the page.
     pub fn execute(&self, script: &str) -> Result<serde_json::Value> {
         self.session.execute(script)
