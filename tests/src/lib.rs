@@ -411,11 +411,11 @@ impl App {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let new = self.visible_windows()?.into_iter().find(|id| !before.contains(id));
-            if let Some(id) = new {
-                if self.xdotool(&["windowfocus", "--sync", &id]).is_ok() {
-                    thread::sleep(Duration::from_millis(500));
-                    return Ok(());
-                }
+            if let Some(id) = new
+                && self.xdotool(&["windowfocus", "--sync", &id]).is_ok()
+            {
+                thread::sleep(Duration::from_millis(500));
+                return Ok(());
             }
             if Instant::now() > deadline {
                 bail!("no new window appeared within {PATIENCE:?}");
