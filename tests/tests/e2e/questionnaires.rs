@@ -184,8 +184,10 @@ fn a_clinic_installs_its_licensed_pba_text_from_settings() -> Result<()> {
         tries += 1;
         app.click("[data-testid=instrument-import]")?;
         app.wait_for_window("Choose the licensed questionnaire file")?;
-        // Typing a path that starts with "/" opens the dialog's location field.
+        // Ctrl+L opens the dialog's location field, whatever the first keys do.
         std::thread::sleep(std::time::Duration::from_millis(800));
+        app.xdotool(&["key", "ctrl+l"])?;
+        std::thread::sleep(std::time::Duration::from_millis(300));
         app.xdotool(&["type", "--delay", "30", &file.display().to_string()])?;
         std::thread::sleep(std::time::Duration::from_millis(300));
         app.xdotool(&["key", "Return"])?;
