@@ -406,8 +406,9 @@ impl App {
     }
 
     /// Waits for a visible native window not among `before` (a dialog whose title
-    /// xdotool cannot match, such as a Cyrillic one) and gives it the keyboard focus.
-    pub fn wait_for_new_window(&self, before: &[String]) -> Result<()> {
+    /// xdotool cannot match, such as a Cyrillic one), gives it the keyboard focus
+    /// and returns its id.
+    pub fn wait_for_new_window(&self, before: &[String]) -> Result<String> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let new = self.visible_windows()?.into_iter().find(|id| !before.contains(id));
@@ -415,13 +416,45 @@ impl App {
                 && self.xdotool(&["windowfocus", "--sync", &id]).is_ok()
             {
                 thread::sleep(Duration::from_millis(500));
-                return Ok(());
+                return Ok(id);
             }
             if Instant::now() > deadline {
                 bail!("no new window appeared within {PATIENCE:?}");
             }
             thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    /// Clicks `open`, which opens the system's dialog to choose a file or a folder,
+    /// and chooses `path` in it as a person does: types it and presses Return.
+    /// The GTK dialog on Xvfb now and then drops the first keys typed into it; then
+    /// it is still open, and the path is typed again into its location field
+    /// (Ctrl+L, select all) rather than opening a second dialog behind it.
+    pub fn choose_in_file_dialog(&self, open: &str, path: &Path) -> Result<()> {
+        let before = self.visible_windows()?;
+        self.click(open)?;
+        let dialog = self.wait_for_new_window(&before)?;
+        thread::sleep(Duration::from_millis(300));
+        let path = path.display().to_string();
+        for attempt in 1..=4 {
+            self.xdotool(&["windowfocus", "--sync", &dialog])?;
+            if attempt > 1 {
+                self.xdotool(&["key", "ctrl+l"])?;
+                thread::sleep(Duration::from_millis(300));
+                self.xdotool(&["key", "ctrl+a"])?;
+            }
+            self.xdotool(&["type", "--delay", "30", &path])?;
+            thread::sleep(Duration::from_millis(300));
+            self.xdotool(&["key", "Return"])?;
+            let deadline = Instant::now() + Duration::from_secs(6);
+            while Instant::now() < deadline {
+                if !self.visible_windows()?.contains(&dialog) {
+                    return Ok(());
+                }
+                thread::sleep(Duration::from_millis(200));
+            }
+        }
+        bail!("the file dialog did not take {path:?} in four tries")
     }
 
     /// Runs a script in the page.

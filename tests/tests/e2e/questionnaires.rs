@@ -177,30 +177,8 @@ fn a_clinic_installs_its_licensed_pba_text_from_settings() -> Result<()> {
     app.create_profile("Айгүл Серікова", PASSWORD)?;
     app.click("[data-testid=nav-settings]")?;
     app.find("[data-testid=instrument-pba] [data-testid=instrument-needs-text]")?;
-    // The GTK file dialog now and then drops the first keys typed into it on Xvfb:
-    // a second try, after closing it, is what a person would do too.
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        app.click("[data-testid=instrument-import]")?;
-        app.wait_for_window("Choose the licensed questionnaire file")?;
-        // Ctrl+L opens the dialog's location field, whatever the first keys do.
-        std::thread::sleep(std::time::Duration::from_millis(800));
-        app.xdotool(&["key", "ctrl+l"])?;
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        app.xdotool(&["type", "--delay", "30", &file.display().to_string()])?;
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        app.xdotool(&["key", "Return"])?;
-        match app.expect_text_containing("[data-testid=instrument-import-message]", "is installed") {
-            Ok(()) => break,
-            Err(_) if tries < 3 => {
-                let title = "Choose the licensed questionnaire file";
-                let _ = app.xdotool(&["search", "--name", title, "windowfocus", "--sync", "key", "Escape"]);
-                std::thread::sleep(std::time::Duration::from_millis(500));
-            }
-            Err(err) => return Err(err),
-        }
-    }
+    app.choose_in_file_dialog("[data-testid=instrument-import]", &file)?;
+    app.expect_text_containing("[data-testid=instrument-import-message]", "is installed")?;
     app.find("[data-testid=instrument-pba] [data-testid=instrument-ready]")?;
     app.execute("document.querySelector('[data-testid=instrument-settings]').scrollIntoView({block: 'start'});")?;
     app.screenshot("licensed-text-installed")?;

@@ -296,29 +296,6 @@ fn edit_address(app: &App, name: &str, address: &str) -> Result<()> {
     app.expect_text_containing("[data-testid=client-page]", address)
 }
 
-/// Types `path` into the GTK file dialog `open` opens and presses Return, trying
-/// again as a person would when the dialog drops the first keys on Xvfb.
-fn choose_in_dialog(app: &App, open: &str, path: &Path, done: &str) -> Result<()> {
-    for tries in 1.. {
-        let before = app.visible_windows()?;
-        app.click(open)?;
-        app.wait_for_new_window(&before)?;
-        std::thread::sleep(Duration::from_millis(800));
-        app.xdotool(&["type", "--delay", "30", &path.display().to_string()])?;
-        std::thread::sleep(Duration::from_millis(300));
-        app.xdotool(&["key", "Return"])?;
-        match app.find_within(done, Duration::from_secs(20)) {
-            Ok(_) => return Ok(()),
-            Err(_) if tries < 3 => {
-                let _ = app.xdotool(&["key", "Escape"]);
-                std::thread::sleep(Duration::from_millis(500));
-            }
-            Err(err) => return Err(err),
-        }
-    }
-    unreachable!()
-}
-
 #[test]
 fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Result<()> {
     let mut server = OrgServer::start()?;
@@ -438,14 +415,16 @@ fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Re
     wait_for_chip(&laptop, "retrying")?;
     laptop.click("[data-testid=nav-settings]")?;
     let stick = tempfile::tempdir()?;
-    choose_in_dialog(&laptop, "[data-testid=bundle-export]", stick.path(), "[data-testid=bundle-message]")?;
+    laptop.choose_in_file_dialog("[data-testid=bundle-export]", stick.path())?;
+    laptop.find("[data-testid=bundle-message]")?;
     let bundle = std::fs::read_dir(stick.path())?.next().context("a bundle on the stick")??.path();
     let file_name = bundle.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
     assert!(file_name.starts_with("tirek-") && file_name.ends_with(".tirekbundle"), "{file_name}");
     laptop.expect_text_containing("[data-testid=bundle-message]", &file_name)?;
     laptop.screenshot("ru-bundle-written")?;
     let answer = server.import_bundle(&bundle)?;
-    choose_in_dialog(&laptop, "[data-testid=bundle-import]", &answer, "[data-testid=bundle-message]")?;
+    laptop.choose_in_file_dialog("[data-testid=bundle-import]", &answer)?;
+    laptop.expect_text_containing("[data-testid=bundle-message]", "Ответ загружен")?;
     open_client(&laptop, family)?;
     wait_for_client_state(&laptop, "on_server")?;
     laptop.screenshot("ru-bundle-answered")?;
