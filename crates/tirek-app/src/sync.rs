@@ -827,14 +827,15 @@ impl App {
             user_id: answer.user_id,
             enrolled_at: now_ms(),
             epoch: answer.epoch,
-            acknowledged: 0,
+            acknowledged: answer.continues_from.unwrap_or(0),
             pull_cursor: None,
             last_sync_at: None,
             paused: false,
             bundle_key: answer.bundle_key.as_deref().and_then(BundlePublicKey::from_hex).map(|key| key.to_hex()),
         };
-        self.with_profile(|open, _| Ok(open.save_sync_enrolment(&enrolment)?))?;
-        tracing::info!(user = answer.user_id, "enrolled with the sync server");
+        let continues = answer.continues_from.is_some();
+        self.with_profile(|open, _| Ok(open.save_sync_enrolment(&enrolment, continues)?))?;
+        tracing::info!(user = answer.user_id, continues, "enrolled with the sync server");
         Ok(Enrolled { server, device_id: answer.device_id, certificate_sha256: fingerprint })
     }
 

@@ -202,6 +202,30 @@ fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why(
     let (error, app_error) = sync_error(desk.app.sync_now());
     assert_eq!(error, SyncError::DeviceRevoked);
     translated(&app_error);
+    // A stolen computer does not come back with a new code...
+    desk.app.sync_unenrol().unwrap();
+    let again = |code: String| EnrolInput {
+        server: server.base.clone(),
+        code,
+        certificate_pem: server.certificate_pem.clone(),
+    };
+    assert_eq!(sync_error(desk.app.sync_enrol(&again(server.code()))).0, SyncError::DeviceRevoked);
+    // ...one revoked by mistake does, once the administrator lets it back in, and
+    // what it wrote meanwhile reaches the server once, numbered after the rest.
+    server.reinstate(&device);
+    new_client(&desk.app, "Әбілова", true);
+    let before = server.stored(&device);
+    desk.app.sync_enrol(&again(server.code())).unwrap();
+    let back = sync(&desk.app);
+    assert!(back.refused.is_empty(), "{back:?}");
+    assert!(server.stored(&device) > before, "the new client reached the server");
+    assert!(server.stored_changes().iter().all(|(_, _, copies)| *copies == 1));
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
+    // Someone else's code does not take this computer's place.
+    desk.app.sync_unenrol().unwrap();
+    let colleague = server.code_for(server.add_user("saule", tirek_server::rules::Role::Psychologist));
+    assert_eq!(sync_error(desk.app.sync_enrol(&again(colleague))).0, SyncError::AlreadyEnrolled);
+    desk.app.sync_enrol(&again(server.code())).unwrap();
 
     // The server is gone.
     server.stop();

@@ -185,10 +185,10 @@ fn a_conflict_is_settled_side_by_side_and_the_settlement_reaches_the_other_compu
 }
 
 #[test]
-fn disconnecting_keeps_every_record_and_stops_sync() {
+fn disconnecting_keeps_every_record_and_stops_sync_until_a_new_code_connects_it_again() {
     let server = TestServer::tls();
     let desk = computer();
-    server.enrol(&desk.app);
+    let device = server.enrol(&desk.app);
     let saule = new_client(&desk.app, "Сәрсенова", true);
     sync(&desk.app);
     new_client(&desk.app, "Ахметова", true);
@@ -201,4 +201,22 @@ fn disconnecting_keeps_every_record_and_stops_sync() {
     let not_enrolled = desk.app.sync_now().unwrap_err();
     assert!(matches!(not_enrolled, AppError::Sync(SyncError::NotEnrolled)));
     assert!(matches!(desk.app.sync_unenrol().unwrap_err(), AppError::Sync(SyncError::NotEnrolled)));
+
+    // Connected again with a new code (the dialog's promise): the client written
+    // before and the one written while disconnected reach the server, numbered
+    // after what it holds, each once.
+    let stored = server.stored(&device);
+    let aliya = new_client(&desk.app, "Нұрланова", true);
+    server.enrol(&desk.app);
+    let again = sync(&desk.app);
+    assert!(again.refused.is_empty(), "{again:?}");
+    assert_eq!(again.pulled, 0, "nothing of its own comes back");
+    assert!(server.stored(&device) > stored);
+    assert!(server.stored_changes().iter().all(|(_, _, copies)| *copies == 1));
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
+    assert_eq!(desk.app.client(&aliya).unwrap().sync, RecordSync::OnServer);
+    let laptop = computer();
+    server.enrol(&laptop.app);
+    sync(&laptop.app);
+    assert_eq!(laptop.app.caseload(&Default::default()).unwrap().total, 3, "all three on the server");
 }

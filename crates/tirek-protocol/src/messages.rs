@@ -48,6 +48,12 @@ pub struct EnrolResponse {
     /// ([`crate::bundle::BundlePublicKey`], 64 hex digits), if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_key: Option<String>,
+    /// Set when the server knew this device already — this profile on this
+    /// computer, disconnected and connected again, or let back in after a
+    /// revocation: the high-water mark its numbering continues from. The device
+    /// keeps its wire numbers; without it, it numbers its changes afresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues_from: Option<i64>,
 }
 
 /// `POST /v1/push`: one batch of the device's change log, in sequence order,
@@ -337,6 +343,7 @@ mod tests {
             epoch: "e".to_owned(),
             supported: crate::SUPPORTED,
             bundle_key: Some("ab".repeat(32)),
+            continues_from: Some(41),
         });
         round_trip(&PushRequest { changes: vec![change()], audit: None });
         let head = AuditHead { id: 12, hash: "ab".repeat(32) };

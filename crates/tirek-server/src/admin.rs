@@ -354,6 +354,22 @@ pub async fn devices(pool: &PgPool) -> Result<Vec<Device>> {
         .await?)
 }
 
+/// Lets revoked device `id` back in, after a revocation by mistake: its old token
+/// stays refused (a new hash nobody holds replaces it), and it returns with a new
+/// enrolment code for the same user, its numbering continuing where it was.
+pub async fn reinstate_device(pool: &PgPool, id: &str) -> Result<Device> {
+    let nobody = secrets::new_token(id)?.1;
+    sqlx::query_as(concat!(
+        "UPDATE devices SET revoked_at = NULL, token_sha256 = $2 WHERE id = $1 RETURNING ",
+        device_columns!()
+    ))
+    .bind(id)
+    .bind(nobody.as_slice())
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| ServerError::NotFound(format!("device {id}")))
+}
+
 /// Revokes device `id`: its token is refused from now on.
 pub async fn revoke_device(pool: &PgPool, id: &str) -> Result<Device> {
     sqlx::query_as(concat!(

@@ -84,18 +84,39 @@ pub async fn enrol(pool: &PgPool, request: EnrolRequest) -> Result<EnrolResponse
     .bind(&request.app_version)
     .execute(&mut *tx)
     .await?;
+    let mut continues_from = None;
     if inserted.rows_affected() == 0 {
-        // A revoked device stays revoked: a new code does not bring its id back (its
-        // change log and high-water mark are the revoked device's), and it is told so.
-        let revoked: bool = sqlx::query_scalar("SELECT revoked_at IS NOT NULL FROM devices WHERE id = $1")
-            .bind(&request.device_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        return Err(if revoked {
-            ServerError::DeviceRevoked
-        } else {
-            ServerError::DeviceAlreadyEnrolled(request.device_id)
-        });
+        // Known already: this profile on this computer, disconnected and connected
+        // again (its change log and numbering continue where the server's mark is).
+        // The new token replaces the old. Under another user or profile the id is not
+        // hers to take; a revoked device stays out until an administrator lets it
+        // back in (`admin device reinstate`): a stolen computer does not return with
+        // a new code.
+        let again: Option<i64> = sqlx::query_scalar(
+            "UPDATE devices SET token_sha256 = $4, app_version = $5
+             WHERE id = $1 AND user_id = $2 AND author = $3 AND revoked_at IS NULL
+             RETURNING acknowledged_seq",
+        )
+        .bind(&request.device_id)
+        .bind(user_id)
+        .bind(&request.author)
+        .bind(hash.as_slice())
+        .bind(&request.app_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if again.is_none() {
+            let revoked: bool = sqlx::query_scalar("SELECT revoked_at IS NOT NULL FROM devices WHERE id = $1")
+                .bind(&request.device_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(if revoked {
+                ServerError::DeviceRevoked
+            } else {
+                ServerError::DeviceAlreadyEnrolled(request.device_id)
+            });
+        }
+        tracing::info!(device = %request.device_id, user = user_id, "device enrolled again");
+        continues_from = again;
     }
     sqlx::query("UPDATE enrolment_codes SET used_at = now(), used_by_device = $2 WHERE id = $1")
         .bind(code_id)
@@ -105,7 +126,15 @@ pub async fn enrol(pool: &PgPool, request: EnrolRequest) -> Result<EnrolResponse
     let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM server_epoch").fetch_one(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(device = %request.device_id, user = user_id, "device enrolled");
-    Ok(EnrolResponse { device_id: request.device_id, token, user_id, epoch, supported: SUPPORTED, bundle_key: None })
+    Ok(EnrolResponse {
+        device_id: request.device_id,
+        token,
+        user_id,
+        epoch,
+        supported: SUPPORTED,
+        bundle_key: None,
+        continues_from,
+    })
 }
 
 #[cfg(test)]

@@ -249,6 +249,9 @@ enum DeviceCommand {
     List,
     /// Revoke a device: its token is refused from now on.
     Revoke { id: String },
+    /// Let a device revoked by mistake back in: its old token stays refused; it
+    /// connects again with a new enrolment code for the same user.
+    Reinstate { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -394,6 +397,9 @@ async fn admin_command(pool: &sqlx::PgPool, config: &Config, command: AdminComma
         }
         AdminCommand::Device(DeviceCommand::List) => print(json, &admin::devices(pool).await?),
         AdminCommand::Device(DeviceCommand::Revoke { id }) => print(json, &[admin::revoke_device(pool, &id).await?]),
+        AdminCommand::Device(DeviceCommand::Reinstate { id }) => {
+            print(json, &[admin::reinstate_device(pool, &id).await?])
+        }
         AdminCommand::Epoch(EpochCommand::Show) => print(json, &[Epoch { epoch: db::current_epoch(pool).await? }]),
         AdminCommand::Epoch(EpochCommand::Renew) => print(json, &[Epoch { epoch: db::renew_epoch(pool).await? }]),
         AdminCommand::ImportBundle { file, out } => {

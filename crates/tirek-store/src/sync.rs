@@ -295,17 +295,17 @@ impl OpenProfile {
             .map_err(sqlite)
     }
 
-    /// Saves a new enrolment, replacing any earlier one; where sync stood with the
-    /// earlier server (wire numbers, refusals, cursor, bundles waiting for an
-    /// answer) starts afresh.
-    pub fn save_sync_enrolment(&mut self, enrolment: &SyncEnrolment) -> Result<()> {
+    /// Saves a new enrolment, replacing any earlier one. With a server that knew
+    /// this device already (`continues`: connected again), its wire numbers and
+    /// their refusals stay, as the server holds them; with another, where sync
+    /// stood (wire numbers, refusals) starts afresh. The cursor and the bundles
+    /// waiting for an answer always do.
+    pub fn save_sync_enrolment(&mut self, enrolment: &SyncEnrolment, continues: bool) -> Result<()> {
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
-        transaction
-            .execute_batch(
-                "DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;
-                 DELETE FROM sync_bundles;",
-            )
-            .map_err(sqlite)?;
+        transaction.execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_bundles;").map_err(sqlite)?;
+        if !continues {
+            transaction.execute_batch("DELETE FROM sync_outbox; DELETE FROM sync_refusals;").map_err(sqlite)?;
+        }
         transaction
             .run(
                 "INSERT INTO sync_enrolment (singleton, server_url, ca_pem, ca_sha256, token, user_id, enrolled_at, epoch,
@@ -510,16 +510,14 @@ impl OpenProfile {
         Ok(())
     }
 
-    /// Forgets the enrolment — the token, where sync stood, what the server refused —
-    /// so the profile no longer syncs. Every record, its history and the review
-    /// marks stay.
+    /// Forgets the enrolment — the token, the pull cursor, bundles waiting for an
+    /// answer — so the profile no longer syncs. Every record, its history and the
+    /// review marks stay, and so do the wire numbers of its changes and their
+    /// refusals: connected to the same server again, it goes on numbering where
+    /// the server's mark is (a number sent twice for two different changes would
+    /// be refused).
     pub fn sync_forget_enrolment(&mut self) -> Result<()> {
-        self.connection()
-            .execute_batch(
-                "DELETE FROM sync_enrolment; DELETE FROM sync_outbox; DELETE FROM sync_refusals;
-                 DELETE FROM sync_bundles;",
-            )
-            .map_err(sqlite)
+        self.connection().execute_batch("DELETE FROM sync_enrolment; DELETE FROM sync_bundles;").map_err(sqlite)
     }
 
     /// The number of this device's latest change: it grows with every save.
@@ -615,11 +613,19 @@ impl OpenProfile {
     }
 
     /// Gives the cleared candidates their wire numbers, in the order given (their own
-    /// order), after the highest number handed out; marks the others as staying here.
+    /// order), after the highest number handed out — or the server's mark, if that
+    /// is higher (this computer's files came back from an older copy and the server
+    /// holds numbers it no longer knows: new changes must not be taken for them);
+    /// marks the others as staying here.
     pub fn sync_assign(&mut self, decisions: &[(i64, Outgoing)]) -> Result<()> {
         let transaction = self.connection_mut().transaction().map_err(sqlite)?;
         let mut next: i64 = transaction
-            .one("SELECT coalesce(max(wire_seq), 0) FROM sync_outbox", [], |row| row.get(0))
+            .one(
+                "SELECT max(coalesce((SELECT max(wire_seq) FROM sync_outbox), 0),
+                            coalesce((SELECT acknowledged FROM sync_enrolment), 0))",
+                [],
+                |row| row.get(0),
+            )
             .map_err(sqlite)?;
         for (seq, outgoing) in decisions {
             let wire = match outgoing {

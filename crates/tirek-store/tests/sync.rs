@@ -30,20 +30,23 @@ fn device(name: &str) -> Device {
     let id = profiles.create(name, PASSWORD, NOW_MS / 1000).unwrap().profile.id;
     let mut profile = profiles.unlock(&id, PASSWORD, NOW_MS).unwrap();
     profile
-        .save_sync_enrolment(&SyncEnrolment {
-            server_url: "https://tirek.example:8443".to_owned(),
-            ca_pem: None,
-            ca_sha256: None,
-            token: "device.secret".to_owned(),
-            user_id: 1,
-            enrolled_at: NOW_MS,
-            epoch: "e".to_owned(),
-            acknowledged: 0,
-            pull_cursor: None,
-            last_sync_at: None,
-            paused: false,
-            bundle_key: None,
-        })
+        .save_sync_enrolment(
+            &SyncEnrolment {
+                server_url: "https://tirek.example:8443".to_owned(),
+                ca_pem: None,
+                ca_sha256: None,
+                token: "device.secret".to_owned(),
+                user_id: 1,
+                enrolled_at: NOW_MS,
+                epoch: "e".to_owned(),
+                acknowledged: 0,
+                pull_cursor: None,
+                last_sync_at: None,
+                paused: false,
+                bundle_key: None,
+            },
+            false,
+        )
         .unwrap();
     Device { _folder: folder, profile }
 }

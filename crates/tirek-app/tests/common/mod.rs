@@ -187,6 +187,11 @@ impl TestServer {
         self.runtime.block_on(admin::revoke_device(&self.pool, device_id)).unwrap();
     }
 
+    /// `tirek-server admin device reinstate`: a device revoked by mistake may enrol again.
+    pub fn reinstate(&self, device_id: &str) {
+        self.runtime.block_on(admin::reinstate_device(&self.pool, device_id)).unwrap();
+    }
+
     /// How many changes the server stored from `device`.
     pub fn stored(&self, device: &str) -> i64 {
         self.runtime

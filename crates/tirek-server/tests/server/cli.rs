@@ -79,6 +79,17 @@ async fn an_administrator_sets_up_a_psychologist_whose_device_then_enrols() {
     assert!(revoked[0]["revoked_at"].is_string());
     assert!(text.contains("login: aliya\n"), "without --json, one `key: value` line per field:\n{text}");
     assert!(server.status(&device).await.is_err(), "the revoked device is refused");
+
+    // Revoked by mistake: let back in, the old token stays refused; a new code
+    // connects the same device again.
+    let (url, device_id) = (server.database_url.clone(), device.id.clone());
+    let reinstated = tokio::task::spawn_blocking(move || {
+        json(tirek_server(&url, &["admin", "--json", "device", "reinstate", &device_id]))
+    })
+    .await
+    .expect("the command ran");
+    assert_eq!(reinstated[0]["revoked_at"], Value::Null);
+    assert!(server.status(&device).await.is_err(), "the old token stays refused");
 }
 
 #[tokio::test]

@@ -47,14 +47,53 @@ async fn an_expired_or_unknown_code_is_refused() {
 }
 
 #[tokio::test]
-async fn a_device_id_enrols_once() {
+async fn a_device_id_is_its_users_a_new_code_of_hers_connects_it_again_with_its_mark() {
     let server = TestServer::start().await;
-    let user = server.user("aliya", Role::Psychologist).await;
-    server.device(user, "pc").await;
-    let code = server.code(user).await;
+    let aliya = server.user("aliya", Role::Psychologist).await;
+    let dana = server.user("dana", Role::Psychologist).await;
+    let mut first = server.device(aliya, "pc").await;
+    let change = first.new_client("c1");
+    server.push(&first, &[change]).await.expect("stored");
+
+    // Another user's code does not take the id, nor use the code up.
+    let code = server.code(dana).await;
     let (status, problem) = server.enrol(&code, "pc").await.expect_err("taken");
     assert_eq!((status, problem.kind), (409, ProblemKind::DeviceAlreadyEnrolled));
     assert!(server.enrol(&code, "other-pc").await.is_ok(), "the refused attempt did not use the code up");
+
+    // Hers connects it again (disconnected in the app, say): the numbering goes
+    // on from the server's mark, and the old token is refused from now on.
+    let code = server.code(aliya).await;
+    let request = tirek_protocol::EnrolRequest {
+        code,
+        device_id: first.id.clone(),
+        author: first.author.clone(),
+        app_version: "0.1.0-test".to_owned(),
+    };
+    let again: tirek_protocol::EnrolResponse =
+        server.call("POST", "/v1/enrol", None, Some(&request)).await.expect("connects again");
+    assert_eq!(again.continues_from, Some(1));
+    let (status, _) = server.status(&first).await.expect_err("the old token");
+    assert_eq!(status, 401);
+    first.token = again.token;
+    assert_eq!(server.status(&first).await.expect("the new token").acknowledged, 1);
+
+    // A new device is told nothing to continue from.
+    let fresh: tirek_protocol::EnrolResponse = server
+        .call(
+            "POST",
+            "/v1/enrol",
+            None,
+            Some(&tirek_protocol::EnrolRequest {
+                code: server.code(aliya).await,
+                device_id: "laptop".to_owned(),
+                author: "profile-laptop".to_owned(),
+                app_version: "0.1.0-test".to_owned(),
+            }),
+        )
+        .await
+        .expect("enrols");
+    assert_eq!(fresh.continues_from, None);
 }
 
 #[tokio::test]
@@ -71,6 +110,23 @@ async fn a_revoked_device_and_a_disabled_users_devices_are_refused() {
     let (status, problem) = server.push(&stolen, &[change]).await.expect_err("revoked");
     assert_eq!((status, problem.kind), (403, ProblemKind::DeviceRevoked));
     assert!(server.status(&kept).await.is_ok(), "her other device still works");
+    // A new code does not bring it back; only an administrator's reinstating does.
+    let code = server.code(aliya).await;
+    let request = tirek_protocol::EnrolRequest {
+        code: code.clone(),
+        device_id: stolen.id.clone(),
+        author: stolen.author.clone(),
+        app_version: "0.1.0-test".to_owned(),
+    };
+    let refused = server.call::<_, tirek_protocol::EnrolResponse>("POST", "/v1/enrol", None, Some(&request)).await;
+    assert_eq!(refused.map(|_| ()).unwrap_err().1.kind, ProblemKind::DeviceRevoked);
+    admin::reinstate_device(&server.pool, &stolen.id).await.expect("reinstates");
+    let (status, _) = server.status(&stolen).await.expect_err("its old token stays refused");
+    assert_eq!(status, 401);
+    let back: tirek_protocol::EnrolResponse =
+        server.call("POST", "/v1/enrol", None, Some(&request)).await.expect("the same code now connects it");
+    assert_eq!(back.continues_from, Some(0));
+    admin::revoke_device(&server.pool, &stolen.id).await.expect("revokes");
 
     admin::disable_user(&server.pool, dana).await.expect("disables");
     let (status, problem) = server.status(&danas).await.expect_err("disabled user");
