@@ -118,6 +118,35 @@ fn stored_rows(server: &Running) -> Vec<Row> {
         .expect("rows")
 }
 
+/// Says which changes the server holds that `computer` lacks (and the reverse), with
+/// their place in the server's order: what a checksum that differs is about.
+fn name_the_difference(server: &Running, computer: &App) {
+    let held: std::collections::BTreeSet<(String, i64)> = computer.sync_dump().expect("dump")["change_log"]
+        .iter()
+        .filter_map(|line| {
+            let mut words = line.split(' ');
+            Some((words.next()?.to_owned(), words.next()?.parse().ok()?))
+        })
+        .collect();
+    let rows: Vec<(String, i64, i64, String, String, String)> = server
+        .runtime
+        .block_on(
+            sqlx::query_as(
+                "SELECT device_id, device_seq, id, txid::text, entity, coalesce(client_id, '-') FROM changes ORDER BY txid, id",
+            )
+            .fetch_all(&server.pool),
+        )
+        .expect("rows");
+    let on_server: std::collections::BTreeSet<(String, i64)> =
+        rows.iter().map(|row| (row.0.clone(), row.1)).collect();
+    for row in rows.iter().filter(|row| !held.contains(&(row.0.clone(), row.1))) {
+        eprintln!("  the computer lacks {row:?}");
+    }
+    for (device, seq) in held.difference(&on_server) {
+        eprintln!("  the server lacks {device} {seq}");
+    }
+}
+
 /// The floor on PostgreSQL: the rows into a plain table, 500 per transaction.
 fn postgres_floor(cluster: &Cluster, runtime: &tokio::runtime::Runtime, rows: &[Row]) -> Duration {
     let url = cluster.create_database().expect("a database");
@@ -280,7 +309,10 @@ fn main() {
     let before_pull = link.bytes();
     let (pulled, pull_time) = timed("first sync of a new computer (pull)", || laptop.sync_now().expect("syncs"));
     let after_pull = link.bytes();
-    assert!(pushed.in_step && pulled.in_step, "both in step: {pushed:?} {pulled:?}");
+    if !(pushed.in_step && pulled.in_step) {
+        name_the_difference(&server, &laptop);
+        panic!("both in step: {pushed:?} {pulled:?}");
+    }
     assert_eq!(pulled.pulled, pushed.stored, "the new computer holds everything the desk stored");
     let per_change = |(up0, down0): (u64, u64), (up1, down1): (u64, u64)| {
         ((up1 - up0) + (down1 - down0)) as f64 / f64::from(pushed.stored).max(1.0)

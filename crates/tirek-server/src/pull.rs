@@ -86,8 +86,12 @@ fn page_query() -> String {
     };
     let parts: Vec<String> = crate::access::SCOPE_PARTS.iter().map(|condition| part(condition)).collect();
     format!(
-        "SELECT txid::text, id, device_id, device_seq, entity, record_id, base_revision, hlc, author, fields
-         FROM ({}) page ORDER BY txid, id LIMIT $8",
+        // `page.txid`, the xid8: a bare `txid` would be the output column, its text,
+        // and "1000" sorts before "999" — the page cut at the limit would then drop
+        // a row the cursor has already passed.
+        "SELECT page.txid::text AS txid_text, page.id, device_id, device_seq, entity, record_id, base_revision, hlc,
+                author, fields
+         FROM ({}) page ORDER BY page.txid, page.id LIMIT $8",
         parts.join(" UNION ALL ")
     )
 }

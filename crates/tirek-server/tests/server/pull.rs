@@ -38,6 +38,61 @@ async fn pages_follow_the_cursor_and_a_device_never_gets_its_own_changes() {
     assert!(server.pull_all(&clinic_pc).await.is_empty(), "a device's own changes are not sent back");
 }
 
+/// The benchmark's first sync of a 10,000-client caseload lost one change: where a
+/// page held the last row of transaction 999 and rows of transaction 1000, the page
+/// was sorted by the transaction id as text ("1000" < "999"), cut at the limit, and
+/// the cursor leapt past the row cut off. Here pushes straddle a power of ten in
+/// the cluster's transaction ids and are pulled one per page.
+#[tokio::test]
+async fn pages_keep_the_servers_order_where_transaction_ids_gain_a_digit() {
+    let server = TestServer::start().await;
+    let user = server.user("aliya", Role::Psychologist).await;
+    let mut clinic_pc = server.device(user, "clinic-pc").await;
+    let laptop = server.device(user, "laptop").await;
+    // Use up transaction ids (one per subtransaction that writes) up to a few
+    // below the next power of ten.
+    let next: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        .fetch_one(&server.pool)
+        .await
+        .expect("asks");
+    let boundary = 10_i64.pow(next.max(1000).ilog10() + 1);
+    sqlx::query("CREATE TABLE burn (n int)").execute(&server.pool).await.expect("a table");
+    let burn = format!(
+        "DO $$ BEGIN FOR i IN 1..{} LOOP BEGIN INSERT INTO burn VALUES (i); \
+         EXCEPTION WHEN others THEN NULL; END; END LOOP; END $$",
+        (boundary - next - 12).max(0)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(burn)).execute(&server.pool).await.expect("burns");
+    let mut pushed = Vec::new();
+    for i in 0..40 {
+        let change = clinic_pc.new_client(&format!("c{i}"));
+        server.push(&clinic_pc, std::slice::from_ref(&change)).await.expect("stored");
+        pushed.push(change);
+    }
+    server.settle().await;
+    let digits: Vec<i32> = sqlx::query_scalar("SELECT DISTINCT length(txid::text) FROM changes")
+        .fetch_all(&server.pool)
+        .await
+        .expect("asks");
+    assert!(digits.len() > 1, "the pushes straddle {boundary}: {digits:?}");
+
+    for limit in [1, 2, 3] {
+        let mut cursor = Cursor::START;
+        let mut pulled = Vec::new();
+        loop {
+            let page = server.pull(&laptop, cursor, Some(limit)).await.expect("a page");
+            cursor = page.cursor;
+            pulled.extend(page.changes);
+            if !page.more {
+                break;
+            }
+        }
+        let seqs = |changes: &[WireChange]| changes.iter().map(|change| change.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&pulled), seqs(&pushed), "every change, in the server's order, {limit} per page");
+        assert_eq!(pulled, pushed);
+    }
+}
+
 #[tokio::test]
 async fn a_supervisor_pulls_her_teams_caseloads_and_an_administrator_nothing() {
     let server = TestServer::start().await;
