@@ -137,8 +137,7 @@ fn name_the_difference(server: &Running, computer: &App) {
             .fetch_all(&server.pool),
         )
         .expect("rows");
-    let on_server: std::collections::BTreeSet<(String, i64)> =
-        rows.iter().map(|row| (row.0.clone(), row.1)).collect();
+    let on_server: std::collections::BTreeSet<(String, i64)> = rows.iter().map(|row| (row.0.clone(), row.1)).collect();
     for row in rows.iter().filter(|row| !held.contains(&(row.0.clone(), row.1))) {
         eprintln!("  the computer lacks {row:?}");
     }

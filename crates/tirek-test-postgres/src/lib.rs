@@ -140,6 +140,39 @@ impl Cluster {
         Ok(self.url(&name))
     }
 
+    /// Runs `sql` in the database at `url` with `psql` and returns what it printed,
+    /// unaligned and without headers: one row a line, columns split by `|`.
+    pub fn query(&self, url: &str, sql: &str) -> Result<String> {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let port = self.port.to_string();
+        let mut psql = Command::new(self.bin.join("psql"));
+        psql.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-U",
+            "postgres",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            name,
+            "-c",
+            sql,
+        ]);
+        let described = format!("{psql:?}");
+        let output = psql.stdin(Stdio::null()).output().map_err(io(format!("run {described}")))?;
+        if !output.status.success() {
+            return Err(PostgresError::Command {
+                command: described,
+                status: output.status.to_string(),
+                output: String::from_utf8_lossy(&output.stderr).into_owned(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
     /// Backs up the database at `url` (one this cluster's [`Cluster::url`] or
     /// [`Cluster::create_database`] gave) into `file`, in `pg_dump`'s custom format.
     pub fn dump(&self, url: &str, file: &Path) -> Result<()> {

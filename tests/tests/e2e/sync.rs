@@ -4,8 +4,9 @@
 //! consultation and sees it waiting, then on the server; sees the honest error when
 //! the server is cut and the sync that follows its return; enrols her laptop in
 //! Russian, which receives her clients; edits one client on both and settles the
-//! conflict side by side; and, with no connection, carries a USB bundle to the server
-//! and its answer back. A screenshot after each step.
+//! conflict side by side; with no connection, carries a USB bundle to the server
+//! and its answer back; and, once the administrator has moved the client to a
+//! colleague, finds it read-only. A screenshot after each step.
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -23,8 +24,11 @@ use crate::frame::PASSWORD;
 /// administrator's commands, served as a child process that can be cut and started
 /// again on the same database.
 struct OrgServer {
-    _cluster: Cluster,
+    cluster: Cluster,
+    database_url: String,
     folder: tempfile::TempDir,
+    org: String,
+    team: String,
     config: PathBuf,
     port: u16,
     fingerprint: String,
@@ -74,33 +78,56 @@ impl OrgServer {
                 quoted(tls.join("bundle.key")),
             ),
         )?;
-        let mut server =
-            OrgServer { _cluster: cluster, folder, config, port, fingerprint, user: String::new(), serving: None };
+        let mut server = OrgServer {
+            cluster,
+            database_url,
+            folder,
+            org: String::new(),
+            team: String::new(),
+            config,
+            port,
+            fingerprint,
+            user: String::new(),
+            serving: None,
+        };
         server.run(&["migrate"])?;
-        let org = server.admin(&["admin", "--json", "org", "create", "Түркістан облысы"])?[0]["id"].to_string();
+        server.org = server.admin(&["admin", "--json", "org", "create", "Түркістан облысы"])?[0]["id"].to_string();
         let clinic =
-            server.admin(&["admin", "--json", "clinic", "create", "Сайрам ЕО", "--parent", &org])?[0]["id"].to_string();
-        let team = server.admin(&["admin", "--json", "team", "create", "Психологтар", "--parent", &clinic])?[0]["id"]
-            .to_string();
-        let user = server.admin(&[
+            server.admin(&["admin", "--json", "clinic", "create", "Сайрам ЕО", "--parent", &server.org])?[0]["id"]
+                .to_string();
+        server.team =
+            server.admin(&["admin", "--json", "team", "create", "Психологтар", "--parent", &clinic])?[0]["id"]
+                .to_string();
+        server.user = server.add_user("aigul", "Айгүл Серікова")?;
+        server.serve()?;
+        Ok(server)
+    }
+
+    /// A psychologist of the team; returns her id.
+    fn add_user(&self, login: &str, name: &str) -> Result<String> {
+        let (org, team) = (self.org.as_str(), self.team.as_str());
+        let user = self.admin(&[
             "admin",
             "--json",
             "user",
             "create",
             "--org",
-            &org,
+            org,
             "--team",
-            &team,
+            team,
             "--login",
-            "aigul",
+            login,
             "--name",
-            "Айгүл Серікова",
+            name,
             "--role",
             "psychologist",
         ])?;
-        server.user = user[0]["id"].to_string();
-        server.serve()?;
-        Ok(server)
+        Ok(user[0]["id"].to_string())
+    }
+
+    /// What `sql` reads from the server's database (ids only, as an operator would).
+    fn query(&self, sql: &str) -> Result<String> {
+        Ok(self.cluster.query(&self.database_url, sql)?.trim().to_owned())
     }
 
     /// Runs `tirek-server --config … args` and returns what it printed.
@@ -428,5 +455,35 @@ fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Re
     open_client(&laptop, family)?;
     wait_for_client_state(&laptop, "on_server")?;
     laptop.screenshot("ru-bundle-answered")?;
+
+    // The administrator moves the client to a colleague: the laptop keeps her
+    // history to read and print, and offers no way of writing it.
+    let colleague = server.add_user("dana", "Дана Омарова")?;
+    let client = server.query("SELECT DISTINCT record_id FROM changes WHERE entity = 'client'")?;
+    server.admin(&["admin", "--json", "client", "move", &client, "--to", &colleague])?;
+    server.serve()?;
+    laptop.click("[data-testid=sync-chip]")?;
+    laptop.click("[data-testid=sync-now]")?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        open_client(&laptop, family)?;
+        if laptop.execute("return !!document.querySelector('[data-testid=client-read-only-tag]')")?.as_bool()
+            == Some(true)
+        {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the moved client never showed as read-only");
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    laptop.expect_text_containing("[data-testid=client-read-only]", "передан коллеге")?;
+    for write in ["client-edit", "consultation-new", "assessment-give", "letter-new", "risk-raise", "child-add"] {
+        laptop.expect_gone(&format!("[data-testid={write}]"))?;
+    }
+    laptop.screenshot("ru-read-only")?;
+    laptop.click("[data-testid=back]")?;
+    laptop.expect_text_containing("[data-testid=caseload-row] [data-testid=caseload-read-only]", "Только чтение")?;
+    laptop.screenshot("ru-read-only-caseload")?;
     Ok(())
 }
