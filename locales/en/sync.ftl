@@ -12,6 +12,7 @@ error-sync-already-enrolled = The server knows this profile on this computer und
 error-sync-unauthenticated = The server does not recognise this computer any more. Ask the administrator for a new enrolment code.
 error-sync-device-revoked = The administrator has disconnected this computer from the server. Your work stays on this computer. If that was a mistake, the administrator can let this computer back in; then connect it again with a new code.
 error-sync-version = The server speaks protocol version { $supported } and this app speaks { $ours }. Update Tirek (or ask the administrator to update the server) to sync again.
+error-sync-update-required = Your organisation asks for Tirek { $minimum } or newer before this computer syncs; this is { $ours }. Update Tirek: your work stays on this computer and is sent after the update.
 error-sync-clock = The server refused the changes because this computer's clock is far ahead. Set the correct date and time, then sync again.
 error-sync-device-diverged = This profile no longer matches what the server holds for this computer: it was restored from an older backup or copied from another computer. Nothing more was sent and nothing here is lost. Do not work on both copies; ask the administrator to set up sync for this computer again.
 error-sync-server = The server could not finish the sync just now. Nothing was lost; try again later.

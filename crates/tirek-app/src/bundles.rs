@@ -153,6 +153,7 @@ impl App {
         if let Some(key) = answer.status.bundle_key.as_deref().and_then(BundlePublicKey::from_hex) {
             self.with_profile(|open, _| Ok(open.sync_set_bundle_key(&key.to_hex())?))?;
         }
+        self.with_profile(|open, _| Ok(open.sync_set_own_devices(&answer.status.user_devices)?))?;
         // What these write goes with the next bundle or sync.
         self.after_pull()?;
         summary.in_step = fit.acknowledge && fit.move_cursor && complete && self.holds(answer.status.scope)?;

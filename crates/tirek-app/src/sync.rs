@@ -41,15 +41,18 @@ use tirek_protocol::bundle::{BundleError, BundleKind, BundlePublicKey};
 use tirek_protocol::checksum::{ScopeChecksum, change_digest};
 use tirek_protocol::plan::{self, BatchLimits, EpochCheck, Pending, Recovery};
 use tirek_protocol::{
-    AuditHead, Cursor, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem, ProblemKind,
-    PullRequest, PullResponse, PushRequest, PushResponse, RefusalKind, ScopeSummary, StatusResponse, VersionRange,
-    WireChange,
+    APP_VERSION_HEADER, AuditHead, Cursor, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem,
+    ProblemKind, PullRequest, PullResponse, PushRequest, PushResponse, RefusalKind, ScopeSummary, StatusResponse,
+    VersionRange, WireChange,
 };
 use tirek_store::OpenProfile;
 use tirek_store::sync::{CandidateKind, OutboxCandidate, Outgoing, ReviewWrite, StoredRefusal, SyncEnrolment};
 
 use crate::profiles::{BrokenLink, now_ms};
 use crate::{App, AppError, Result};
+
+/// This app's version, sent with every request ([`APP_VERSION_HEADER`]).
+const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The largest answer read from the server; a pull page is far smaller.
 const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
@@ -90,6 +93,8 @@ pub enum SyncError {
     DeviceRevoked,
     /// The server speaks other protocol versions: update the app.
     VersionUnsupported(Option<VersionRange>),
+    /// The organisation asks for this app version or newer before syncing.
+    UpdateRequired(Option<String>),
     /// The server refused changes from a clock too far ahead.
     ClockRefused,
     /// What this computer sends under its name differs from what the server holds
@@ -135,6 +140,7 @@ impl SyncError {
     pub(crate) fn from_problem(problem: &Problem) -> SyncError {
         match problem.kind {
             ProblemKind::VersionUnsupported => SyncError::VersionUnsupported(problem.supported),
+            ProblemKind::UpdateRequired => SyncError::UpdateRequired(problem.minimum_app.clone()),
             ProblemKind::Unauthenticated => SyncError::Unauthenticated,
             ProblemKind::DeviceRevoked => SyncError::DeviceRevoked,
             ProblemKind::EnrolmentCodeInvalid => SyncError::CodeInvalid,
@@ -174,6 +180,11 @@ impl SyncError {
                 args.set("supported", range.map_or_else(|| "?".to_owned(), |r| r.to_string()));
                 args.set("ours", PROTOCOL_VERSION);
                 "error-sync-version"
+            }
+            SyncError::UpdateRequired(minimum) => {
+                args.set("minimum", minimum.clone().unwrap_or_else(|| "?".to_owned()));
+                args.set("ours", APP_VERSION);
+                "error-sync-update-required"
             }
             SyncError::ClockRefused => "error-sync-clock",
             SyncError::DeviceDiverged => "error-sync-device-diverged",
@@ -290,7 +301,8 @@ pub struct ReviewView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WriteOrigin {
-    /// Whether this profile wrote it (on this computer or another of hers).
+    /// Whether she wrote it: this profile, or on another computer of hers (a device
+    /// of the same server user, as the server last said).
     pub by_me: bool,
     /// Whether it was written on this computer.
     pub this_computer: bool,
@@ -711,6 +723,7 @@ impl Remote {
                     .agent
                     .post(&url)
                     .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                    .header(APP_VERSION_HEADER, APP_VERSION)
                     .header("content-type", "application/json")
                     .header("content-encoding", "gzip");
                 if let Some(bearer) = &bearer {
@@ -719,7 +732,11 @@ impl Remote {
                 request.send(&gzipped[..])
             }
             None => {
-                let mut request = self.agent.get(&url).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+                let mut request = self
+                    .agent
+                    .get(&url)
+                    .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                    .header(APP_VERSION_HEADER, APP_VERSION);
                 if let Some(bearer) = &bearer {
                     request = request.header("authorization", bearer);
                 }
@@ -812,12 +829,7 @@ impl App {
         let (device_id, author) =
             self.with_profile(|open, author| Ok((open.device_id().to_owned(), author.to_owned())))?;
         let remote = Remote::new(&server, pem, None).map_err(AppError::Sync)?;
-        let request = EnrolRequest {
-            code: input.code.clone(),
-            device_id,
-            author,
-            app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        };
+        let request = EnrolRequest { code: input.code.clone(), device_id, author, app_version: APP_VERSION.to_owned() };
         let answer: EnrolResponse = remote.call("/v1/enrol", Some(&request)).map_err(stop)?;
         let enrolment = SyncEnrolment {
             server_url: server.clone(),
@@ -969,6 +981,7 @@ impl App {
         {
             self.with_profile(|open, _| Ok(open.sync_set_bundle_key(&key.to_hex())?))?;
         }
+        self.with_profile(|open, _| Ok(open.sync_set_own_devices(&status.user_devices)?))?;
         match plan::check_epoch(Some(&enrolment.epoch), &status.epoch) {
             EpochCheck::Restored => {
                 tracing::warn!("the server was restored: starting again from its mark");
@@ -1363,8 +1376,10 @@ impl App {
                 });
             }
             let device = open.device_id().to_owned();
+            // Hers: written under this profile, or on another computer of her server user.
+            let own_devices = open.sync_own_devices()?;
             let origin = |write: &ReviewWrite| WriteOrigin {
-                by_me: write.author == author,
+                by_me: write.author == author || own_devices.contains(&write.device_id),
                 this_computer: write.device_id == device,
                 computer: write.device_id.chars().filter(char::is_ascii_alphanumeric).take(8).collect(),
                 at_ms: tirek_domain::change::hlc_millis(write.hlc) as f64,
@@ -1535,6 +1550,7 @@ mod tests {
             SyncError::Unauthenticated,
             SyncError::DeviceRevoked,
             SyncError::VersionUnsupported(Some(VersionRange { min: 2, max: 3 })),
+            SyncError::UpdateRequired(Some("9.0.0".to_owned())),
             SyncError::ClockRefused,
             SyncError::DeviceDiverged,
             SyncError::ServerError,

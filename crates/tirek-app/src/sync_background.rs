@@ -204,7 +204,7 @@ fn problem_kind(err: &AppError) -> &'static str {
         AppError::Sync(SyncError::NoConnection | SyncError::ServerBusy) => "no_connection",
         AppError::Sync(SyncError::CertificateMismatch) => "certificate_changed",
         AppError::Sync(SyncError::DeviceRevoked | SyncError::Unauthenticated) => "device_revoked",
-        AppError::Sync(SyncError::VersionUnsupported(_)) => "update_needed",
+        AppError::Sync(SyncError::VersionUnsupported(_) | SyncError::UpdateRequired(_)) => "update_needed",
         AppError::Sync(SyncError::ClockRefused) => "clock",
         AppError::Sync(SyncError::DeviceDiverged) => "diverged",
         AppError::Sync(SyncError::ServerError | SyncError::Garbage) => "server",

@@ -283,6 +283,11 @@ fn two_psychologists_sharing_a_client_both_write_it_and_concurrent_edits_are_mar
         assert_eq!(reviews.len(), 1, "{reviews:?}");
         assert_eq!(reviews[0].earlier.as_deref(), Some("Нұрланова"));
     }
+    // Each sees the other's version as a colleague's, never as her own.
+    let aiguls_view = &aigul.app.sync_status().unwrap().reviews[0];
+    assert!(aiguls_view.earlier_by.by_me && !aiguls_view.later_by.by_me, "{aiguls_view:?}");
+    let danas_view = &danas.app.sync_status().unwrap().reviews[0];
+    assert!(!danas_view.earlier_by.by_me && danas_view.later_by.by_me, "{danas_view:?}");
     // Aigul signs Dana's session; Dana's computer receives the signature.
     aigul.app.sign_consultation(&session).unwrap();
     sync(&aigul.app);

@@ -452,7 +452,7 @@ fn clinical(app: &App) -> (std::collections::BTreeMap<String, Vec<String>>, u32)
 }
 
 #[test]
-fn an_app_the_server_no_longer_speaks_to_is_told_to_update_and_keeps_working() {
+fn an_app_the_server_no_longer_speaks_to_or_finds_too_old_is_told_to_update_and_keeps_working() {
     let mut server = TestServer::plain();
     let desk = computer();
     desk.app.allow_insecure_dev_sync(true);
@@ -487,6 +487,26 @@ fn an_app_the_server_no_longer_speaks_to_is_told_to_update_and_keeps_working() {
     sync(&laptop.app);
     assert!(laptop.app.client(&later).is_ok());
     assert_eq!(desk.app.sync_dump().unwrap(), laptop.app.sync_dump().unwrap());
+
+    // Within the protocol, the organisation asks for a newer app than this one
+    // (`min_app_version`): told so in words, nothing lost, work goes on offline.
+    server.config.min_app_version = Some("99.0.0".to_owned());
+    server.restart(None);
+    new_client(&desk.app, "Сейітова", true);
+    let before = held(&desk.app);
+    let (error, app_error) = sync_error(desk.app.sync_now());
+    assert_eq!(error, SyncError::UpdateRequired(Some("99.0.0".to_owned())));
+    let texts = translated(&app_error);
+    let ours = env!("CARGO_PKG_VERSION");
+    assert!(texts.iter().all(|text| text.contains("99.0.0") && text.contains(ours)), "{texts:?}");
+    assert!(texts[2].contains("Update Tirek"), "{}", texts[2]);
+    assert_eq!(held(&desk.app), before, "nothing lost, nothing half-sent");
+    // This very version is new enough.
+    server.config.min_app_version = Some(ours.to_owned());
+    server.restart(None);
+    let summary = sync(&desk.app);
+    assert!(summary.pushed > 0 && summary.refused.is_empty(), "{summary:?}");
+    assert_eq!(desk.app.sync_status().unwrap().waiting, 0);
 }
 
 #[test]
@@ -642,6 +662,7 @@ fn garbage_or_a_body_cut_midway_is_refused_in_words_and_nothing_is_half_applied(
         bundle_key: None,
         read_only: Vec::new(),
         removals: Vec::new(),
+        user_devices: Vec::new(),
     };
     let status = serde_json::to_string(&status).unwrap();
     let change = WireChange {

@@ -160,6 +160,7 @@ fn a_conflict_is_settled_side_by_side_and_the_settlement_reaches_the_other_compu
     assert_eq!((review.later.as_deref(), review.earlier.as_deref()), (Some("Нурланова"), Some("Нұрланова")));
     assert!(review.earlier_by.this_computer && review.earlier_by.by_me, "{review:?}");
     assert!(!review.later_by.this_computer, "the laptop wrote the later one: {review:?}");
+    assert!(review.later_by.by_me, "her own laptop (the server says it is hers), not a colleague: {review:?}");
     assert!(review.later_by.at_ms >= review.earlier_by.at_ms);
 
     // A value that is neither version is refused.

@@ -612,6 +612,7 @@ mod tests {
                 bundle_key: None,
                 read_only: Vec::new(),
                 removals: Vec::new(),
+                user_devices: Vec::new(),
             },
         }
     }

@@ -31,7 +31,7 @@ pub use messages::{
     PushResponse, Refusal, RefusalKind, ScopeSummary, StatusResponse,
 };
 pub use problem::{Problem, ProblemKind};
-pub use version::{PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED, VersionRange};
+pub use version::{APP_VERSION_HEADER, AppVersion, PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED, VersionRange};
 pub use wire::{WireChange, WireValue};
 
 /// What can go wrong reading the wire format.

@@ -271,6 +271,10 @@ pub struct StatusResponse {
     /// erasure — before it pulls, and says so in its next pull's `removals_done`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removals: Vec<ClientRemoval>,
+    /// The other devices of this device's user (her other computers), by id: what
+    /// they wrote is hers, though written under another profile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_devices: Vec<String>,
 }
 
 /// A client that left a device's scope, and the records of it the server held
@@ -393,6 +397,7 @@ mod tests {
                 client_id: "c2".to_owned(),
                 records: vec![("client".to_owned(), "c2".to_owned())],
             }],
+            user_devices: vec!["laptop".to_owned()],
         });
         assert_eq!(status["scope"]["checksum"], "fffffffffffffffe");
         assert!(status.get("bundle_key").is_none(), "an absent key is not written");

@@ -17,6 +17,9 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 pub enum ProblemKind {
     /// The request's protocol version is outside the range the server accepts.
     VersionUnsupported,
+    /// The app is older than the organisation asks for (`minimum_app`), though it
+    /// speaks the protocol: it is to be updated before it syncs again.
+    UpdateRequired,
     /// No bearer token, or one the server does not know.
     Unauthenticated,
     /// The device was revoked by an administrator, or its user disabled.
@@ -59,8 +62,9 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [ProblemKind; 18] = [
+    pub const ALL: [ProblemKind; 19] = [
         Self::VersionUnsupported,
+        Self::UpdateRequired,
         Self::Unauthenticated,
         Self::DeviceRevoked,
         Self::EnrolmentCodeInvalid,
@@ -88,6 +92,7 @@ impl ProblemKind {
             Self::DeviceRevoked | Self::EnrolmentCodeInvalid | Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::RequestTimeout => 408,
+            Self::UpdateRequired => 426,
             Self::RateLimited => 429,
             Self::DeviceAlreadyEnrolled | Self::SequenceGap | Self::EpochChanged | Self::DeviceDiverged => 409,
             Self::BatchTooLarge => 413,
@@ -101,6 +106,7 @@ impl ProblemKind {
     pub fn title(self) -> &'static str {
         match self {
             Self::VersionUnsupported => "protocol version not supported",
+            Self::UpdateRequired => "app too old: update it",
             Self::Unauthenticated => "not authenticated",
             Self::DeviceRevoked => "device revoked",
             Self::EnrolmentCodeInvalid => "enrolment code invalid, used or expired",
@@ -125,6 +131,7 @@ impl ProblemKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::VersionUnsupported => "version_unsupported",
+            Self::UpdateRequired => "update_required",
             Self::Unauthenticated => "unauthenticated",
             Self::DeviceRevoked => "device_revoked",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
@@ -164,6 +171,9 @@ pub struct Problem {
     /// With `version_unsupported`: the versions the server accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported: Option<VersionRange>,
+    /// With `update_required`: the oldest app version the server syncs with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_app: Option<String>,
     /// With `clock_skew`: the server's clock, Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time_ms: Option<i64>,
@@ -191,6 +201,7 @@ impl Problem {
             kind,
             detail: None,
             supported: None,
+            minimum_app: None,
             server_time_ms: None,
             acknowledged: None,
             max_changes: None,

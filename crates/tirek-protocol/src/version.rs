@@ -17,6 +17,44 @@ pub const SUPPORTED: VersionRange = VersionRange { min: 1, max: PROTOCOL_VERSION
 /// The HTTP header every request carries: the version the client speaks.
 pub const PROTOCOL_HEADER: &str = "tirek-protocol";
 
+/// The HTTP header every request of the app carries: its own version (`0.3.1`), so
+/// that an organisation can ask apps older than a version it names to update.
+pub const APP_VERSION_HEADER: &str = "tirek-app";
+
+/// An app version, `major.minor.patch` (a pre-release or build suffix is ignored),
+/// ordered as numbers: `0.10.0` is newer than `0.9.2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AppVersion(pub [u32; 3]);
+
+impl std::str::FromStr for AppVersion {
+    type Err = ProtocolError;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || ProtocolError::NotAVersion(text.to_owned());
+        let core = text.trim().split(['-', '+']).next().unwrap_or_default();
+        let mut parts = core.split('.');
+        let mut version = [0; 3];
+        for (index, slot) in version.iter_mut().enumerate() {
+            match parts.next() {
+                Some(part) => *slot = part.parse().map_err(|_| bad())?,
+                None if index > 0 => break,
+                None => return Err(bad()),
+            }
+        }
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        Ok(AppVersion(version))
+    }
+}
+
+impl fmt::Display for AppVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [major, minor, patch] = self.0;
+        write!(f, "{major}.{minor}.{patch}")
+    }
+}
+
 /// An inclusive range of protocol versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionRange {
@@ -57,6 +95,18 @@ impl fmt::Display for VersionRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn app_versions_order_as_numbers_and_refuse_what_is_not_one() {
+        let version = |text: &str| text.parse::<AppVersion>().unwrap();
+        assert!(version("0.10.0") > version("0.9.2"));
+        assert_eq!(version("1.2"), version("1.2.0"));
+        assert_eq!(version("0.3.1-beta.2"), version("0.3.1"));
+        assert_eq!(version(" 2 ").to_string(), "2.0.0");
+        for bad in ["", "x", "1.2.3.4", "1..2", "-1.0"] {
+            assert!(bad.parse::<AppVersion>().is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_range_accepts_its_ends_and_refuses_the_rest() {

@@ -91,6 +91,10 @@ pub struct Config {
     pub bundle_key: Option<PathBuf>,
     /// Log filter (tracing's `EnvFilter` syntax). Default `info`.
     pub log: String,
+    /// The oldest app version (`0.3.0`) that may sync: an older app is told, in
+    /// its language, to update, and keeps working offline meanwhile. Default: none
+    /// (every app that speaks the protocol syncs).
+    pub min_app_version: Option<String>,
 }
 
 impl Default for Config {
@@ -115,13 +119,14 @@ impl Default for Config {
             address_burst: 1000,
             bundle_key: None,
             log: "info".to_owned(),
+            min_app_version: None,
         }
     }
 }
 
 /// Every key, as in the file; the environment variable is `TIREK_SERVER_` and the
 /// key in capitals.
-pub const KEYS: [&str; 19] = [
+pub const KEYS: [&str; 20] = [
     "listen",
     "tls_cert",
     "tls_key",
@@ -141,6 +146,7 @@ pub const KEYS: [&str; 19] = [
     "address_burst",
     "bundle_key",
     "log",
+    "min_app_version",
 ];
 
 /// The prefix of the environment variables that override the file.
@@ -215,6 +221,9 @@ impl Config {
             "address_burst" => self.address_burst = count(value)?,
             "bundle_key" => self.bundle_key = path(value),
             "log" => self.log = value.to_owned(),
+            "min_app_version" => {
+                self.min_app_version = Some(value.trim().to_owned()).filter(|version| !version.is_empty())
+            }
             _ => return Err(refuse(format!("not a setting; the settings are {}", KEYS.join(", ")))),
         }
         Ok(())
@@ -224,6 +233,11 @@ impl Config {
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid("tls_cert and tls_key are given together or not at all".to_owned()));
+        }
+        if let Some(version) = &self.min_app_version
+            && version.parse::<tirek_protocol::AppVersion>().is_err()
+        {
+            return Err(ConfigError::Invalid(format!("min_app_version `{version}` is not a version such as 0.3.0")));
         }
         for (key, value) in [
             ("database_max_connections", u64::from(self.database_max_connections)),
@@ -242,6 +256,11 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The parsed `min_app_version` ([`Config::check`] refuses one that is not a version).
+    pub fn min_app_version(&self) -> Option<tirek_protocol::AppVersion> {
+        self.min_app_version.as_deref().and_then(|version| version.parse().ok())
     }
 
     /// Whether TLS is configured.
@@ -270,6 +289,7 @@ mod tests {
             tls_cert: Some("/etc/tirek/server.crt".into()),
             tls_key: Some("/etc/tirek/server.key".into()),
             bundle_key: Some("/etc/tirek/bundle.key".into()),
+            min_app_version: Some("0.3.0".into()),
             ..Config::default()
         };
         assert_eq!(parsed, with_tls);
@@ -320,5 +340,14 @@ mod tests {
             };
             Config::default().set(key, value, key).unwrap_or_else(|err| panic!("{key}: {err}"));
         }
+    }
+
+    #[test]
+    fn a_minimum_app_version_that_is_not_one_is_refused() {
+        let config = Config { min_app_version: Some("latest".into()), ..Config::default() };
+        let err = config.check().expect_err("not a version");
+        assert!(err.to_string().contains("min_app_version `latest`"), "{err}");
+        let config = Config { min_app_version: Some("0.10".into()), ..Config::default() };
+        assert_eq!(config.min_app_version(), Some(tirek_protocol::AppVersion([0, 10, 0])));
     }
 }

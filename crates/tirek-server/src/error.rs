@@ -13,6 +13,9 @@ pub enum ServerError {
     /// The request's protocol version is not accepted.
     #[error("protocol version {found:?} is not supported")]
     VersionUnsupported { found: Option<String>, supported: VersionRange },
+    /// The app is older than the organisation asks for (`min_app_version`).
+    #[error("app version {found:?} is older than {minimum}")]
+    UpdateRequired { found: Option<String>, minimum: String },
     /// No usable bearer token.
     #[error("no valid device token")]
     Unauthenticated,
@@ -91,6 +94,7 @@ impl ServerError {
     pub fn kind(&self) -> ProblemKind {
         match self {
             Self::VersionUnsupported { .. } => ProblemKind::VersionUnsupported,
+            Self::UpdateRequired { .. } => ProblemKind::UpdateRequired,
             Self::Unauthenticated => ProblemKind::Unauthenticated,
             Self::DeviceRevoked => ProblemKind::DeviceRevoked,
             Self::EnrolmentCodeInvalid => ProblemKind::EnrolmentCodeInvalid,
@@ -121,6 +125,10 @@ impl ServerError {
         match self {
             Self::VersionUnsupported { supported, .. } => {
                 problem.supported = Some(*supported);
+                problem.detail = Some(self.to_string());
+            }
+            Self::UpdateRequired { minimum, .. } => {
+                problem.minimum_app = Some(minimum.clone());
                 problem.detail = Some(self.to_string());
             }
             Self::ClockSkew { server_time_ms, .. } => {

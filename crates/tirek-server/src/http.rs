@@ -29,8 +29,8 @@ use serde::de::DeserializeOwned;
 use sqlx::PgPool;
 use tirek_protocol::problem::PROBLEM_CONTENT_TYPE;
 use tirek_protocol::{
-    EnrolRequest, EnrolResponse, PROTOCOL_HEADER, ProblemKind, PullRequest, PullResponse, PushRequest, PushResponse,
-    StatusResponse, VersionRange,
+    APP_VERSION_HEADER, AppVersion, EnrolRequest, EnrolResponse, PROTOCOL_HEADER, ProblemKind, PullRequest,
+    PullResponse, PushRequest, PushResponse, StatusResponse, VersionRange,
 };
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -213,13 +213,27 @@ fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Refuses a `/v1` request without a protocol version this server accepts.
+/// Refuses a `/v1` request without a protocol version this server accepts, or from
+/// an app older than the organisation's `min_app_version` (an app that does not say
+/// its version is taken for an older one).
 async fn require_protocol(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let value = request.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").to_owned());
-    match value.as_deref().map(|v| state.supported.check_header(v)) {
-        Some(Ok(_)) => next.run(request).await,
-        _ => ServerError::VersionUnsupported { found: value, supported: state.supported }.into_response(),
+    let value = header_text(&request, PROTOCOL_HEADER);
+    if !matches!(value.as_deref().map(|v| state.supported.check_header(v)), Some(Ok(_))) {
+        return ServerError::VersionUnsupported { found: value, supported: state.supported }.into_response();
     }
+    if let Some(minimum) = state.config.min_app_version() {
+        let found = header_text(&request, APP_VERSION_HEADER);
+        let version = found.as_deref().and_then(|v| v.parse::<AppVersion>().ok());
+        if version.is_none_or(|version| version < minimum) {
+            return ServerError::UpdateRequired { found, minimum: minimum.to_string() }.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// A request header's value as text (`?` where it is not).
+fn header_text(request: &Request, name: &str) -> Option<String> {
+    request.headers().get(name).map(|v| v.to_str().unwrap_or("?").to_owned())
 }
 
 impl IntoResponse for ServerError {

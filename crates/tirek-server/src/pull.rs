@@ -196,6 +196,11 @@ pub async fn status(pool: &PgPool, device: &DeviceContext) -> Result<StatusRespo
         audit: audit_id.zip(audit_hash).map(|(id, hash)| AuditHead { id, hash }),
         bundle_key: None,
         read_only: crate::access::read_only_clients(pool, device.writer.user_id).await?,
+        user_devices: sqlx::query_scalar("SELECT id FROM devices WHERE user_id = $1 AND id <> $2 ORDER BY id")
+            .bind(device.writer.user_id)
+            .bind(&device.writer.device_id)
+            .fetch_all(pool)
+            .await?,
         removals: crate::access::pending_removals(pool, &device.writer.device_id).await?,
     })
 }

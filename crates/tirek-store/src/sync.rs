@@ -338,6 +338,25 @@ impl OpenProfile {
         Ok(())
     }
 
+    /// Remembers the ids of the other devices of this profile's server user.
+    pub fn sync_set_own_devices(&mut self, devices: &[String]) -> Result<()> {
+        self.connection()
+            .run("UPDATE sync_enrolment SET own_devices = ?1 WHERE singleton = 1", [devices.join("\n")])
+            .map_err(sqlite)?;
+        Ok(())
+    }
+
+    /// The ids of the other devices of this profile's server user, as the server
+    /// last said (none before the first status, or when not enrolled).
+    pub fn sync_own_devices(&self) -> Result<Vec<String>> {
+        let text: Option<String> = self
+            .connection()
+            .one("SELECT own_devices FROM sync_enrolment WHERE singleton = 1", [], |row| row.get(0))
+            .optional()
+            .map_err(sqlite)?;
+        Ok(text.unwrap_or_default().lines().map(str::to_owned).collect())
+    }
+
     /// Remembers the answer key of a USB bundle just written, under its id, until
     /// the answer sealed with it is imported.
     pub fn sync_bundle_written(

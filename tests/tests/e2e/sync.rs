@@ -5,7 +5,8 @@
 //! the server is cut and the sync that follows its return; enrols her laptop in
 //! Russian, which receives her clients; edits one client on both and settles the
 //! conflict side by side; with no connection, carries a USB bundle to the server
-//! and its answer back; and, once the administrator has moved the client to a
+//! and its answer back; is asked by the organisation to update Tirek and goes on
+//! working; and, once the administrator has moved the client to a
 //! colleague, finds it read-only. A screenshot after each step.
 
 use std::net::TcpStream;
@@ -169,6 +170,20 @@ impl OrgServer {
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(())
+    }
+
+    /// Serves again with `min_app_version` set to `version` (or unset): the
+    /// organisation asking apps older than it to update.
+    fn require_app_version(&mut self, version: Option<&str>) -> Result<()> {
+        self.stop();
+        let text = std::fs::read_to_string(&self.config)?;
+        let mut kept: String =
+            text.lines().filter(|line| !line.starts_with("min_app_version")).map(|line| format!("{line}\n")).collect();
+        if let Some(version) = version {
+            kept.push_str(&format!("min_app_version = \"{version}\"\n"));
+        }
+        std::fs::write(&self.config, kept)?;
+        self.serve()
     }
 
     /// Cuts the server off, as a power cut or a dropped line would.
@@ -456,12 +471,31 @@ fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Re
     wait_for_client_state(&laptop, "on_server")?;
     laptop.screenshot("ru-bundle-answered")?;
 
+    // The organisation asks for a newer Tirek than hers: the laptop says so in
+    // words and goes on working; once the server lets it sync, what waited goes.
+    server.require_app_version(Some("99.0.0"))?;
+    edit_address(&laptop, family, "Ақсу ауылы, Абай көшесі 16")?;
+    laptop.click("[data-testid=sync-chip]")?;
+    laptop.click("[data-testid=sync-now]")?;
+    wait_for_chip(&laptop, "stopped")?;
+    let update = message("ru", "sync-problem-short-update_needed")?;
+    laptop.expect_text_containing("[data-testid=sync-chip]", &update)?;
+    laptop.expect_text_containing("[data-testid=sync-problem]", "99.0.0")?;
+    laptop.screenshot_showing_error("ru-update-needed", "99.0.0")?;
+    open_client(&laptop, family)?;
+    wait_for_client_state(&laptop, "waiting")?;
+    server.require_app_version(None)?;
+    laptop.click("[data-testid=sync-chip]")?;
+    laptop.click("[data-testid=sync-now]")?;
+    wait_for_chip(&laptop, "ok")?;
+    open_client(&laptop, family)?;
+    wait_for_client_state(&laptop, "on_server")?;
+
     // The administrator moves the client to a colleague: the laptop keeps her
     // history to read and print, and offers no way of writing it.
     let colleague = server.add_user("dana", "Дана Омарова")?;
     let client = server.query("SELECT DISTINCT record_id FROM changes WHERE entity = 'client'")?;
     server.admin(&["admin", "--json", "client", "move", &client, "--to", &colleague])?;
-    server.serve()?;
     laptop.click("[data-testid=sync-chip]")?;
     laptop.click("[data-testid=sync-now]")?;
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -2176,7 +2176,10 @@ export type TimelineEntry = {
 
 /**  Who wrote one version of a field, on which computer, when. */
 export type WriteOrigin = {
-	/**  Whether this profile wrote it (on this computer or another of hers). */
+	/**
+	 *  Whether she wrote it: this profile, or on another computer of hers (a device
+	 *  of the same server user, as the server last said).
+	 */
 	by_me: boolean,
 	/**  Whether it was written on this computer. */
 	this_computer: boolean,

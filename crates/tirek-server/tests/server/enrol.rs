@@ -1,6 +1,6 @@
 //! Enrolment, authentication, revocation and the protocol version check.
 
-use tirek_protocol::{PROTOCOL_HEADER, Problem, ProblemKind, VersionRange};
+use tirek_protocol::{APP_VERSION_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, Problem, ProblemKind, VersionRange};
 use tirek_server::admin;
 use tirek_server::rules::Role;
 
@@ -163,6 +163,34 @@ async fn an_unsupported_protocol_version_is_refused_with_the_range() {
         assert_eq!((status, problem.kind), (400, ProblemKind::VersionUnsupported), "{header:?}");
         assert_eq!(problem.supported, Some(VersionRange { min: 1, max: 1 }));
         assert_eq!(problem.type_uri, "urn:tirek:problem:version_unsupported");
+    }
+}
+
+#[tokio::test]
+async fn an_app_older_than_the_organisations_minimum_is_asked_to_update() {
+    let server = TestServer::start_with(tirek_test_postgres::Cluster::shared(), |config| {
+        config.min_app_version = Some("0.4.0".to_owned());
+    })
+    .await;
+    for app in [Some("0.3.9"), Some("0.1"), Some("not-a-version"), None] {
+        let mut request =
+            server.http.get(format!("{}/v1/status", server.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(app) = app {
+            request = request.header(APP_VERSION_HEADER, app);
+        }
+        let (status, problem): (u16, Problem) = read::<()>(request.send().await.unwrap()).await.expect_err("refused");
+        assert_eq!((status, problem.kind), (426, ProblemKind::UpdateRequired), "{app:?}");
+        assert_eq!(problem.minimum_app.as_deref(), Some("0.4.0"));
+    }
+    // As new or newer gets as far as its token.
+    for app in ["0.4.0", "0.10.1"] {
+        let request = server
+            .http
+            .get(format!("{}/v1/status", server.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(APP_VERSION_HEADER, app);
+        let (status, problem): (u16, Problem) = read::<()>(request.send().await.unwrap()).await.expect_err("no token");
+        assert_eq!((status, problem.kind), (401, ProblemKind::Unauthenticated), "{app}");
     }
 }
 
