@@ -481,6 +481,7 @@ fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Re
     let update = message("ru", "sync-problem-short-update_needed")?;
     laptop.expect_text_containing("[data-testid=sync-chip]", &update)?;
     laptop.expect_text_containing("[data-testid=sync-problem]", "99.0.0")?;
+    laptop.expect_gone("[data-testid=sync-starting]")?;
     laptop.screenshot_showing_error("ru-update-needed", "99.0.0")?;
     open_client(&laptop, family)?;
     wait_for_client_state(&laptop, "waiting")?;
