@@ -465,8 +465,24 @@ fn a_psychologist_syncs_two_computers_through_the_server_and_a_usb_stick() -> Re
     laptop.expect_text_containing("[data-testid=bundle-message]", &file_name)?;
     laptop.screenshot("ru-bundle-written")?;
     let answer = server.import_bundle(&bundle)?;
+    // An answer changed on its way, or the file meant for the server: refused in
+    // words, nothing imported.
+    let mut sealed = std::fs::read(&answer)?;
+    let middle = sealed.len() / 2;
+    sealed[middle] ^= 0x5a;
+    let tampered = stick.path().join("tirek-tampered-answer.tirekbundle");
+    std::fs::write(&tampered, sealed)?;
+    laptop.choose_in_file_dialog("[data-testid=bundle-import]", &tampered)?;
+    laptop.expect_text_containing("[data-testid=bundle-problem]", "повреждён или изменён")?;
+    laptop.screenshot_showing_error("ru-bundle-tampered", "повреждён или изменён")?;
+    laptop.choose_in_file_dialog("[data-testid=bundle-import]", &bundle)?;
+    laptop.expect_text_containing("[data-testid=bundle-problem]", "ответ сервера")?;
+    laptop.expect_gone("[data-testid=bundle-message]")?;
+    // The answer itself, then the same again, which changes nothing and says so.
     laptop.choose_in_file_dialog("[data-testid=bundle-import]", &answer)?;
     laptop.expect_text_containing("[data-testid=bundle-message]", "Ответ загружен")?;
+    laptop.choose_in_file_dialog("[data-testid=bundle-import]", &answer)?;
+    laptop.expect_text_containing("[data-testid=bundle-message]", "уже был загружен")?;
     open_client(&laptop, family)?;
     wait_for_client_state(&laptop, "on_server")?;
     laptop.screenshot("ru-bundle-answered")?;
