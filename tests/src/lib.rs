@@ -32,7 +32,7 @@ pub fn root() -> PathBuf {
 }
 
 /// The built desktop binary: `TIREK_E2E_APP`, else the workspace's debug build.
-fn application() -> Result<PathBuf> {
+pub fn application() -> Result<PathBuf> {
     let path = std::env::var_os("TIREK_E2E_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/debug/tirek-desktop"));
@@ -211,16 +211,65 @@ pub struct App {
 impl App {
     /// Starts Tirek with `data_dir` as its data folder and waits for the first screen.
     pub fn start(test: &str, data_dir: &Path) -> Result<App> {
-        let application = application()?;
+        let args = ["--data-dir".to_owned(), data_dir.display().to_string()];
+        Ok(Self::start_program(test, &application()?, &args)?.0)
+    }
+
+    /// Starts `program` with `args` in a window of a typical clinic PC's screen and
+    /// waits for its page to say it is ready (`data-ready=true`); returns it and the
+    /// time from the launch to then, the display and the driver already running.
+    pub fn start_program(test: &str, program: &Path, args: &[String]) -> Result<(App, Duration)> {
         let display = Display::start()?;
         let driver = Driver::start(&display)?;
-        let args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
-        let session = Session::start(driver.port, &application.display().to_string(), &args)?;
-        // The screen of a typical clinic PC.
-        session.set_window_size(1366, 768)?;
+        let launched = Instant::now();
+        let session = Session::start(driver.port, &program.display().to_string(), args)?;
         let app = App { session, _driver: driver, display, test: test.to_owned(), shots: 0 };
         app.find("[data-ready=true]").context("the window never finished loading")?;
-        Ok(app)
+        let took = launched.elapsed();
+        // The screen of a typical clinic PC.
+        app.session.set_window_size(1366, 768)?;
+        Ok((app, took))
+    }
+
+    /// The proportional set size (bytes) of the running program and of every process
+    /// it started (WebKit's web and network processes): its share of the memory.
+    pub fn memory(&self, program: &Path) -> Result<u64> {
+        let program = program.canonicalize()?;
+        let mut parents = Vec::new();
+        for entry in std::fs::read_dir("/proc")? {
+            let Ok(pid) = entry?.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            // pid (comm) state ppid …: the name may hold spaces and parentheses.
+            let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            let ppid = after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+            parents.push((pid, ppid));
+        }
+        let roots: Vec<u32> = parents
+            .iter()
+            .map(|(pid, _)| *pid)
+            .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program))
+            .collect();
+        if roots.is_empty() {
+            bail!("{} is not running", program.display());
+        }
+        let mut family = roots;
+        let mut index = 0;
+        while index < family.len() {
+            let parent = family[index];
+            family.extend(parents.iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| *pid));
+            index += 1;
+        }
+        let mut total = 0;
+        for pid in family {
+            let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else { continue };
+            let kib = rollup
+                .lines()
+                .find_map(|line| line.strip_prefix("Pss:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+            total += kib * 1024;
+        }
+        Ok(total)
     }
 
     /// The element matching `selector`, once it appears.

@@ -1,6 +1,8 @@
-//! `cargo xtask bench [store|caseload|letters|sync]`: the performance figures of DESIGN.md §7, each beside
-//! its baseline from the same run, printed as medians. Optimised builds without LTO
-//! (`[profile.bench]`), so a bench run costs minutes, not a release build.
+//! `cargo xtask bench [store|caseload|letters|sync|window]`: the performance figures of DESIGN.md §7, each
+//! beside its baseline from the same run, printed as medians. Optimised builds without LTO
+//! (`[profile.bench]`), so a bench run costs minutes, not a release build. `window`
+//! starts the optimised app under Xvfb beside an empty Tauri window
+//! (`tests/tests/e2e/bench.rs`).
 
 use anyhow::{Result, bail};
 
@@ -8,7 +10,7 @@ use crate::process;
 
 /// Runs the named benchmarks, or all of them.
 pub(crate) fn bench(names: &[String]) -> Result<()> {
-    let all = ["store", "caseload", "letters", "sync"];
+    let all = ["store", "caseload", "letters", "sync", "window"];
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names.iter().map(String::as_str).collect() };
     for name in chosen {
         match name {
@@ -51,8 +53,60 @@ pub(crate) fn bench(names: &[String]) -> Result<()> {
                     &crate::root(),
                 ))
             })?,
+            "window" => process::step("bench window", window)?,
             other => bail!("unknown benchmark `{other}`: choose from {}", all.join(", ")),
         }
     }
     Ok(())
+}
+
+/// Launch time and memory of the optimised window beside an empty Tauri window's.
+fn window() -> Result<()> {
+    let root = crate::root();
+    crate::deps::ensure(crate::deps::Purpose::Test)?;
+    crate::ui::build()?;
+    // The command line seeds the caseload and the server takes its first sync: their
+    // debug builds are those the window tests use.
+    process::run(&mut process::command(
+        "cargo",
+        &["build", "--locked", "--package", "tirek-cli", "--package", "tirek-server"],
+        &root,
+    ))?;
+    process::run(&mut process::command(
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "--profile",
+            "bench",
+            "-p",
+            "tirek-desktop",
+            "--bin",
+            "tirek-desktop",
+            "--example",
+            "empty_window",
+        ],
+        &root,
+    ))?;
+    crate::test::in_test_session_with(
+        &[
+            "cargo",
+            "test",
+            "--locked",
+            "--package",
+            "tirek-e2e",
+            "--test",
+            "e2e",
+            "--",
+            "--ignored",
+            "--exact",
+            "bench::tirek_starts_and_holds_memory_beside_an_empty_window",
+            "--nocapture",
+        ],
+        std::time::Duration::from_secs(40 * 60),
+        &[
+            ("TIREK_E2E_APP", root.join("target/bench/tirek-desktop")),
+            ("TIREK_BENCH_EMPTY_APP", root.join("target/bench/examples/empty_window")),
+        ],
+    )
 }

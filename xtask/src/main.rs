@@ -8,7 +8,7 @@
 //!   developer iterating on the window;
 //! - `cargo xtask codegen` regenerates `ui/src/lib/bindings.ts` from the Rust commands;
 //! - `cargo xtask dist` builds the Linux `.deb`;
-//! - `cargo xtask bench [store]` measures the figures of DESIGN.md §7.
+//! - `cargo xtask bench [store|caseload|letters|sync|window]` measures the figures of DESIGN.md §7.
 //!
 //! Invariant: xtask never hides a failure. Each step prints what it runs; a missing
 //! tool is explained in one short block with the command that installs it, and the
@@ -35,7 +35,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|codegen|dist|bench> [-- ARGS]
             `test e2e [FILTER]` only the window tests
   codegen   regenerate ui/src/lib/bindings.ts from the Rust commands
   dist      build the Linux .deb package
-  bench     measure performance against same-run baselines (bench store|caseload|letters)";
+  bench     measure performance against same-run baselines (bench store|caseload|letters|sync|window)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

@@ -3,6 +3,7 @@
 //! type check and unit tests, then the end-to-end suite in the real window. Both test
 //! suites run in a private D-Bus session with a real, throw-away gnome-keyring.
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -77,7 +78,13 @@ pub(crate) fn end_to_end(filter: Option<&str>) -> Result<()> {
 /// Runs `command` in a private D-Bus session with an unlocked gnome-keyring whose
 /// files live under `target/test-home` (never the developer's own keyring), then
 /// stops anything the run left behind — pass, fail or time-out.
-fn in_test_session(command: &[&str], timeout: Duration) -> Result<()> {
+pub(crate) fn in_test_session(command: &[&str], timeout: Duration) -> Result<()> {
+    in_test_session_with(command, timeout, &[])
+}
+
+/// [`in_test_session`] with more environment: `env` is set after the defaults
+/// (`TIREK_E2E_APP` to another build, say).
+pub(crate) fn in_test_session_with(command: &[&str], timeout: Duration, env: &[(&str, PathBuf)]) -> Result<()> {
     let root = crate::root();
     let home = root.join("target/test-home");
     std::fs::create_dir_all(home.join("share")).context("create target/test-home")?;
@@ -94,7 +101,8 @@ fn in_test_session(command: &[&str], timeout: Duration) -> Result<()> {
         .env(RUN_MARKER, &marker)
         .env("XDG_DATA_HOME", home.join("share"))
         .env("TIREK_KEYRING_TEST", "1")
-        .env("TIREK_E2E_APP", root.join("target/debug/tirek-desktop"));
+        .env("TIREK_E2E_APP", root.join("target/debug/tirek-desktop"))
+        .envs(env.iter().map(|(name, value)| (*name, value)));
     println!("\n$ dbus-run-session -- (gnome-keyring) {}", command.join(" "));
     let mut child = session.spawn().context("could not start dbus-run-session")?;
 

@@ -24,7 +24,7 @@ use crate::frame::PASSWORD;
 /// The organisation's server: initialised, configured and set up by the
 /// administrator's commands, served as a child process that can be cut and started
 /// again on the same database.
-struct OrgServer {
+pub(crate) struct OrgServer {
     cluster: Cluster,
     database_url: String,
     folder: tempfile::TempDir,
@@ -32,7 +32,7 @@ struct OrgServer {
     team: String,
     config: PathBuf,
     port: u16,
-    fingerprint: String,
+    pub(crate) fingerprint: String,
     user: String,
     serving: Option<Child>,
 }
@@ -50,7 +50,7 @@ fn free_port() -> Result<u16> {
 }
 
 impl OrgServer {
-    fn start() -> Result<OrgServer> {
+    pub(crate) fn start() -> Result<OrgServer> {
         let cluster = Cluster::start().context("a private PostgreSQL")?;
         let database_url = cluster.create_database()?;
         let folder = tempfile::tempdir()?;
@@ -145,12 +145,12 @@ impl OrgServer {
     }
 
     /// A one-time enrolment code for the psychologist, as the administrator prints it.
-    fn code(&self) -> Result<String> {
+    pub(crate) fn code(&self) -> Result<String> {
         let code = self.admin(&["admin", "--json", "code", "create", "--user", &self.user])?;
         Ok(code[0]["code"].as_str().context("a code")?.to_owned())
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
     }
 

@@ -1,0 +1,130 @@
+//! `cargo xtask bench window` (ignored in the test run): Tirek's launch time and
+//! memory beside an empty Tauri window of the same size, measured in the same run on
+//! the optimised build (DESIGN §7: ≤ 1.5 s to an interactive window; memory
+//! ≤ 1.25× the empty window's).
+//!
+//! - Launch: from starting the program to its page saying it is ready — the unlock
+//!   screen for Tirek (on a data folder with a 10,000-client profile), the blank
+//!   page for the empty window — five times each, medians. The display and the
+//!   WebDriver are running before the clock starts.
+//! - Memory: the proportional set size (PSS) of the program and of every process it
+//!   started (WebKit's web and network processes). The empty window's once loaded;
+//!   Tirek's with the 10,000-client caseload open and syncing it to a server for
+//!   the first time (the highest sample during the sync), and once it has synced.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use tirek_e2e::{App, application, root, tirek};
+
+use crate::frame::PASSWORD;
+use crate::sync::OrgServer;
+
+const LAUNCHES: usize = 5;
+const CLIENTS: &str = "10000";
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / (1024.0 * 1024.0)
+}
+
+#[test]
+#[ignore = "a benchmark: `cargo xtask bench window` runs it on the optimised build"]
+fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
+    let empty = std::env::var_os("TIREK_BENCH_EMPTY_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/bench/examples/empty_window"));
+    let tirek_app = application()?;
+    if !empty.is_file() {
+        bail!("{} does not exist: `cargo xtask bench window` builds it", empty.display());
+    }
+
+    // The empty window: launch and memory.
+    let (mut empty_starts, mut empty_memory) = (Vec::new(), Vec::new());
+    for _ in 0..LAUNCHES {
+        let (window, took) = App::start_program("bench-empty", &empty, &[])?;
+        empty_starts.push(took.as_secs_f64());
+        std::thread::sleep(Duration::from_secs(3));
+        empty_memory.push(window.memory(&empty)? as f64);
+    }
+
+    // Tirek, on a data folder with a 10,000-client profile.
+    let data_dir = tempfile::tempdir()?;
+    let password = format!("{PASSWORD}\n");
+    let lang = "ru_RU.UTF-8";
+    eprintln!("  seeding {CLIENTS} demo clients with the tirek command line…");
+    tirek(data_dir.path(), lang, &["--password-stdin", "profile", "create", "--name", "Айгүл Серікова"], &password)?;
+    tirek(
+        data_dir.path(),
+        lang,
+        &["--password-stdin", "demo", "seed", "--clients", CLIENTS, "--seed", "7"],
+        &password,
+    )?;
+    let args = ["--data-dir".to_owned(), data_dir.path().display().to_string()];
+    let mut starts = Vec::new();
+    for _ in 0..LAUNCHES {
+        let (window, took) = App::start_program("bench-tirek", &tirek_app, &args)?;
+        window.find("[data-testid=unlock-password]")?;
+        starts.push(took.as_secs_f64());
+    }
+
+    // Its caseload open, and its first sync to the organisation's server.
+    let server = OrgServer::start()?;
+    let (window, _) = App::start_program("bench-tirek", &tirek_app, &args)?;
+    window.unlock(PASSWORD)?;
+    window.find_within("[data-testid=caseload-row]", Duration::from_secs(60))?;
+    window.click("[data-testid=nav-settings]")?;
+    window.type_into("[data-testid=server-address]", &server.url())?;
+    window.type_into("[data-testid=server-code]", &server.code()?)?;
+    window.click("[data-testid=server-check]")?;
+    window.find("[data-testid=server-fingerprint-groups]")?;
+    window.click("[data-testid=server-enrol]")?;
+    window.find("[data-testid=server-connected]")?;
+    window.click("[data-testid=nav-caseload]")?;
+    window.find("[data-testid=caseload-row]")?;
+    let started = Instant::now();
+    let mut during: f64 = 0.0;
+    loop {
+        during = during.max(window.memory(&tirek_app)? as f64);
+        let state = window.attribute("[data-testid=sync-chip]", "data-state")?.unwrap_or_default();
+        if state == "ok" && started.elapsed() > Duration::from_secs(5) {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(900) {
+            bail!("the first sync did not end within 15 minutes (the chip says {state:?})");
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let synced_in = started.elapsed();
+    std::thread::sleep(Duration::from_secs(3));
+    let after = window.memory(&tirek_app)? as f64;
+
+    let (empty_start, start) = (median(empty_starts), median(starts));
+    let empty_pss = median(empty_memory);
+    let ratio = during / empty_pss;
+    println!();
+    println!("  {:<62}{:>12}{:>12}", "", "measured", "target");
+    println!("  {:<62}{:>10.2} s", "launch to a ready page: empty Tauri window (median of 5)", empty_start);
+    let verdict = |ok: bool| if ok { "" } else { "  MISSED" };
+    println!(
+        "  {:<62}{:>10.2} s{:>12}{}",
+        "launch to the unlock screen: Tirek (median of 5)",
+        start,
+        "≤ 1.5 s",
+        verdict(start <= 1.5)
+    );
+    println!("  {:<62}{:>9.0} MiB", "memory (PSS): empty Tauri window, loaded", mib(empty_pss));
+    println!("  {:<62}{:>9.0} MiB", format!("memory: Tirek, {CLIENTS} clients open, syncing (highest)"), mib(during));
+    println!("  {:<62}{:>9.0} MiB", "memory: Tirek, the same once synced", mib(after));
+    println!("  {:<62}{:>11.2}×{:>12}{}", "  Tirek syncing ÷ empty window", ratio, "≤ 1.25×", verdict(ratio <= 1.25));
+    println!("  {:<62}{:>10.0} s", "  (the first sync of that caseload took)", synced_in.as_secs_f64());
+    if start > 1.5 || ratio > 1.25 {
+        bail!("a target is missed (see the table)");
+    }
+    Ok(())
+}
