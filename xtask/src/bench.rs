@@ -88,6 +88,7 @@ fn window() -> Result<()> {
         ],
         &root,
     ))?;
+    // The bench profile's output lands in target/release.
     crate::test::in_test_session_with(
         &[
             "cargo",
@@ -105,8 +106,8 @@ fn window() -> Result<()> {
         ],
         std::time::Duration::from_secs(40 * 60),
         &[
-            ("TIREK_E2E_APP", root.join("target/bench/tirek-desktop")),
-            ("TIREK_BENCH_EMPTY_APP", root.join("target/bench/examples/empty_window")),
+            ("TIREK_E2E_APP", root.join("target/release/tirek-desktop")),
+            ("TIREK_BENCH_EMPTY_APP", root.join("target/release/examples/empty_window")),
         ],
     )
 }

@@ -38,7 +38,7 @@ fn mib(bytes: f64) -> f64 {
 fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
     let empty = std::env::var_os("TIREK_BENCH_EMPTY_APP")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/bench/examples/empty_window"));
+        .unwrap_or_else(|| root().join("target/release/examples/empty_window"));
     let tirek_app = application()?;
     if !empty.is_file() {
         bail!("{} does not exist: `cargo xtask bench window` builds it", empty.display());
@@ -73,6 +73,13 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
         starts.push(took.as_secs_f64());
     }
 
+    eprintln!(
+        "  launch: empty window {:.2} s, Tirek {:.2} s (medians); empty window's memory {:.0} MiB",
+        median(empty_starts.clone()),
+        median(starts.clone()),
+        mib(median(empty_memory.clone()))
+    );
+
     // Its caseload open, and its first sync to the organisation's server.
     let server = OrgServer::start()?;
     let (window, _) = App::start_program("bench-tirek", &tirek_app, &args)?;
@@ -84,22 +91,26 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
     window.click("[data-testid=server-check]")?;
     window.find("[data-testid=server-fingerprint-groups]")?;
     window.click("[data-testid=server-enrol]")?;
-    window.find("[data-testid=server-connected]")?;
-    window.click("[data-testid=nav-caseload]")?;
-    window.find("[data-testid=caseload-row]")?;
+    // Sampled from /proc and the server's database alone: while the first sync of so
+    // large a caseload holds the profile, the window's commands wait for it (see the
+    // issue's note), and so would the WebDriver's.
     let started = Instant::now();
     let mut during: f64 = 0.0;
+    let (mut stored, mut steady_since) = (0_i64, Instant::now());
     loop {
         during = during.max(window.memory(&tirek_app)? as f64);
-        let state = window.attribute("[data-testid=sync-chip]", "data-state")?.unwrap_or_default();
-        if state == "ok" && started.elapsed() > Duration::from_secs(5) {
+        let now: i64 = server.query("SELECT count(*) FROM changes")?.parse().unwrap_or(0);
+        if now != stored {
+            (stored, steady_since) = (now, Instant::now());
+        } else if stored > 0 && steady_since.elapsed() > Duration::from_secs(20) {
             break;
         }
         if started.elapsed() > Duration::from_secs(900) {
-            bail!("the first sync did not end within 15 minutes (the chip says {state:?})");
+            bail!("the first sync did not end within 15 minutes ({stored} changes on the server)");
         }
         std::thread::sleep(Duration::from_secs(1));
     }
+    window.find_within("[data-testid=sync-chip][data-state=ok]", Duration::from_secs(600))?;
     let synced_in = started.elapsed();
     std::thread::sleep(Duration::from_secs(3));
     let after = window.memory(&tirek_app)? as f64;
@@ -122,7 +133,11 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
     println!("  {:<62}{:>9.0} MiB", format!("memory: Tirek, {CLIENTS} clients open, syncing (highest)"), mib(during));
     println!("  {:<62}{:>9.0} MiB", "memory: Tirek, the same once synced", mib(after));
     println!("  {:<62}{:>11.2}×{:>12}{}", "  Tirek syncing ÷ empty window", ratio, "≤ 1.25×", verdict(ratio <= 1.25));
-    println!("  {:<62}{:>10.0} s", "  (the first sync of that caseload took)", synced_in.as_secs_f64());
+    println!(
+        "  {:<62}{:>10.0} s",
+        format!("  (the first sync of that caseload: {stored} changes on the server after)"),
+        synced_in.as_secs_f64()
+    );
     if start > 1.5 || ratio > 1.25 {
         bail!("a target is missed (see the table)");
     }

@@ -127,7 +127,7 @@ impl OrgServer {
     }
 
     /// What `sql` reads from the server's database (ids only, as an operator would).
-    fn query(&self, sql: &str) -> Result<String> {
+    pub(crate) fn query(&self, sql: &str) -> Result<String> {
         Ok(self.cluster.query(&self.database_url, sql)?.trim().to_owned())
     }
 
