@@ -17,8 +17,14 @@ use tirek_domain::audit::AuditEvent;
 use tirek_server::access::{self, AccessRequest, FormerOwner};
 use tirek_server::rules::Role;
 
+/// The administrator's move or share, then a wait until it can be pulled: a move
+/// stamps the client's changes with its own transaction, which the pull order
+/// shows once no older transaction runs anywhere in the cluster (the tests of this
+/// binary share one, and another's open transaction would hold it back a moment:
+/// the device would only see it at its next sync).
 fn change_access(server: &TestServer, request: AccessRequest<'_>) {
     server.runtime.block_on(access::change_access(&server.pool, request, None)).expect("the administrator's change");
+    server.settle();
 }
 
 fn draft(notes: &str) -> ConsultationInput {
