@@ -45,36 +45,46 @@ async fn pages_follow_the_cursor_and_a_device_never_gets_its_own_changes() {
 /// the cluster's transaction ids and are pulled one per page.
 #[tokio::test]
 async fn pages_keep_the_servers_order_where_transaction_ids_gain_a_digit() {
-    let server = TestServer::start().await;
+    // A cluster of its own: the other tests' transactions would use up the ids
+    // between the burning and the pushes.
+    let cluster = tirek_test_postgres::Cluster::start().expect("a private PostgreSQL");
+    let server = TestServer::start_with(&cluster, |_| {}).await;
     let user = server.user("aliya", Role::Psychologist).await;
     let mut clinic_pc = server.device(user, "clinic-pc").await;
     let laptop = server.device(user, "laptop").await;
-    // Use up transaction ids (one per subtransaction that writes) up to a few
-    // below the next power of ten.
-    let next: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
-        .fetch_one(&server.pool)
-        .await
-        .expect("asks");
-    let boundary = 10_i64.pow(next.max(1000).ilog10() + 1);
     sqlx::query("CREATE TABLE burn (n int)").execute(&server.pool).await.expect("a table");
-    let burn = format!(
-        "DO $$ BEGIN FOR i IN 1..{} LOOP BEGIN INSERT INTO burn VALUES (i); \
-         EXCEPTION WHEN others THEN NULL; END; END LOOP; END $$",
-        (boundary - next - 12).max(0)
-    );
-    sqlx::query(sqlx::AssertSqlSafe(burn)).execute(&server.pool).await.expect("burns");
     let mut pushed = Vec::new();
-    for i in 0..40 {
-        let change = clinic_pc.new_client(&format!("c{i}"));
-        server.push(&clinic_pc, std::slice::from_ref(&change)).await.expect("stored");
-        pushed.push(change);
+    let mut straddled = false;
+    for _ in 0..3 {
+        // Use up transaction ids (one per subtransaction that writes) up to a few
+        // below the next power of ten, then push one change per transaction.
+        let next: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            .fetch_one(&server.pool)
+            .await
+            .expect("asks");
+        let boundary = 10_i64.pow(next.max(10).ilog10() + 1);
+        let burn = format!(
+            "DO $$ BEGIN FOR i IN 1..{} LOOP BEGIN INSERT INTO burn VALUES (i); \
+             EXCEPTION WHEN others THEN NULL; END; END LOOP; END $$",
+            (boundary - next - 12).max(0)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(burn)).execute(&server.pool).await.expect("burns");
+        for i in 0..40 {
+            let change = clinic_pc.new_client(&format!("c{}", pushed.len() + i));
+            server.push(&clinic_pc, std::slice::from_ref(&change)).await.expect("stored");
+            pushed.push(change);
+        }
+        let digits: Vec<i32> = sqlx::query_scalar("SELECT DISTINCT length(txid::text) FROM changes")
+            .fetch_all(&server.pool)
+            .await
+            .expect("asks");
+        if digits.len() > 1 {
+            straddled = true;
+            break;
+        }
     }
+    assert!(straddled, "the pushes straddle a power of ten in the transaction ids");
     server.settle().await;
-    let digits: Vec<i32> = sqlx::query_scalar("SELECT DISTINCT length(txid::text) FROM changes")
-        .fetch_all(&server.pool)
-        .await
-        .expect("asks");
-    assert!(digits.len() > 1, "the pushes straddle {boundary}: {digits:?}");
 
     for limit in [1, 2, 3] {
         let mut cursor = Cursor::START;
