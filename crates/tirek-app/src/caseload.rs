@@ -470,10 +470,11 @@ impl App {
             offset: query.offset,
         };
         let language = self.language();
-        self.with_profile(|open, _| {
+        self.with_profile_and_marks(|open, _, marks| {
             let page = open.caseload(&filter)?;
-            let marks = crate::sync::SyncMarks::of(open)?;
             let read_only = open.read_only_clients()?;
+            let shown: Vec<&str> = page.rows.iter().map(|row| row.id.as_str()).collect();
+            let marks = marks.shown(open, &shown)?;
             let today = today.to_string();
             let rows = page
                 .rows
@@ -504,7 +505,7 @@ impl App {
     /// synced from the server) is audited.
     pub fn client(&self, id: &str) -> Result<ClientDetail> {
         let language = self.language();
-        self.with_profile(|open, author| {
+        self.with_profile_and_marks(|open, author, marks| {
             let record = client_record(open, id)?;
             if record.text("owner").is_some_and(|owner| owner != author) {
                 open.audit(now_ms(), AuditEvent::RecordViewed, Some(id))?;
@@ -588,11 +589,10 @@ impl App {
             }
             timeline.sort_by(|a, b| b.date.cmp(&a.date));
             let last_contact = consultations.iter().filter_map(|c| c.held_on.clone()).max();
-            let marks = crate::sync::SyncMarks::of(open)?;
             let on_page = std::iter::once(id)
                 .chain(timeline.iter().map(|entry| entry.record_id.as_str()))
                 .chain(children.iter().map(|child| child.id.as_str()));
-            let waiting_records = marks.waiting(on_page);
+            let waiting_records = marks.waiting(open, id, on_page)?;
             Ok(ClientDetail {
                 client: ClientView {
                     read_only: open.read_only_clients()?.contains(id),
@@ -606,7 +606,7 @@ impl App {
                 timeline,
                 last_contact,
                 risk_flags,
-                sync: marks.client(id),
+                sync: marks.shown(open, &[id])?.client(id),
                 waiting_records,
             })
         })

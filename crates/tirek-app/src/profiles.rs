@@ -93,7 +93,7 @@ impl App {
         let open = self.profiles()?.unlock(id, password, now_ms())?;
         let summary = open.summary().clone();
         let mut state = self.state();
-        state.open = Some(open);
+        state.replace_open(Some(open));
         state.last_activity_ms = now_ms();
         Ok(summary)
     }
@@ -135,7 +135,7 @@ impl App {
     pub fn unlock_with_recovery_key(&self, id: &str, recovery_key: &str) -> Result<ProfileSummary> {
         let open = self.profiles()?.unlock_with_recovery_key(id, recovery_key, now_ms())?;
         let summary = open.summary().clone();
-        self.state().open = Some(open);
+        self.state().replace_open(Some(open));
         Ok(summary)
     }
 
@@ -143,7 +143,7 @@ impl App {
     /// its key from memory. Locking never fails; a trail that cannot be written is
     /// logged (the lock itself matters more).
     pub fn lock(&self) {
-        let Some(open) = self.state().open.take() else { return };
+        let Some(open) = self.state().replace_open(None) else { return };
         if let Err(err) = open.audit(now_ms(), AuditEvent::Lock, None) {
             tracing::warn!(error = %err, "could not record the lock in the audit trail");
         }

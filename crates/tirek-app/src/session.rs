@@ -43,8 +43,19 @@ pub(crate) struct State {
     pub(crate) settings: DeviceSettings,
     /// The unlocked profile; `None` while locked.
     pub(crate) open: Option<OpenProfile>,
+    /// Where the open profile's records stand with the server, and the profile's
+    /// write mark they were worked out at (`None` whenever `open` changes).
+    pub(crate) sync_marks: Option<(u64, Arc<crate::sync::SyncMarks>)>,
     /// When the user last did something, for auto-lock (ms since 1970).
     pub(crate) last_activity_ms: i64,
+}
+
+impl State {
+    /// Opens another profile (or none) in place of the open one, which it returns.
+    pub(crate) fn replace_open(&mut self, open: Option<OpenProfile>) -> Option<OpenProfile> {
+        self.sync_marks = None;
+        std::mem::replace(&mut self.open, open)
+    }
 }
 
 impl App {
@@ -82,7 +93,13 @@ impl App {
             data_dir_path: data_dir.to_owned(),
             secrets,
             kdf: tirek_store::keys::KdfParams::UNLOCK,
-            state: Mutex::new(State { data_dir: data_dir_opened, settings, open: None, last_activity_ms: 0 }),
+            state: Mutex::new(State {
+                data_dir: data_dir_opened,
+                settings,
+                open: None,
+                sync_marks: None,
+                last_activity_ms: 0,
+            }),
             sync: Mutex::new(crate::sync::SyncSettings::default()),
             background: Mutex::default(),
             sync_running: Mutex::new(()),

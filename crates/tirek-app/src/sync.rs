@@ -486,15 +486,8 @@ fn clearance(candidate: &OutboxCandidate, consents: &dyn Fn(&str) -> bool) -> Op
     }
 }
 
-/// Whether client `id` consents to central storage now.
-fn has_server_consent(open: &OpenProfile, id: &str) -> Result<bool> {
-    let consents = open.related("consent", "client_id", id)?;
-    Ok(consents.iter().any(|(_, consent)| {
-        consent.text("scope") == Some(ConsentScope::Server.code()) && consent.text("withdrawn_on").is_none()
-    }))
-}
-
 /// What [`clear_outbox`] decided.
+#[derive(Debug, Default)]
 pub(crate) struct Cleared {
     /// The decisions to record.
     pub(crate) decisions: Vec<(i64, Outgoing)>,
@@ -507,13 +500,11 @@ pub(crate) struct Cleared {
 /// Decides every waiting change.
 pub(crate) fn clear_outbox(open: &OpenProfile) -> Result<Cleared> {
     let candidates = open.sync_candidates()?;
-    let mut consent: HashMap<String, bool> = HashMap::new();
-    for client in candidates.iter().flat_map(|c| c.clients.iter()) {
-        if !consent.contains_key(client) {
-            consent.insert(client.clone(), has_server_consent(open, client)?);
-        }
+    if candidates.is_empty() {
+        return Ok(Cleared::default());
     }
-    let lookup = |client: &str| consent.get(client).copied().unwrap_or(false);
+    let consenting = open.clients_consenting(ConsentScope::Server.code())?;
+    let lookup = |client: &str| consenting.contains(client);
     let mut decisions = Vec::new();
     let mut waiting: Vec<(&str, &str)> = Vec::new();
     let mut clients = BTreeSet::new();
@@ -547,46 +538,66 @@ pub enum RecordSync {
     ThisComputerOnly,
 }
 
-/// Which records and clients have changes the server has not acknowledged.
+/// What [`clear_outbox`] decides of the changes not numbered yet, kept while nothing
+/// is written ([`App::with_profile_and_marks`]): with the profile's `change_clients`,
+/// where the records the window shows stand with the server.
 #[derive(Debug, Default)]
 pub(crate) struct SyncMarks {
     enrolled: bool,
-    waiting_records: BTreeSet<String>,
+    outbox: Cleared,
+}
+
+/// Where the records of the clients on a screen stand with the server.
+pub(crate) struct ShownMarks<'m> {
+    marks: &'m SyncMarks,
+    /// The shown clients with a change the server has not acknowledged.
     waiting_clients: BTreeSet<String>,
-    local_clients: BTreeSet<String>,
 }
 
 impl SyncMarks {
-    /// Reads them from the profile (cheap once the outbox has gone).
-    pub(crate) fn of(open: &OpenProfile) -> Result<SyncMarks> {
+    /// Works them out: a walk of the changes not numbered yet (every change, until
+    /// a new enrolment's first push numbers them).
+    fn of(open: &OpenProfile) -> Result<SyncMarks> {
         if open.sync_enrolment()?.is_none() {
             return Ok(SyncMarks::default());
         }
-        let mut marks = SyncMarks { enrolled: true, ..SyncMarks::default() };
-        for record in open.sync_unacknowledged_records()? {
-            marks.waiting_clients.extend(record.clients);
-            marks.waiting_records.insert(record.entity_id);
-        }
-        marks.local_clients = clear_outbox(open)?.clients;
-        Ok(marks)
+        Ok(SyncMarks { enrolled: true, outbox: clear_outbox(open)? })
     }
 
-    /// Where client `id`'s records stand.
-    pub(crate) fn client(&self, id: &str) -> RecordSync {
+    /// For a screen showing `clients`.
+    pub(crate) fn shown<'m>(&'m self, open: &OpenProfile, clients: &[&str]) -> Result<ShownMarks<'m>> {
+        let waiting_clients = if self.enrolled { open.sync_clients_waiting(clients)? } else { BTreeSet::new() };
+        Ok(ShownMarks { marks: self, waiting_clients })
+    }
+
+    /// Of `ids`, the records about client `client` with changes the server does not
+    /// have yet.
+    pub(crate) fn waiting<'a>(
+        &self,
+        open: &OpenProfile,
+        client: &str,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<String>> {
         if !self.enrolled {
+            return Ok(Vec::new());
+        }
+        let waiting = open.sync_records_waiting(client)?;
+        Ok(ids.into_iter().filter(|id| waiting.contains(*id)).map(str::to_owned).collect())
+    }
+}
+
+impl ShownMarks<'_> {
+    /// Where client `id`'s records stand (one of the clients shown).
+    pub(crate) fn client(&self, id: &str) -> RecordSync {
+        if !self.marks.enrolled {
             RecordSync::NotSyncing
-        } else if self.local_clients.contains(id) {
+        } else if self.marks.outbox.clients.contains(id) {
             RecordSync::ThisComputerOnly
         } else if self.waiting_clients.contains(id) {
             RecordSync::Waiting
         } else {
             RecordSync::OnServer
         }
-    }
-
-    /// Of `ids`, the records with changes the server does not have yet.
-    pub(crate) fn waiting<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-        ids.into_iter().filter(|id| self.waiting_records.contains(*id)).map(str::to_owned).collect()
     }
 }
 
@@ -788,6 +799,28 @@ pub(crate) struct SyncTuning {
 }
 
 impl App {
+    /// Runs `body` with the open profile, its author id and where its records stand
+    /// with the server — worked out again only once something was written since.
+    pub(crate) fn with_profile_and_marks<T>(
+        &self,
+        body: impl FnOnce(&mut OpenProfile, &str, &SyncMarks) -> Result<T>,
+    ) -> Result<T> {
+        let mut state = self.state();
+        let crate::session::State { open, sync_marks, .. } = &mut *state;
+        let open = open.as_mut().ok_or(AppError::Locked)?;
+        let mark = open.write_mark();
+        let marks = match sync_marks {
+            Some((at, marks)) if *at == mark => Arc::clone(marks),
+            _ => {
+                let marks = Arc::new(SyncMarks::of(open)?);
+                *sync_marks = Some((mark, Arc::clone(&marks)));
+                marks
+            }
+        };
+        let author = open.summary().id.clone();
+        body(open, &author, &marks)
+    }
+
     /// Lets the sync driver use plain HTTP to a server on this computer, for a
     /// developer's setup (`tirek --insecure-dev`). Never on by default.
     pub fn allow_insecure_dev_sync(&self, allow: bool) {
@@ -960,8 +993,8 @@ impl App {
             summary.repaired = in_step && attempt == 3;
         }
         summary.in_step = in_step;
-        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.waiting as u32))?;
         self.with_profile(|open, _| Ok(open.sync_finished(now_ms())?))?;
+        summary.waiting_for_consent = self.with_profile_and_marks(|_, _, marks| Ok(marks.outbox.waiting as u32))?;
         tracing::info!(
             pushed = summary.pushed,
             pulled = summary.pulled,
@@ -1356,12 +1389,12 @@ impl App {
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let messages = self.messages();
         let activity = self.sync_activity();
-        self.with_profile(|open, author| {
+        self.with_profile_and_marks(|open, author, marks| {
             let Some(enrolment) = open.sync_enrolment()? else {
                 return Ok(SyncStatus { activity, ..SyncStatus::default() });
             };
             let counts = open.sync_outbox_counts()?;
-            let Cleared { decisions, waiting: waiting_for_consent, clients: consent_needed } = clear_outbox(open)?;
+            let Cleared { decisions, waiting: waiting_for_consent, clients: consent_needed } = &marks.outbox;
             let cleared = decisions.iter().filter(|(_, outgoing)| *outgoing == Outgoing::Send).count();
             let mut names = ClientNames::default();
             let mut refused = Vec::new();
@@ -1399,7 +1432,7 @@ impl App {
             }
             let consent_ids: Vec<String> = consent_needed.iter().cloned().collect();
             let mut consent_needed_names = Vec::new();
-            for id in &consent_needed {
+            for id in consent_needed {
                 consent_needed_names.extend(names.of_client(open, id)?);
             }
             Ok(SyncStatus {
@@ -1411,7 +1444,7 @@ impl App {
                 acknowledged: counts.acknowledged as u32,
                 refused,
                 reviews,
-                waiting_for_consent: waiting_for_consent as u32,
+                waiting_for_consent: *waiting_for_consent as u32,
                 consent_needed: consent_needed_names,
                 paused: enrolment.paused,
                 device_id: Some(device),

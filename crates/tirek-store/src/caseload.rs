@@ -306,6 +306,17 @@ impl OpenProfile {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite)
     }
 
+    /// The clients holding a consent of `scope` (its code: `server`…) that is not
+    /// withdrawn.
+    pub fn clients_consenting(&self, scope: &str) -> Result<std::collections::BTreeSet<String>> {
+        let mut statement = self
+            .connection()
+            .prepare_cached("SELECT DISTINCT client_id FROM consents WHERE scope = ?1 AND withdrawn_on IS NULL")
+            .map_err(sqlite)?;
+        let rows = statement.query_map([scope], |row| row.get(0)).map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite)
+    }
+
     /// The consultations client `id` attended, newest first, with their ids.
     pub fn consultations_of(&self, client_id: &str) -> Result<Vec<(String, Record)>> {
         let ids: Vec<String> = {

@@ -320,6 +320,9 @@ pub struct Changes<'p> {
     last_seq: i64,
     last_hlc: u64,
     written: Vec<ChangeRecord>,
+    /// The clients of each change written, found before the record went (a deletion
+    /// or an erasure); the rest are found as the transaction ends ([`OpenProfile::write`]).
+    clients_before: BTreeMap<i64, Vec<String>>,
 }
 
 impl<'p> Changes<'p> {
@@ -498,10 +501,12 @@ impl<'p> Changes<'p> {
             return Err(StoreError::RecordFinal { entity: entity.name.to_owned(), id: id.to_owned() });
         }
         let affected = crate::derived::before_delete(&self.transaction, entity.name, id)?;
+        let clients = crate::sync::clients_of(&self.transaction, entity.name, id, 0)?;
         self.transaction.run(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id]).map_err(sqlite)?;
         let hlc = self.next_hlc();
         let change = FieldChange { field: DELETED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
         self.record(entity, id, current.revision, hlc, vec![change])?;
+        self.clients_before.insert(self.last_seq, clients);
         crate::derived::after_delete(&self.transaction, affected)
     }
 
@@ -607,6 +612,7 @@ impl<'p> Changes<'p> {
         {
             let entity = entity(name)?;
             let current = self.current(entity, record)?.map_or(0, |r| r.revision);
+            let clients = crate::sync::clients_of(&self.transaction, entity.name, record, 0)?;
             self.transaction.run(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [record]).map_err(sqlite)?;
             self.transaction
                 .run("UPDATE change_log SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2", [name, record])
@@ -619,6 +625,7 @@ impl<'p> Changes<'p> {
             let tombstone =
                 FieldChange { field: ERASED.to_owned(), old: FieldValue::Null, new: FieldValue::Integer(1) };
             self.record(entity, record, current, hlc, vec![tombstone])?;
+            self.clients_before.insert(self.last_seq, clients);
         }
         Ok(())
     }
@@ -704,9 +711,11 @@ impl OpenProfile {
             last_seq,
             last_hlc: last_hlc as u64,
             written: Vec::new(),
+            clients_before: BTreeMap::new(),
         };
         let value = body(&mut changes)?;
-        let Changes { transaction, last_seq, last_hlc, written, .. } = changes;
+        let Changes { transaction, last_seq, last_hlc, written, clients_before, .. } = changes;
+        note_clients(&transaction, &written, &clients_before)?;
         transaction
             .run(
                 "UPDATE device SET last_seq = ?1, last_hlc = ?2 WHERE singleton = 1",
@@ -800,6 +809,39 @@ impl OpenProfile {
         }
         Ok(history)
     }
+}
+
+/// Notes the clients each of this device's changes `written` is about
+/// (`change_clients`), as they stand at the end of its transaction — a consultation
+/// has its attendees then —, or as `before` says for a record that went.
+fn note_clients(
+    transaction: &Transaction<'_>,
+    written: &[ChangeRecord],
+    before: &BTreeMap<i64, Vec<String>>,
+) -> Result<()> {
+    let mut of_record: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for change in written {
+        let clients = match before.get(&change.seq) {
+            Some(clients) => clients.clone(),
+            None => match of_record.get(&(change.entity.as_str(), change.entity_id.as_str())) {
+                Some(clients) => clients.clone(),
+                None => {
+                    let clients = crate::sync::clients_of(transaction, &change.entity, &change.entity_id, 0)?;
+                    of_record.insert((&change.entity, &change.entity_id), clients.clone());
+                    clients
+                }
+            },
+        };
+        for client in clients {
+            transaction
+                .run(
+                    "INSERT OR IGNORE INTO change_clients (seq, client_id) VALUES (?1, ?2)",
+                    params![change.seq, client],
+                )
+                .map_err(sqlite)?;
+        }
+    }
+    Ok(())
 }
 
 /// Appends `change` to the change log: the one INSERT, for local writes and for

@@ -25,11 +25,60 @@ const CLIENT_KEYS_VERSION: i64 = 2;
 /// client's search and sort keys, in one transaction with the new version, so that a
 /// failure leaves the old keys and version for the next open to try again.
 pub(crate) fn bring_up_to_date(connection: &Connection) -> Result<()> {
-    let stored: Option<i64> = connection
-        .one("SELECT version FROM derived_versions WHERE name = 'client_keys'", [], |row| row.get(0))
+    recompute_client_keys(connection)?;
+    note_change_clients(connection)
+}
+
+/// The version of `change_clients`' filling for the changes written before it
+/// existed (1: the first).
+const CHANGE_CLIENTS_VERSION: i64 = 1;
+
+fn stored_version(connection: &Connection, name: &str) -> Result<Option<i64>> {
+    connection
+        .one("SELECT version FROM derived_versions WHERE name = ?1", [name], |row| row.get(0))
         .optional()
-        .map_err(sqlite)?;
-    if stored == Some(CLIENT_KEYS_VERSION) {
+        .map_err(sqlite)
+}
+
+fn store_version(transaction: &rusqlite::Transaction<'_>, name: &str, version: i64) -> Result<()> {
+    transaction
+        .run(
+            "INSERT INTO derived_versions (name, version) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+            rusqlite::params![name, version],
+        )
+        .map(drop)
+        .map_err(sqlite)
+}
+
+/// Fills `change_clients` for this device's changes written before it existed,
+/// once, in one transaction.
+fn note_change_clients(connection: &Connection) -> Result<()> {
+    if stored_version(connection, "change_clients")? == Some(CHANGE_CLIENTS_VERSION) {
+        return Ok(());
+    }
+    let transaction =
+        rusqlite::Transaction::new_unchecked(connection, TransactionBehavior::Immediate).map_err(sqlite)?;
+    transaction.run("DELETE FROM change_clients", []).map_err(sqlite)?;
+    let own = "SELECT entity, entity_id FROM change_log WHERE device_id = (SELECT device_id FROM device)";
+    for ((entity, id), clients) in crate::sync::clients_of_each(&transaction, own, [])? {
+        for client in clients {
+            transaction
+                .run(
+                    "INSERT OR IGNORE INTO change_clients (seq, client_id)
+                     SELECT seq, ?3 FROM change_log
+                     WHERE device_id = (SELECT device_id FROM device) AND entity = ?1 AND entity_id = ?2",
+                    rusqlite::params![entity, id, client],
+                )
+                .map_err(sqlite)?;
+        }
+    }
+    store_version(&transaction, "change_clients", CHANGE_CLIENTS_VERSION)?;
+    transaction.commit().map_err(sqlite)
+}
+
+fn recompute_client_keys(connection: &Connection) -> Result<()> {
+    if stored_version(connection, "client_keys")? == Some(CLIENT_KEYS_VERSION) {
         return Ok(());
     }
     let transaction =
@@ -49,13 +98,7 @@ pub(crate) fn bring_up_to_date(connection: &Connection) -> Result<()> {
     for (id, names) in &clients {
         store_client_keys(&transaction, id, names)?;
     }
-    transaction
-        .run(
-            "INSERT INTO derived_versions (name, version) VALUES ('client_keys', ?1)
-             ON CONFLICT (name) DO UPDATE SET version = excluded.version",
-            [CLIENT_KEYS_VERSION],
-        )
-        .map_err(sqlite)?;
+    store_version(&transaction, "client_keys", CLIENT_KEYS_VERSION)?;
     transaction.commit().map_err(sqlite)
 }
 
@@ -221,5 +264,45 @@ mod tests {
         drop(connection);
         let connection = crate::db::open_keyed(&path, None).unwrap();
         assert_eq!(keys(&connection)[1].1, "left alone");
+    }
+
+    #[test]
+    fn changes_written_before_change_clients_existed_are_noted_on_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("tirek.db");
+        let connection = crate::db::open_keyed(&path, None).unwrap();
+        // A profile as an earlier Tirek left it: this device's changes of a client, of
+        // her consent, and of a consent since deleted (gone from its table, named in
+        // its first change); another device's change; nothing noted.
+        connection
+            .execute_batch(
+                r#"INSERT INTO device (singleton, device_id) VALUES (1, 'here');
+                   INSERT INTO clients (id, revision, updated_hlc, family_name, given_name, search_key, sort_key)
+                   VALUES ('c1', 1, 1, 'Әлиева', 'Гүлнұр', 'x', 'y');
+                   INSERT INTO consents (id, revision, updated_hlc, client_id, scope) VALUES ('k1', 1, 1, 'c1', 'server');
+                   INSERT INTO change_log (device_id, seq, hlc, entity, entity_id, base_revision, fields, author) VALUES
+                     ('here', 1, 1, 'client', 'c1', 0, '{"family_name":[null,"Әлиева"]}', 'a'),
+                     ('here', 2, 2, 'consent', 'k1', 0, '{"client_id":[null,"c1"]}', 'a'),
+                     ('here', 3, 3, 'consent', 'gone', 0, '{"client_id":[null,"c1"]}', 'a'),
+                     ('there', 1, 4, 'client', 'c1', 1, '{"given_name":["Гүлнұр","Гүлнар"]}', 'b');
+                   DELETE FROM change_clients;
+                   DELETE FROM derived_versions WHERE name = 'change_clients';"#,
+            )
+            .unwrap();
+        drop(connection);
+
+        let connection = crate::db::open_keyed(&path, None).unwrap();
+        let mut statement = connection.prepare("SELECT seq, client_id FROM change_clients ORDER BY seq").unwrap();
+        let noted: Vec<(i64, String)> = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(noted, [(1, "c1".to_owned()), (2, "c1".to_owned()), (3, "c1".to_owned())]);
+
+        // A change of this device's that leaves the log leaves no note behind.
+        connection.execute_batch("DELETE FROM change_log WHERE device_id = 'here' AND seq = 3").unwrap();
+        let left: i64 = connection.one("SELECT count(*) FROM change_clients", [], |row| row.get(0)).unwrap();
+        assert_eq!(left, 2);
     }
 }

@@ -34,7 +34,7 @@
 //! blocking every later page.
 
 use crate::db::Cached;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue, next_hlc};
@@ -127,17 +127,6 @@ pub enum Outgoing {
     Send,
     /// It stays here for good (blanked values, a tombstone of something never sent).
     KeepLocal,
-}
-
-/// A record with changes of this device the server does not have yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnacknowledgedRecord {
-    /// The record's entity.
-    pub entity: String,
-    /// The record.
-    pub entity_id: String,
-    /// The clients it is about.
-    pub clients: Vec<String>,
 }
 
 /// A refusal to remember.
@@ -263,6 +252,24 @@ fn parse_fields(text: &str) -> Fields {
 
 fn is_pseudo(fields: &Fields, name: &str) -> bool {
     fields.len() == 1 && fields.contains_key(name)
+}
+
+/// What kind of change the change log's `fields` text is. Only a text that could be
+/// a pseudo-field (`{"_…`) or an empty change is parsed: the rest are writes.
+fn candidate_kind(fields: &str) -> CandidateKind {
+    if fields.starts_with(r#"{""#) && !fields.starts_with(r#"{"_"#) {
+        return CandidateKind::Write;
+    }
+    let fields = parse_fields(fields);
+    if is_pseudo(&fields, ERASED) {
+        CandidateKind::Erase
+    } else if is_pseudo(&fields, DELETED) {
+        CandidateKind::Delete
+    } else if fields.is_empty() {
+        CandidateKind::Blanked
+    } else {
+        CandidateKind::Write
+    }
 }
 
 impl OpenProfile {
@@ -548,85 +555,84 @@ impl OpenProfile {
             .map_err(sqlite)
     }
 
-    /// The records with changes of this device the server has not acknowledged
-    /// (numbered above its mark, or not numbered yet), each with its clients.
-    pub fn sync_unacknowledged_records(&self) -> Result<Vec<UnacknowledgedRecord>> {
+    /// Of `clients`, those with a change of this device's the server has not
+    /// acknowledged (numbered above its mark, or not numbered yet), through the
+    /// clients each change was noted with (`change_clients`): what the caseload
+    /// asks of the rows it shows.
+    pub fn sync_clients_waiting(&self, clients: &[&str]) -> Result<BTreeSet<String>> {
         let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
-        let connection = self.connection();
-        let mut statement = connection
-            .prepare(
-                "SELECT DISTINCT c.entity, c.entity_id FROM change_log c
-                 LEFT JOIN sync_outbox o ON o.seq = c.seq
-                 WHERE c.device_id = ?1 AND (o.seq IS NULL OR o.wire_seq > ?2)
-                 ORDER BY c.entity, c.entity_id",
+        let clients = serde_json::to_string(clients).unwrap_or_else(|_| "[]".to_owned());
+        let mut statement = self
+            .connection()
+            .prepare_cached(
+                "SELECT DISTINCT cc.client_id FROM change_clients cc LEFT JOIN sync_outbox o ON o.seq = cc.seq
+                 WHERE cc.client_id IN (SELECT value FROM json_each(?1)) AND (o.seq IS NULL OR o.wire_seq > ?2)",
             )
             .map_err(sqlite)?;
-        let rows: Vec<(String, String)> = statement
-            .query_map(params![self.device_id(), acknowledged], |row| Ok((row.get(0)?, row.get(1)?)))
-            .and_then(Iterator::collect)
+        let rows = statement.query_map(params![clients, acknowledged], |row| row.get(0)).map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite)
+    }
+
+    /// The records about client `client` with a change of this device's the server
+    /// has not acknowledged: what the client's page marks.
+    pub fn sync_records_waiting(&self, client: &str) -> Result<BTreeSet<String>> {
+        let acknowledged = self.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+        let mut statement = self
+            .connection()
+            .prepare_cached(
+                "SELECT DISTINCT c.entity_id FROM change_clients cc
+                 JOIN change_log c ON c.device_id = ?3 AND c.seq = cc.seq
+                 LEFT JOIN sync_outbox o ON o.seq = cc.seq
+                 WHERE cc.client_id = ?1 AND (o.seq IS NULL OR o.wire_seq > ?2)",
+            )
             .map_err(sqlite)?;
-        rows.into_iter()
-            .map(|(entity, entity_id)| {
-                let clients = clients_of(connection, &entity, &entity_id, 0)?;
-                Ok(UnacknowledgedRecord { entity, entity_id, clients })
-            })
-            .collect()
+        let rows =
+            statement.query_map(params![client, acknowledged, self.device_id()], |row| row.get(0)).map_err(sqlite)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite)
     }
 
     /// This device's changes that have no wire number yet, in their own order, with
     /// what the sync driver needs to decide whether they may leave.
     pub fn sync_candidates(&self) -> Result<Vec<OutboxCandidate>> {
+        const WAITING: &str = "c.device_id = ?1 AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.seq = c.seq)";
         let connection = self.connection();
+        let clients = clients_of_each(
+            connection,
+            &format!("SELECT c.entity, c.entity_id FROM change_log c WHERE {WAITING}"),
+            [self.device_id()],
+        )?;
+        // Whether the server has the record matters only to an erasure, a deletion or
+        // a consent (`OutboxCandidate::on_server`): the query asks it of those alone.
         let mut statement = connection
-            .prepare(
-                "SELECT c.seq, c.entity, c.entity_id, c.fields FROM change_log c
-                 WHERE c.device_id = ?1 AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.seq = c.seq)
-                 ORDER BY c.seq",
-            )
+            .prepare(&format!(
+                r#"SELECT c.seq, c.entity, c.entity_id, c.fields,
+                          (c.entity = 'consent' OR c.fields LIKE '{{"\_%' ESCAPE '\') AND EXISTS (
+                            SELECT 1 FROM change_log h LEFT JOIN sync_outbox o ON h.device_id = ?1 AND o.seq = h.seq
+                            WHERE h.entity = c.entity AND h.entity_id = c.entity_id
+                              AND (h.device_id <> ?1 OR o.wire_seq IS NOT NULL))
+                   FROM change_log c WHERE {WAITING} ORDER BY c.seq"#
+            ))
             .map_err(sqlite)?;
-        let rows: Vec<(i64, String, String, String)> = statement
-            .query_map([self.device_id()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
-            .and_then(Iterator::collect)
+        let rows = statement
+            .query_map([self.device_id()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?, row.get::<_, bool>(4)?))
+            })
             .map_err(sqlite)?;
-        let mut candidates = Vec::with_capacity(rows.len());
-        // A record's clients are looked up once however many of its changes wait.
-        let mut clients_by_record: std::collections::HashMap<(String, String), Vec<String>> =
-            std::collections::HashMap::new();
-        for (seq, entity, entity_id, fields) in rows {
-            let fields = parse_fields(&fields);
-            let kind = if is_pseudo(&fields, ERASED) {
-                CandidateKind::Erase
-            } else if is_pseudo(&fields, DELETED) {
-                CandidateKind::Delete
-            } else if fields.is_empty() {
-                CandidateKind::Blanked
-            } else {
-                CandidateKind::Write
-            };
-            let key = (entity.clone(), entity_id.clone());
-            let clients = match clients_by_record.get(&key) {
-                Some(clients) => clients.clone(),
-                None => {
-                    let clients = clients_of(connection, &entity, &entity_id, 0)?;
-                    clients_by_record.insert(key, clients.clone());
-                    clients
-                }
-            };
-            // Whether the server has the record matters only to an erasure, a
-            // deletion or a consent (`OutboxCandidate::on_server`).
+        let mut candidates = Vec::new();
+        for row in rows {
+            let (seq, entity, entity_id, fields, held_elsewhere): (i64, String, String, String, bool) =
+                row.map_err(sqlite)?;
+            let kind = candidate_kind(&fields);
             let asked = matches!(kind, CandidateKind::Erase | CandidateKind::Delete) || entity == "consent";
-            let on_server: bool = asked
-                && connection
-                    .one(
-                        "SELECT EXISTS (SELECT 1 FROM change_log c LEFT JOIN sync_outbox o
-                                      ON c.device_id = ?3 AND o.seq = c.seq
-                                    WHERE c.entity = ?1 AND c.entity_id = ?2
-                                      AND (c.device_id <> ?3 OR o.wire_seq IS NOT NULL))",
-                        params![entity, entity_id, self.device_id()],
-                        |row| row.get(0),
-                    )
-                    .map_err(sqlite)?;
-            candidates.push(OutboxCandidate { seq, entity, entity_id, kind, clients, on_server });
+            let clients = clients.get(&(entity.clone(), entity_id.clone())).cloned().unwrap_or_default();
+            candidates.push(OutboxCandidate {
+                seq,
+                entity,
+                entity_id,
+                kind,
+                clients,
+                on_server: asked && held_elsewhere,
+            });
         }
         Ok(candidates)
     }
@@ -984,7 +990,7 @@ impl OpenProfile {
     }
 
     /// The clients this user holds read-only.
-    pub fn read_only_clients(&self) -> Result<std::collections::BTreeSet<String>> {
+    pub fn read_only_clients(&self) -> Result<BTreeSet<String>> {
         let mut statement = self.connection().prepare("SELECT client_id FROM sync_read_only").map_err(sqlite)?;
         statement.query_map([], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)
     }
@@ -1012,7 +1018,7 @@ impl OpenProfile {
         let acknowledged: i64 = transaction
             .one("SELECT coalesce(max(acknowledged), 0) FROM sync_enrolment", [], |row| row.get(0))
             .map_err(sqlite)?;
-        let mut doomed: std::collections::BTreeSet<(String, String)> = records.iter().cloned().collect();
+        let mut doomed: BTreeSet<(String, String)> = records.iter().cloned().collect();
         doomed.insert(("client".to_owned(), client.to_owned()));
         for (name, table) in [
             ("attendance", "attendances"),
@@ -1590,6 +1596,73 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
         .run("DELETE FROM sync_reviews WHERE entity = ?1 AND entity_id = ?2", params![entity.name, id])
         .map_err(sqlite)?;
     Ok(())
+}
+
+/// The clients of each record `source` names (SQL giving `entity, entity_id` rows,
+/// with `params`), as [`clients_of`] finds them, found for all at once: one query
+/// joins the records still in their tables to their clients; the few it finds none
+/// for (gone from their table, or about no client) are looked up one by one.
+pub(crate) fn clients_of_each(
+    connection: &rusqlite::Connection,
+    source: &str,
+    params: impl rusqlite::Params,
+) -> Result<BTreeMap<(String, String), Vec<String>>> {
+    let mut query = format!(
+        "WITH r AS MATERIALIZED (SELECT DISTINCT entity, entity_id FROM ({source}))
+         SELECT entity, entity_id, NULL FROM r"
+    );
+    for spec in catalogue::ENTITIES {
+        if let Some(pairs) = client_pairs(spec.name, 0) {
+            query.push_str(&format!(
+                "\n UNION ALL SELECT r.entity, r.entity_id, m.client_id FROM r JOIN ({pairs}) m
+                   ON r.entity = '{}' AND m.record_id = r.entity_id",
+                spec.name
+            ));
+        }
+    }
+    let mut statement = connection.prepare_cached(&query).map_err(sqlite)?;
+    let mut clients: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut rows = statement.query(params).map_err(sqlite)?;
+    while let Some(row) = rows.next().map_err(sqlite)? {
+        let record = clients.entry((row.get(0).map_err(sqlite)?, row.get(1).map_err(sqlite)?)).or_default();
+        if let Some(client) = row.get::<_, Option<String>>(2).map_err(sqlite)? {
+            record.push(client);
+        }
+    }
+    drop(rows);
+    for ((entity, id), found) in &mut clients {
+        if found.is_empty() {
+            *found = clients_of(connection, entity, id, 0)?;
+        } else {
+            found.sort_unstable();
+            found.dedup();
+        }
+    }
+    Ok(clients)
+}
+
+/// SQL pairing each record of `entity_name` still in its table with a client it is
+/// about (`record_id, client_id`), following [`clients_of`]'s rules; `None` for an
+/// entity about no client.
+fn client_pairs(entity_name: &str, depth: u8) -> Option<String> {
+    let spec = catalogue::entity(entity_name)?;
+    let table = entity(entity_name).ok()?.table;
+    match spec.belonging {
+        Belonging::IsClient => Some(format!("SELECT id AS record_id, id AS client_id FROM {table}")),
+        Belonging::ClientField(field) => {
+            Some(format!("SELECT id AS record_id, {field} AS client_id FROM {table} WHERE {field} IS NOT NULL"))
+        }
+        Belonging::Parent { field, entity: parent } if depth < 2 => {
+            let parents = client_pairs(parent, depth + 1)?;
+            Some(format!(
+                "SELECT x.id AS record_id, p.client_id FROM {table} x JOIN ({parents}) p ON p.record_id = x.{field}"
+            ))
+        }
+        Belonging::Author if entity_name == "consultation" => {
+            Some("SELECT consultation_id AS record_id, client_id FROM attendances".to_owned())
+        }
+        Belonging::Parent { .. } | Belonging::Author => None,
+    }
 }
 
 /// The clients record `id` of `entity` is about: for a record of a client, that
