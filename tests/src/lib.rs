@@ -234,6 +234,11 @@ impl App {
     /// The proportional set size (bytes) of the running program and of every process
     /// it started (WebKit's web and network processes): its share of the memory.
     pub fn memory(&self, program: &Path) -> Result<u64> {
+        Ok(self.memory_by_process(program)?.iter().map(|(_, bytes)| bytes).sum())
+    }
+
+    /// [`App::memory`] process by process: each one's name and PSS in bytes.
+    pub fn memory_by_process(&self, program: &Path) -> Result<Vec<(String, u64)>> {
         let program = program.canonicalize()?;
         let mut parents = Vec::new();
         for entry in std::fs::read_dir("/proc")? {
@@ -259,7 +264,7 @@ impl App {
             family.extend(parents.iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| *pid));
             index += 1;
         }
-        let mut total = 0;
+        let mut each = Vec::new();
         for pid in family {
             let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else { continue };
             let kib = rollup
@@ -267,9 +272,10 @@ impl App {
                 .find_map(|line| line.strip_prefix("Pss:"))
                 .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
                 .unwrap_or(0);
-            total += kib * 1024;
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+            each.push((name, kib * 1024));
         }
-        Ok(total)
+        Ok(each)
     }
 
     /// The element matching `selector`, once it appears.

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use tirek_app::{App, CaseloadQuery, EnrolInput};
+use tirek_app::{App, CaseloadQuery, ClientInput, EnrolInput};
 use tirek_server::admin::{self, NewUser};
 use tirek_server::rules::Role;
 use tirek_server::{Config, Server, Transport};
@@ -96,8 +96,8 @@ fn seeded(server: &Running, user: i64, via: SocketAddr, clients: u32) -> (tempfi
 
 /// The window's calls that read every waiting change — a caseload page of 100 rows
 /// (it marks what is not on the server yet) and the sync status —, medians of 5: the
-/// page as the window asks it again, and the status just after a write (when where
-/// every record stands is worked out again).
+/// page as the window asks it again, and the status just after she saved a client
+/// (when what the outbox decides is worked out again).
 fn window_calls(app: &App) -> (Duration, Duration) {
     let median = |call: &dyn Fn() -> Duration| {
         let mut samples: Vec<Duration> = (0..5).map(|_| call()).collect();
@@ -112,7 +112,14 @@ fn window_calls(app: &App) -> (Duration, Duration) {
     let page = CaseloadQuery { limit: Some(100), ..CaseloadQuery::default() };
     let list = median(&|| timed(&|| drop(app.caseload(&page).expect("a caseload page"))));
     let status = median(&|| {
-        app.sync_set_paused(false).expect("a write");
+        let input = ClientInput {
+            family_name: "Сәрсенова".into(),
+            given_name: "Әлия".into(),
+            region: "turkistan".into(),
+            district: "turkistan.sairam".into(),
+            ..ClientInput::default()
+        };
+        app.create_client(&input).expect("a new client, without consent to central storage yet");
         timed(&|| drop(app.sync_status().expect("status")))
     });
     (list, status)
@@ -350,9 +357,9 @@ fn main() {
     let (_desk_dir, desk, changes) = seeded(&server, server.user, link.address, clients);
     let (list_waiting, status_waiting) = window_calls(&desk);
     let before_push = link.bytes();
-    let ((pushed, push_time), longest_wait) =
-        while_the_window_asks(&desk, || timed("push", || desk.sync_now().expect("the desk syncs")));
+    let (pushed, push_time) = timed("push", || desk.sync_now().expect("the desk syncs"));
     let after_push = link.bytes();
+    let (list_synced, status_synced) = window_calls(&desk);
     let (_laptop_dir, laptop) = computer(&server, server.user, link.address);
     let before_pull = link.bytes();
     let (pulled, pull_time) = timed("first sync of a new computer (pull)", || laptop.sync_now().expect("syncs"));
@@ -366,6 +373,11 @@ fn main() {
         ((up1 - up0) + (down1 - down0)) as f64 / f64::from(pushed.stored).max(1.0)
     };
     let (push_bytes, pull_bytes) = (per_change(before_push, after_push), per_change(before_pull, after_pull));
+
+    // The window of another new computer, asking for a caseload page again and again
+    // while its first sync writes the caseload.
+    let (_third_dir, third) = computer(&server, server.user, link.address);
+    let (_, longest_wait) = while_the_window_asks(&third, || third.sync_now().expect("syncs"));
 
     let rows = stored_rows(&server);
     let pg_floor = postgres_floor(&cluster, &server.runtime, &rows);
@@ -401,13 +413,19 @@ fn main() {
     row("changes pushed (stored) / pulled", format!("{} / {}", pushed.stored, pulled.pulled), "", true);
     row("of which waiting in the outbox before the push", changes.to_string(), "", true);
     row(
-        "window, whole caseload waiting: caseload page / status after a write",
+        "window, whole caseload waiting: caseload page / status after a save",
         format!("{:.0} / {:.0} ms", list_waiting.as_secs_f64() * 1e3, status_waiting.as_secs_f64() * 1e3),
-        "≤ 30 ms",
+        "page ≤ 30 ms",
         list_waiting <= Duration::from_millis(30),
     );
     row(
-        "  longest caseload page during the push",
+        "window, all of it on the server: caseload page / status after a save",
+        format!("{:.0} / {:.0} ms", list_synced.as_secs_f64() * 1e3, status_synced.as_secs_f64() * 1e3),
+        "page ≤ 30 ms",
+        list_synced <= Duration::from_millis(30),
+    );
+    row(
+        "  longest caseload page during a new computer's first sync",
         format!("{:.2} s", longest_wait.as_secs_f64()),
         "≤ 1 s",
         longest_wait <= Duration::from_secs(1),

@@ -66,7 +66,7 @@ impl App {
             .ok_or(AppError::Sync(SyncError::BundleNoKey))?;
         self.clear_for_sending()?;
         let limits = self.sync_settings().tuning.batch;
-        let outgoing = self.outgoing(limits)?;
+        let outgoing = self.outgoing(limits, None)?;
         let changes = outgoing.changes();
         let bundle_id: String = random()[..16].iter().map(|b| format!("{b:02x}")).collect();
         let written = now_ms();
@@ -79,7 +79,7 @@ impl App {
             epoch: enrolment.epoch.clone(),
             acknowledged: outgoing.acknowledged,
             cursor: cursor_of(&enrolment),
-            batches: outgoing.requests(),
+            batches: outgoing.requests().collect(),
             answer_key: AnswerKey::from_bytes(random()),
         };
         // Only a server key of low order fails here: not a key the server made.

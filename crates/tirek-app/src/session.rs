@@ -43,9 +43,9 @@ pub(crate) struct State {
     pub(crate) settings: DeviceSettings,
     /// The unlocked profile; `None` while locked.
     pub(crate) open: Option<OpenProfile>,
-    /// Where the open profile's records stand with the server, and the profile's
-    /// write mark they were worked out at (`None` whenever `open` changes).
-    pub(crate) sync_marks: Option<(u64, Arc<crate::sync::SyncMarks>)>,
+    /// What the outbox decides of the open profile's candidates, and the profile's
+    /// candidates mark it was worked out at (`None` whenever `open` changes).
+    pub(crate) sync_marks: Option<((i64, i64, i64), Arc<crate::sync::SyncMarks>)>,
     /// When the user last did something, for auto-lock (ms since 1970).
     pub(crate) last_activity_ms: i64,
 }

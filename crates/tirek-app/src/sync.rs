@@ -443,11 +443,10 @@ pub(crate) struct OutgoingBatches {
 
 impl OutgoingBatches {
     /// The batches as `/v1/push` takes them.
-    pub(crate) fn requests(&self) -> Vec<PushRequest> {
+    pub(crate) fn requests(&self) -> impl Iterator<Item = PushRequest> + '_ {
         self.batches
             .iter()
             .map(|batch| PushRequest { changes: self.wire[batch.clone()].to_vec(), audit: self.audit.clone() })
-            .collect()
     }
 
     /// How many changes go.
@@ -469,6 +468,9 @@ pub(crate) enum MarkMove {
 pub(crate) fn cursor_of(enrolment: &SyncEnrolment) -> Option<Cursor> {
     enrolment.pull_cursor.as_deref().and_then(|cursor| cursor.parse::<Cursor>().ok())
 }
+
+/// How many batches' worth of the outbox a push reads at a time.
+const PUSH_STRETCH: usize = 8;
 
 /// Whether a candidate change may leave now (`None`: it waits for consent).
 fn clearance(candidate: &OutboxCandidate, consents: &dyn Fn(&str) -> bool) -> Option<Outgoing> {
@@ -538,8 +540,9 @@ pub enum RecordSync {
     ThisComputerOnly,
 }
 
-/// What [`clear_outbox`] decides of the changes not numbered yet, kept while nothing
-/// is written ([`App::with_profile_and_marks`]): with the profile's `change_clients`,
+/// What [`clear_outbox`] decides of the changes not numbered yet, kept while they and
+/// what decides them stay the same ([`App::with_profile_and_marks`]): with the
+/// profile's `change_clients`,
 /// where the records the window shows stand with the server.
 #[derive(Debug, Default)]
 pub(crate) struct SyncMarks {
@@ -555,8 +558,8 @@ pub(crate) struct ShownMarks<'m> {
 }
 
 impl SyncMarks {
-    /// Works them out: a walk of the changes not numbered yet (every change, until
-    /// a new enrolment's first push numbers them).
+    /// Works them out: a walk of the changes not numbered yet (every change until a
+    /// new enrolment's first push numbers them; then those waiting for consent).
     fn of(open: &OpenProfile) -> Result<SyncMarks> {
         if open.sync_enrolment()?.is_none() {
             return Ok(SyncMarks::default());
@@ -799,8 +802,10 @@ pub(crate) struct SyncTuning {
 }
 
 impl App {
-    /// Runs `body` with the open profile, its author id and where its records stand
-    /// with the server — worked out again only once something was written since.
+    /// Runs `body` with the open profile, its author id and what the outbox decides
+    /// of its candidates — worked out again only once they, or what decides them,
+    /// may have changed (the store's `sync_candidates_mark`), not at every answer
+    /// of the server.
     pub(crate) fn with_profile_and_marks<T>(
         &self,
         body: impl FnOnce(&mut OpenProfile, &str, &SyncMarks) -> Result<T>,
@@ -808,7 +813,7 @@ impl App {
         let mut state = self.state();
         let crate::session::State { open, sync_marks, .. } = &mut *state;
         let open = open.as_mut().ok_or(AppError::Locked)?;
-        let mark = open.write_mark();
+        let mark = open.sync_candidates_mark()?;
         let marks = match sync_marks {
             Some((at, marks)) if *at == mark => Arc::clone(marks),
             _ => {
@@ -1032,18 +1037,25 @@ impl App {
         self.clear_for_sending()?;
         let mut limits = tuning.batch;
         let mut recoveries = 0;
+        let (start, total) = self.with_profile(|open, _| {
+            let start = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
+            Ok((start, open.sync_outbox_counts()?.unacknowledged as u32))
+        })?;
+        self.sync_progress("sending", 0, total);
         'plan: loop {
-            let outgoing = self.outgoing(limits)?;
+            // A stretch of the outbox at a time: memory stays the same whatever waits.
+            let outgoing = self.outgoing(limits, Some(limits.max_changes.saturating_mul(PUSH_STRETCH)))?;
             summary.acknowledged = outgoing.acknowledged;
-            let total = outgoing.changes() as u32;
-            self.sync_progress("sending", 0, total);
+            if outgoing.batches.is_empty() {
+                return Ok(());
+            }
             for request in outgoing.requests() {
                 match remote.call::<_, PushResponse>("/v1/push", Some(&request)) {
                     Ok(answer) => {
                         summary.pushed += request.changes.len() as u32;
                         let outcome =
                             self.take_push_answer(&request.changes, &answer, MarkMove::AsAnswered, summary)?;
-                        let sent = (outcome.acknowledged - outgoing.acknowledged).max(0) as u32;
+                        let sent = (outcome.acknowledged - start).max(0) as u32;
                         self.sync_progress("sending", sent.min(total), total);
                         if !outcome.complete {
                             continue 'plan;
@@ -1076,7 +1088,6 @@ impl App {
                     Err(Failure::Sync(err)) => return Err(AppError::Sync(err)),
                 }
             }
-            return Ok(());
         }
     }
 
@@ -1088,10 +1099,13 @@ impl App {
 
     /// What goes now — this device's numbered changes above the server's mark, in
     /// the batches a push sends them in — for the network and for a USB bundle alike.
-    pub(crate) fn outgoing(&self, limits: BatchLimits) -> Result<OutgoingBatches> {
+    /// At most `first` changes when given (a push's stretch), all of them otherwise
+    /// (a bundle's).
+    pub(crate) fn outgoing(&self, limits: BatchLimits, first: Option<usize>) -> Result<OutgoingBatches> {
         let (acknowledged, outbox, audit) = self.with_profile(|open, _| {
             let acknowledged = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
-            Ok((acknowledged, open.sync_outbox(acknowledged)?, open.audit_head()?))
+            let outbox = open.sync_outbox_first(acknowledged, first.unwrap_or(usize::MAX))?;
+            Ok((acknowledged, outbox, open.audit_head()?))
         })?;
         let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
         let pending: Vec<Pending> = wire

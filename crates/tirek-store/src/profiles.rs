@@ -57,9 +57,6 @@ pub struct OpenProfile {
     path: PathBuf,
     // Declared before the key so the connection closes first.
     connection: Connection,
-    /// Rows the audit trail alone gained through [`OpenProfile::audit`] (see
-    /// [`OpenProfile::write_mark`]).
-    audit_changes: std::cell::Cell<u64>,
     /// Kept while unlocked to write encrypted backups; wiped on drop.
     pub(crate) database_key: Secret,
     pub(crate) key_file: KeyFile,
@@ -87,19 +84,8 @@ impl OpenProfile {
 
     /// Records `event` (about `record`, an id) in the audit trail at `at` (ms).
     pub fn audit(&self, at: i64, event: AuditEvent, record: Option<&str>) -> Result<AuditEntry> {
-        let before = self.connection.total_changes();
-        let entry = audit::append(&self.connection, at, &self.summary.id, &self.device_id, event, record)
-            .map_err(|err| StoreError::sqlite(&self.path, err))?;
-        self.audit_changes.set(self.audit_changes.get() + (self.connection.total_changes() - before));
-        Ok(entry)
-    }
-
-    /// A number that changes whenever anything but the audit trail is written
-    /// through this profile — a record, the change log, the sync state. What was
-    /// worked out from those stays true while it stays the same (for this opening of
-    /// the profile: it starts again at the next).
-    pub fn write_mark(&self) -> u64 {
-        self.connection.total_changes() - self.audit_changes.get()
+        audit::append(&self.connection, at, &self.summary.id, &self.device_id, event, record)
+            .map_err(|err| StoreError::sqlite(&self.path, err))
     }
 
     /// The audit trail, oldest first.
@@ -451,7 +437,6 @@ pub(crate) fn open_database(folder: &Path, key_file: &KeyFile, database_key: &Se
         device_id,
         path,
         connection,
-        audit_changes: std::cell::Cell::new(0),
         database_key: database_key.clone(),
         key_file: key_file.clone(),
         _lock: lock,

@@ -581,7 +581,7 @@ impl OpenProfile {
             .connection()
             .prepare_cached(
                 "SELECT DISTINCT c.entity_id FROM change_clients cc
-                 JOIN change_log c ON c.device_id = ?3 AND c.seq = cc.seq
+                 CROSS JOIN change_log c ON c.device_id = ?3 AND c.seq = cc.seq
                  LEFT JOIN sync_outbox o ON o.seq = cc.seq
                  WHERE cc.client_id = ?1 AND (o.seq IS NULL OR o.wire_seq > ?2)",
             )
@@ -591,16 +591,31 @@ impl OpenProfile {
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite)
     }
 
+    /// A value that changes whenever the outbox's candidates, or what decides them,
+    /// may have changed — a change recorded (here or pulled: a consent, an
+    /// attendance), a candidate numbered, an enrolment made or ended — and not when
+    /// the server only acknowledges or refuses: what was decided of the candidates
+    /// holds while it stays the same.
+    pub fn sync_candidates_mark(&self) -> Result<(i64, i64, i64)> {
+        self.connection()
+            .one(
+                "SELECT coalesce((SELECT max(rowid) FROM change_log), 0), (SELECT count(*) FROM sync_waiting),
+                        (SELECT count(*) FROM sync_enrolment)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .map_err(sqlite)
+    }
+
     /// This device's changes that have no wire number yet, in their own order, with
     /// what the sync driver needs to decide whether they may leave.
     pub fn sync_candidates(&self) -> Result<Vec<OutboxCandidate>> {
-        const WAITING: &str = "c.device_id = ?1 AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.seq = c.seq)";
+        // `sync_waiting` holds them: no walk of the whole change log (`CROSS JOIN`
+        // keeps SQLite to that order, whatever it guesses of the tables' sizes).
+        const WAITING: &str = "sync_waiting w CROSS JOIN change_log c ON c.device_id = ?1 AND c.seq = w.seq";
         let connection = self.connection();
-        let clients = clients_of_each(
-            connection,
-            &format!("SELECT c.entity, c.entity_id FROM change_log c WHERE {WAITING}"),
-            [self.device_id()],
-        )?;
+        let clients =
+            clients_of_each(connection, &format!("SELECT c.entity, c.entity_id FROM {WAITING}"), [self.device_id()])?;
         // Whether the server has the record matters only to an erasure, a deletion or
         // a consent (`OutboxCandidate::on_server`): the query asks it of those alone.
         let mut statement = connection
@@ -610,7 +625,7 @@ impl OpenProfile {
                             SELECT 1 FROM change_log h LEFT JOIN sync_outbox o ON h.device_id = ?1 AND o.seq = h.seq
                             WHERE h.entity = c.entity AND h.entity_id = c.entity_id
                               AND (h.device_id <> ?1 OR o.wire_seq IS NOT NULL))
-                   FROM change_log c WHERE {WAITING} ORDER BY c.seq"#
+                   FROM {WAITING} ORDER BY c.seq"#
             ))
             .map_err(sqlite)?;
         let rows = statement
@@ -670,16 +685,23 @@ impl OpenProfile {
     /// The changes to push: those with a wire number above `acknowledged`, in wire
     /// order, each carrying its wire number as its sequence number.
     pub fn sync_outbox(&self, acknowledged: i64) -> Result<Vec<ChangeRecord>> {
+        self.sync_outbox_first(acknowledged, usize::MAX)
+    }
+
+    /// The first `count` of [`OpenProfile::sync_outbox`]'s changes: a push reads
+    /// the outbox a stretch at a time, however much waits.
+    pub fn sync_outbox_first(&self, acknowledged: i64, count: usize) -> Result<Vec<ChangeRecord>> {
         let mut statement = self
             .connection()
-            .prepare(
+            .prepare_cached(
                 "SELECT o.wire_seq, c.hlc, c.entity, c.entity_id, c.base_revision, c.fields, c.author
                  FROM sync_outbox o JOIN change_log c ON c.device_id = ?1 AND c.seq = o.seq
-                 WHERE o.wire_seq > ?2 ORDER BY o.wire_seq",
+                 WHERE o.wire_seq > ?2 ORDER BY o.wire_seq LIMIT ?3",
             )
             .map_err(sqlite)?;
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
         let rows = statement
-            .query_map(params![self.device_id(), acknowledged], |row| {
+            .query_map(params![self.device_id(), acknowledged, count], |row| {
                 Ok(ChangeRecord {
                     device_id: self.device_id().to_owned(),
                     seq: row.get(0)?,
@@ -731,7 +753,8 @@ impl OpenProfile {
             .map_err(sqlite)?;
         transaction
             .run(
-                "DELETE FROM sync_purge WHERE seq IN (SELECT seq FROM sync_outbox WHERE wire_seq <= ?1)",
+                "DELETE FROM sync_purge
+                 WHERE EXISTS (SELECT 1 FROM sync_outbox o WHERE o.seq = sync_purge.seq AND o.wire_seq <= ?1)",
                 [acknowledged],
             )
             .map_err(sqlite)?;
@@ -1601,7 +1624,9 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
 /// The clients of each record `source` names (SQL giving `entity, entity_id` rows,
 /// with `params`), as [`clients_of`] finds them, found for all at once: one query
 /// joins the records still in their tables to their clients; the few it finds none
-/// for (gone from their table, or about no client) are looked up one by one.
+/// for (gone from their table, or about no client) are looked up one by one. Each
+/// join starts from the records asked about (`CROSS JOIN` fixes SQLite's order), so
+/// the cost follows them, not the size of the tables.
 pub(crate) fn clients_of_each(
     connection: &rusqlite::Connection,
     source: &str,
@@ -1614,7 +1639,7 @@ pub(crate) fn clients_of_each(
     for spec in catalogue::ENTITIES {
         if let Some(pairs) = client_pairs(spec.name, 0) {
             query.push_str(&format!(
-                "\n UNION ALL SELECT r.entity, r.entity_id, m.client_id FROM r JOIN ({pairs}) m
+                "\n UNION ALL SELECT r.entity, r.entity_id, m.client_id FROM r CROSS JOIN ({pairs}) m
                    ON r.entity = '{}' AND m.record_id = r.entity_id",
                 spec.name
             ));
@@ -1655,7 +1680,7 @@ fn client_pairs(entity_name: &str, depth: u8) -> Option<String> {
         Belonging::Parent { field, entity: parent } if depth < 2 => {
             let parents = client_pairs(parent, depth + 1)?;
             Some(format!(
-                "SELECT x.id AS record_id, p.client_id FROM {table} x JOIN ({parents}) p ON p.record_id = x.{field}"
+                "SELECT x.id AS record_id, p.client_id FROM {table} x CROSS JOIN ({parents}) p ON p.record_id = x.{field}"
             ))
         }
         Belonging::Author if entity_name == "consultation" => {

@@ -406,3 +406,39 @@ fn a_draft_signed_on_two_computers_shows_the_signature_the_server_kept_and_names
     // A page applied again supersedes nothing more.
     assert_eq!(laptop.apply(&kept).superseded, 0);
 }
+
+#[test]
+fn the_outbox_s_candidates_are_the_changes_not_decided_yet_and_come_back_with_another_server() {
+    let mut desk = device("Desk");
+    desk.write(NOW_MS, |changes| {
+        changes.insert("client", "c1", &[("family_name", text("Сәрсенова")), ("given_name", text("Әлия"))])?;
+        changes.insert("child", "k1", &[("client_id", text("c1")), ("name", text("Нұрлан"))])
+    });
+    let seqs = |desk: &Device| desk.profile.sync_candidates().unwrap().iter().map(|c| c.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&desk), [1, 2]);
+    let first = desk.profile.sync_candidates().unwrap();
+    assert_eq!(
+        (first[0].clients.as_slice(), first[1].clients.as_slice()),
+        (["c1".to_owned()].as_slice(), ["c1".to_owned()].as_slice())
+    );
+
+    desk.profile.sync_assign(&[(1, Outgoing::Send)]).unwrap();
+    assert_eq!(seqs(&desk), [2], "the decided one left the candidates");
+    desk.write(NOW_MS + 1, |changes| changes.update("client", "c1", &[("phone", text("+77013120003"))]));
+    assert_eq!(seqs(&desk), [2, 3], "a new change joins them");
+    assert!(desk.profile.sync_clients_waiting(&["c1"]).unwrap().contains("c1"));
+
+    // Enrolled with another server: every change is undecided again.
+    let enrolment = desk.profile.sync_enrolment().unwrap().unwrap();
+    desk.profile
+        .save_sync_enrolment(&SyncEnrolment { server_url: "https://other.example".to_owned(), ..enrolment }, false)
+        .unwrap();
+    assert_eq!(seqs(&desk), [1, 2, 3]);
+
+    // Sent and acknowledged: nothing waits, for the outbox or for the client's row.
+    let sent = desk.outgoing();
+    assert_eq!(sent.len(), 3);
+    assert!(seqs(&desk).is_empty());
+    assert!(desk.profile.sync_clients_waiting(&["c1"]).unwrap().is_empty());
+    assert!(desk.profile.sync_records_waiting("c1").unwrap().is_empty());
+}

@@ -91,14 +91,32 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
     window.click("[data-testid=server-check]")?;
     window.find("[data-testid=server-fingerprint-groups]")?;
     window.click("[data-testid=server-enrol]")?;
-    // Sampled from /proc and the server's database alone: while the first sync of so
-    // large a caseload holds the profile, the window's commands wait for it (see the
-    // issue's note), and so would the WebDriver's.
+    // Memory sampled each second from /proc; the sync has ended once the server's count
+    // of changes has stood still for 20 s.
     let started = Instant::now();
     let mut during: f64 = 0.0;
+    let mut during_by_process = Vec::new();
     let (mut stored, mut steady_since) = (0_i64, Instant::now());
+    // Every ten seconds meanwhile, the caseload and a client's page asked for as she
+    // would, timed: the window must answer while the sync holds the profile.
+    let (mut longest_answer, mut asked) = (Duration::ZERO, 0);
+    let mut last_asked = Instant::now();
     loop {
-        during = during.max(window.memory(&tirek_app)? as f64);
+        if last_asked.elapsed() >= Duration::from_secs(10) {
+            let asking = Instant::now();
+            window.click("[data-testid=nav-caseload]")?;
+            window.find_within("[data-testid=caseload-row]", Duration::from_secs(120))?;
+            window.click("[data-testid=caseload-row]")?;
+            window.find_within("[data-testid=client-page]", Duration::from_secs(120))?;
+            longest_answer = longest_answer.max(asking.elapsed());
+            asked += 1;
+            last_asked = Instant::now();
+        }
+        let each = window.memory_by_process(&tirek_app)?;
+        let total = each.iter().map(|(_, bytes)| *bytes).sum::<u64>() as f64;
+        if total > during {
+            (during, during_by_process) = (total, each);
+        }
         let now: i64 = server.query("SELECT count(*) FROM changes")?.parse().unwrap_or(0);
         if now != stored {
             (stored, steady_since) = (now, Instant::now());
@@ -131,6 +149,9 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
     );
     println!("  {:<62}{:>9.0} MiB", "memory (PSS): empty Tauri window, loaded", mib(empty_pss));
     println!("  {:<62}{:>9.0} MiB", format!("memory: Tirek, {CLIENTS} clients open, syncing (highest)"), mib(during));
+    for (process, bytes) in &during_by_process {
+        println!("  {:<62}{:>9.0} MiB", format!("  of which {process}"), mib(*bytes as f64));
+    }
     println!("  {:<62}{:>9.0} MiB", "memory: Tirek, the same once synced", mib(after));
     println!("  {:<62}{:>11.2}×{:>12}{}", "  Tirek syncing ÷ empty window", ratio, "≤ 1.25×", verdict(ratio <= 1.25));
     println!(
@@ -138,7 +159,14 @@ fn tirek_starts_and_holds_memory_beside_an_empty_window() -> Result<()> {
         format!("  (the first sync of that caseload: {stored} changes on the server after)"),
         synced_in.as_secs_f64()
     );
-    if start > 1.5 || ratio > 1.25 {
+    println!(
+        "  {:<62}{:>10.2} s{:>12}{}",
+        format!("the window during that sync: caseload, then a client, longest of {asked}"),
+        longest_answer.as_secs_f64(),
+        "≤ 2 s",
+        verdict(longest_answer <= Duration::from_secs(2))
+    );
+    if start > 1.5 || ratio > 1.25 || longest_answer > Duration::from_secs(2) {
         bail!("a target is missed (see the table)");
     }
     Ok(())
