@@ -86,6 +86,7 @@ fn a_backup_is_written_to_the_folder_chosen_in_settings() -> Result<()> {
     app.click("[data-testid=backup-save]")?;
     app.expect_text("[data-testid=backup-message]", "Saved.")?;
     app.click("[data-testid=backup-now]")?;
+    app.expect_text_containing("[data-testid=backup-message]", "Latest backup: tirek-")?;
     let message = app.text("[data-testid=backup-message]")?;
     assert!(message.starts_with("Latest backup: tirek-") && message.ends_with(".tkb"), "{message}");
     let files: Vec<_> = std::fs::read_dir(backups.path())?.collect::<Result<_, _>>()?;

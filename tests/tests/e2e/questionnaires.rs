@@ -56,6 +56,7 @@ fn a_positive_item_9_blocks_signing_until_the_risk_form_and_a_later_score_shows_
     // A wrong password keeps the parent's screen; the right one saves.
     app.type_into("[data-testid=parent-exit-password]", "not the password at all")?;
     app.click("[data-testid=parent-exit]")?;
+    app.find("[data-testid=parent-exit-password-error]")?;
     app.find("[data-testid=parent-mode]")?;
     app.type_into("[data-testid=parent-exit-password]", PASSWORD)?;
     app.click("[data-testid=parent-exit]")?;
