@@ -370,7 +370,10 @@ fn sweep_leftovers(base: &Path, bin: &Path, run_as: Option<(u32, u32)>) {
     let Ok(entries) = std::fs::read_dir(base) else { return };
     for entry in entries.flatten() {
         let folder = entry.path();
-        let owner = std::fs::read_to_string(folder.join("owner.pid")).unwrap_or_default();
+        // The folder's name starts with its owner's pid too: a cluster another thread
+        // of a live run is starting has no `owner.pid` yet, and must not be swept.
+        let named = entry.file_name().to_string_lossy().split('-').next().unwrap_or_default().to_owned();
+        let owner = std::fs::read_to_string(folder.join("owner.pid")).unwrap_or(named);
         let alive = owner.trim().parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
         if alive {
             continue;
