@@ -226,9 +226,8 @@ mod tests {
         for file in std::fs::read_dir(&folder).expect("src") {
             let path = file.expect("a file").path();
             let source = std::fs::read_to_string(&path).expect("source");
-            let lines: Vec<&str> = source.lines().collect();
-            for (at, _) in lines.iter().enumerate().filter(|(_, line)| line.trim() == "#[tauri::command]") {
-                let signature = lines[at..].iter().find(|line| line.contains("fn ")).copied().unwrap_or_default();
+            for (at, _) in source.match_indices("#[tauri::command]") {
+                let signature = source[at..].lines().find(|line| line.contains("fn ")).unwrap_or_default();
                 assert!(
                     signature.contains("async fn"),
                     "{}: `{}` would run on the main thread: make it #[tauri::command(async)]",
