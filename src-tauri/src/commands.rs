@@ -15,7 +15,7 @@ pub(crate) fn ipc_error(app: &App, error: AppError) -> IpcError {
 }
 
 /// Version, build, data folder and the language to start in.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn app_info(app: State<'_, App>) -> AppInfoDto {
     AppInfoDto::new(app.info(), app.language())
@@ -23,14 +23,14 @@ pub fn app_info(app: State<'_, App>) -> AppInfoDto {
 
 /// Switches the interface language and remembers it on this computer. The switch
 /// applies even when the error says it could not be saved.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_language(app: State<'_, App>, language: LanguageCode) -> Result<(), IpcError> {
     app.set_language(language.into()).map_err(|error| ipc_error(&app, error))
 }
 
 /// Whether a profile is unlocked, and the profiles to choose from.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn session(app: State<'_, App>) -> Result<SessionDto, IpcError> {
     let profiles = app.list_profiles().map_err(|error| ipc_error(&app, error))?;
@@ -42,7 +42,7 @@ pub fn session(app: State<'_, App>) -> Result<SessionDto, IpcError> {
 }
 
 /// Creates a profile; the recovery key in the answer is shown once.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn create_profile(app: State<'_, App>, name: String, password: String) -> Result<CreatedProfileDto, IpcError> {
     let created = app.create_profile(&name, &password).map_err(|error| ipc_error(&app, error))?;
@@ -54,28 +54,28 @@ pub fn create_profile(app: State<'_, App>, name: String, password: String) -> Re
 }
 
 /// Unlocks a profile with its password.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn unlock(app: State<'_, App>, profile_id: String, password: String) -> Result<ProfileDto, IpcError> {
     app.unlock(&profile_id, &password).map(ProfileDto::from).map_err(|error| ipc_error(&app, error))
 }
 
 /// Locks the open profile now.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn lock(app: State<'_, App>) {
     app.lock();
 }
 
 /// Tells Tirek the user is active, postponing auto-lock.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn touch(app: State<'_, App>) {
     app.touch();
 }
 
 /// Changes a profile's password.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn change_password(
     app: State<'_, App>,
@@ -87,21 +87,21 @@ pub fn change_password(
 }
 
 /// Sets the auto-lock time in minutes; answers the time actually set.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_auto_lock_minutes(app: State<'_, App>, minutes: u32) -> Result<u32, IpcError> {
     app.set_auto_lock_minutes(minutes).map_err(|error| ipc_error(&app, error))
 }
 
 /// The backup folder, how many backups are kept, and the newest one.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn backup_status(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
     app.backup_status().map(BackupStatusDto::from).map_err(|error| ipc_error(&app, error))
 }
 
 /// Chooses the backup folder (none to stop daily backups) and how many to keep.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_backup_settings(
     app: State<'_, App>,
@@ -142,7 +142,7 @@ fn chosen_folder(picked: Option<tauri_plugin_dialog::FilePath>) -> Option<PathBu
 }
 
 /// Backs the open profile up into the backup folder now.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn backup_now(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
     app.backup_now()
@@ -153,7 +153,7 @@ pub fn backup_now(app: State<'_, App>) -> Result<BackupStatusDto, IpcError> {
 
 /// Sets a new password with the recovery key (a forgotten password, a new computer),
 /// then unlocks with it.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn recover_profile(
     app: State<'_, App>,

@@ -86,7 +86,7 @@ pub(crate) fn pick(handle: &tauri::AppHandle, title: String, filter: (&str, &str
 }
 
 /// Opens a document this window saved in the system's viewer.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn open_saved(app: State<'_, App>, saved: State<'_, Saved>, path: String) -> Answer<()> {
     let path = PathBuf::from(path);
@@ -107,35 +107,35 @@ pub fn open_saved(app: State<'_, App>, saved: State<'_, Saved>, path: String) ->
 }
 
 /// The services directory, filtered.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn services(app: State<'_, App>, query: ServiceQuery) -> Answer<Vec<ServiceView>> {
     call!(app, app.services(&query))
 }
 
 /// Adds a service; returns its id.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn add_service(app: State<'_, App>, input: ServiceInput) -> Answer<String> {
     call!(app, app.add_service(&input))
 }
 
 /// Saves an edited service.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn update_service(app: State<'_, App>, id: String, input: ServiceInput) -> Answer<()> {
     call!(app, app.update_service(&id, &input))
 }
 
 /// Takes a service off the directory.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn archive_service(app: State<'_, App>, id: String) -> Answer<()> {
     call!(app, app.archive_service(&id))
 }
 
 /// Adds the example services.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn add_example_services(app: State<'_, App>) -> Answer<ImportSummary> {
     call!(app, app.add_example_services())
@@ -166,35 +166,35 @@ pub async fn export_services(
 }
 
 /// Starts a referral letter for a client (refused without consent to referral).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn start_referral(app: State<'_, App>, client_id: String) -> Answer<ReferralView> {
     call!(app, app.start_referral(&client_id))
 }
 
 /// One letter.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn referral(app: State<'_, App>, id: String) -> Answer<ReferralView> {
     call!(app, app.referral(&id))
 }
 
 /// Saves the composer's fields (a draft).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn save_referral_draft(app: State<'_, App>, id: String, input: ReferralInput) -> Answer<ReferralView> {
     call!(app, app.save_referral_draft(&id, &input))
 }
 
 /// Throws a draft away.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn discard_referral(app: State<'_, App>, id: String) -> Answer<()> {
     call!(app, app.discard_referral(&id))
 }
 
 /// The letter as the preview shows it.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn letter_preview(app: State<'_, App>, id: String) -> Answer<LetterPreview> {
     call!(app, app.letter_preview(&id))
@@ -232,7 +232,7 @@ pub async fn save_referral_pdf(
 }
 
 /// Marks a letter delivered, attended or declined.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_referral_status(
     app: State<'_, App>,
@@ -245,7 +245,7 @@ pub fn set_referral_status(
 }
 
 /// The letter register.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn referrals(app: State<'_, App>, query: ReferralQuery) -> Answer<Vec<ReferralView>> {
     call!(app, app.referrals(&query))
@@ -292,7 +292,7 @@ pub async fn choose_clinic_logo(
 }
 
 /// Removes the clinic's logo.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn remove_clinic_logo(app: State<'_, App>) -> Answer<ClinicInput> {
     call!(app, app.remove_clinic_logo())

@@ -217,27 +217,6 @@ mod tests {
         assert!(committed == fresh, "ui/src/lib/bindings.ts is stale: run `cargo xtask codegen` and commit the result");
     }
 
-    /// Tauri runs a command that is neither `async fn` nor `#[tauri::command(async)]`
-    /// on the main thread, where it stops the whole window while it waits — for the
-    /// profile a sync holds, say. Every command here runs off it.
-    #[test]
-    fn no_command_runs_on_the_main_thread() {
-        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        for file in std::fs::read_dir(&folder).expect("src") {
-            let path = file.expect("a file").path();
-            let source = std::fs::read_to_string(&path).expect("source");
-            for (at, _) in source.match_indices("#[tauri::command]") {
-                let signature = source[at..].lines().find(|line| line.contains("fn ")).unwrap_or_default();
-                assert!(
-                    signature.contains("async fn"),
-                    "{}: `{}` would run on the main thread: make it #[tauri::command(async)]",
-                    path.display(),
-                    signature.trim()
-                );
-            }
-        }
-    }
-
     #[test]
     fn the_data_dir_argument_is_found_in_both_spellings() {
         let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();

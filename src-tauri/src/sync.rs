@@ -12,7 +12,7 @@ use crate::ipc::IpcError;
 type Answer<T> = Result<T, IpcError>;
 
 /// Where sync stands, from the profile alone (no network): cheap enough to poll.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn sync_status(app: State<'_, App>) -> Answer<SyncStatus> {
     app.sync_status().map_err(|error| ipc_error(&app, error))
@@ -37,21 +37,21 @@ pub async fn sync_enrol(app: State<'_, App>, input: EnrolInput) -> Answer<Enroll
 }
 
 /// "Sync now": the background sync runs at its next step (within a second).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn sync_soon(app: State<'_, App>) {
     app.sync_soon();
 }
 
 /// Pauses the background sync, or lets it go on.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn sync_set_paused(app: State<'_, App>, paused: bool) -> Answer<SyncStatus> {
     app.sync_set_paused(paused).and_then(|()| app.sync_status()).map_err(|error| ipc_error(&app, error))
 }
 
 /// Disconnects the profile from its server; every record stays.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn sync_unenrol(app: State<'_, App>) -> Answer<SyncStatus> {
     app.sync_unenrol().and_then(|()| app.sync_status()).map_err(|error| ipc_error(&app, error))
@@ -104,7 +104,7 @@ pub async fn sync_bundle_import(
 }
 
 /// Settles a conflict by keeping one version of the field (`None`: the empty one).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn settle_review(
     app: State<'_, App>,
