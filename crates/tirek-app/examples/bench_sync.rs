@@ -117,6 +117,7 @@ fn window_calls(app: &App) -> (Duration, Duration) {
             given_name: "Әлия".into(),
             region: "turkistan".into(),
             district: "turkistan.sairam".into(),
+            language: "kk".into(),
             ..ClientInput::default()
         };
         app.create_client(&input).expect("a new client, without consent to central storage yet");
