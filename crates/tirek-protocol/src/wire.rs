@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue};
 
-/// A field's value: `null`, a whole number or a string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A field's value: `null`, a whole number or a string. Read by a visitor of its
+/// own, not `#[serde(untagged)]`: that buffers each value and tries the variants in
+/// turn, formatting an error message for every miss — most of a pull's decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum WireValue {
     /// No value.
@@ -19,6 +21,39 @@ pub enum WireValue {
     Integer(i64),
     /// Text.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for WireValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = WireValue;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("null, a whole number or a string")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<WireValue, E> {
+                Ok(WireValue::Null)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<WireValue, E> {
+                Ok(WireValue::Null)
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<WireValue, E> {
+                Ok(WireValue::Integer(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<WireValue, E> {
+                i64::try_from(n)
+                    .map(WireValue::Integer)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<WireValue, E> {
+                Ok(WireValue::Text(text.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<WireValue, E> {
+                Ok(WireValue::Text(text))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl From<&FieldValue> for WireValue {
@@ -138,6 +173,21 @@ mod tests {
         let json = serde_json::to_value(WireChange::from_record(&record())).expect("serialises");
         assert_eq!(json["fields"], serde_json::json!({"archived": [0, 1], "family_name": [null, "Нұрланова"]}));
         assert_eq!(json["hlc"], serde_json::json!(114_688_000_000_000_003_u64));
+    }
+
+    #[test]
+    fn null_whole_numbers_and_text_are_read_from_the_wire_and_from_stored_json() {
+        let json = r#"[null, -9223372036854775808, 9223372036854775807, "Әлия ғ қ ң ө ұ ү һ і", ""]"#;
+        let expected = vec![
+            WireValue::Null,
+            WireValue::Integer(i64::MIN),
+            WireValue::Integer(i64::MAX),
+            WireValue::Text("Әлия ғ қ ң ө ұ ү һ і".to_owned()),
+            WireValue::Text(String::new()),
+        ];
+        assert_eq!(serde_json::from_str::<Vec<WireValue>>(json).expect("parses"), expected);
+        let stored: serde_json::Value = serde_json::from_str(json).expect("json");
+        assert_eq!(serde_json::from_value::<Vec<WireValue>>(stored).expect("reads"), expected);
     }
 
     #[test]
