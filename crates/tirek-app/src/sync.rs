@@ -780,6 +780,13 @@ impl Remote {
     }
 }
 
+/// Why a pull stopped before its last page: this computer could not write a page,
+/// or the server answered with a failure.
+enum Stopped {
+    Here(AppError),
+    Server(Failure),
+}
+
 fn stop(failure: Failure) -> AppError {
     match failure {
         Failure::Problem(problem) => AppError::Sync(SyncError::from_problem(&problem)),
@@ -1194,6 +1201,12 @@ impl App {
         })
     }
 
+    /// Pulls page after page from this computer's cursor. The next page is asked for
+    /// while this one is written (its cursor is in the answer), so the server's
+    /// reading and the profile's writing overlap; the cursor kept in the profile
+    /// moves only with a page written, so a sync stopped anywhere resumes from the
+    /// last page written, and a page asked for ahead and never written is asked for
+    /// again.
     fn pull(
         &self,
         remote: &Remote,
@@ -1206,28 +1219,57 @@ impl App {
             let enrolment = self
                 .with_profile(|open, _| Ok(open.sync_enrolment()?))?
                 .ok_or(AppError::Sync(SyncError::NotEnrolled))?;
-            let request = PullRequest {
+            let first = PullRequest {
                 epoch: Some(enrolment.epoch.clone()),
                 cursor: cursor_of(&enrolment),
                 limit: tuning.page,
                 removals_done: removals_done.clone(),
             };
-            let page: PullResponse = match remote.call("/v1/pull", Some(&request)) {
-                Ok(page) => page,
-                Err(Failure::Problem(problem)) if problem.kind == ProblemKind::EpochChanged && restarts < 2 => {
+            let ended = std::thread::scope(|scope| {
+                // One page ahead at most: memory stays two pages whatever the caseload.
+                let (pages, answers) = std::sync::mpsc::sync_channel::<std::result::Result<PullResponse, Failure>>(1);
+                scope.spawn(move || {
+                    let mut request = first;
+                    loop {
+                        let answer: std::result::Result<PullResponse, Failure> = remote.call("/v1/pull", Some(&request));
+                        let next = match &answer {
+                            Ok(page) => plan::after_pull(page),
+                            Err(_) => (Cursor::START, false),
+                        };
+                        // Closed: the writer stopped (a failure, or the last page).
+                        if pages.send(answer).is_err() || !next.1 {
+                            return;
+                        }
+                        request.cursor = Some(next.0);
+                        request.removals_done.clear();
+                    }
+                });
+                for answer in answers {
+                    let page = match answer {
+                        Ok(page) => page,
+                        Err(failure) => return Err(Stopped::Server(failure)),
+                    };
+                    // The server has them: it no longer asks.
+                    removals_done.clear();
+                    let (_, more) = plan::after_pull(&page);
+                    self.take_page(page, true, summary).map_err(Stopped::Here)?;
+                    if !more {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            });
+            match ended {
+                Ok(()) => return Ok(()),
+                Err(Stopped::Here(err)) => return Err(err),
+                Err(Stopped::Server(Failure::Problem(problem)))
+                    if problem.kind == ProblemKind::EpochChanged && restarts < 2 =>
+                {
                     restarts += 1;
                     let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
                     self.with_profile(|open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?))?;
-                    continue;
                 }
-                Err(failure) => return Err(stop(failure)),
-            };
-            // The server has them: it no longer asks.
-            removals_done.clear();
-            let (_, more) = plan::after_pull(&page);
-            self.take_page(page, true, summary)?;
-            if !more {
-                return Ok(());
+                Err(Stopped::Server(failure)) => return Err(stop(failure)),
             }
         }
     }

@@ -97,16 +97,35 @@ pub async fn scope(pool: &PgPool, device: &DeviceContext) -> Result<Scope> {
     Ok(Scope { owners, shared, read })
 }
 
-/// The condition, on `changes c`, of each part of a scope: `$1` owners, `$2`
-/// shared clients, `$3`/`$4` read-only clients and their horizons. The parts are
-/// disjoint, so a page merges them and a checksum adds them up without counting a
-/// change twice.
-pub const SCOPE_PARTS: [&str; 3] = [
-    "c.owner_id = ANY($1)",
-    "c.client_id = ANY($2) AND c.owner_id <> ALL($1)",
-    "c.client_id IN (SELECT r.client FROM unnest($3::text[], $4::bigint[]) AS r(client, until)
-                     WHERE c.id <= r.until OR c.fields ? '_erased')
-     AND c.owner_id <> ALL($1) AND NOT c.client_id = ANY($2)",
+/// One part of a scope: the keys it is read by, and the condition, on `changes c`,
+/// that one key's changes meet.
+#[derive(Debug, Clone, Copy)]
+pub struct ScopePart {
+    /// A set of rows `k`: owners, shared clients, or read-only clients with their
+    /// horizons. Each key's changes are one range of an index in (txid, id) order
+    /// (`changes_in_server_order`, `changes_by_client_in_order`), so a page reads
+    /// each key's range from the cursor up to its limit, whatever the table holds
+    /// before the cursor or of other keys.
+    pub keys: &'static str,
+    /// What a change of key `k` meets to be in this part.
+    pub condition: &'static str,
+}
+
+/// The parts of a scope: `$1` owners, `$2` shared clients, `$3`/`$4` read-only
+/// clients and their horizons (each list without repeats). The parts are disjoint,
+/// so a page merges them and a checksum adds them up without counting a change
+/// twice.
+pub const SCOPE_PARTS: [ScopePart; 3] = [
+    ScopePart { keys: "unnest($1::bigint[]) AS k(owner)", condition: "c.owner_id = k.owner" },
+    ScopePart {
+        keys: "unnest($2::text[]) AS k(client)",
+        condition: "c.client_id = k.client AND c.owner_id <> ALL($1)",
+    },
+    ScopePart {
+        keys: "unnest($3::text[], $4::bigint[]) AS k(client, until)",
+        condition: "c.client_id = k.client AND (c.id <= k.until OR c.fields ? '_erased')
+                    AND c.owner_id <> ALL($1) AND NOT c.client_id = ANY($2)",
+    },
 ];
 
 /// The removals `device` has not carried out yet, with the records to remove.

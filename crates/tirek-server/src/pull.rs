@@ -66,31 +66,35 @@ pub async fn scope_owners(pool: &PgPool, device: &DeviceContext) -> Result<Vec<i
 }
 
 /// The rows of one page: other devices' changes in scope, after the cursor, below
-/// the snapshot's xmin (see the module docs), in (txid, id) order. Each part of the
-/// scope (`access::SCOPE_PARTS`: caseloads read whole, clients shared, clients kept
-/// read-only) is read in that order up to the limit on its own index, and the parts
-/// are merged: an owner's pull stays one index range.
+/// the snapshot's xmin (see the module docs), in (txid, id) order. Each key of each
+/// part of the scope (`access::SCOPE_PARTS`: an owner whose caseload is read whole,
+/// a client shared, a client kept read-only) is read in that order from the cursor
+/// up to the limit, along its own index, and the keys' rows are merged: a page
+/// costs what it returns, not what lies before the cursor.
 fn page_query() -> String {
-    let part = |condition: &str| {
+    let part = |part: &crate::access::ScopePart| {
         format!(
-            "(SELECT c.txid, c.id, c.device_id, c.device_seq, c.entity, c.record_id, c.base_revision, c.hlc,
-                     c.author, c.fields
-              FROM changes c
-              WHERE {condition}
-                AND (c.device_id <> $5 OR c.client_id = ANY($9))
-                AND (c.txid, c.id) > ($6::text::xid8, $7)
-                AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY c.txid, c.id
-              LIMIT $8)"
+            "(SELECT c.* FROM {keys} CROSS JOIN LATERAL (
+                SELECT c.txid, c.id, c.device_id, c.device_seq, c.entity, c.record_id, c.base_revision, c.hlc,
+                       c.author, c.fields
+                FROM changes c
+                WHERE {condition}
+                  AND (c.device_id <> $5 OR c.client_id = ANY($9))
+                  AND (c.txid, c.id) > ($6::text::xid8, $7)
+                  AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY c.txid, c.id
+                LIMIT $8) c)",
+            keys = part.keys,
+            condition = part.condition
         )
     };
-    let parts: Vec<String> = crate::access::SCOPE_PARTS.iter().map(|condition| part(condition)).collect();
+    let parts: Vec<String> = crate::access::SCOPE_PARTS.iter().map(part).collect();
     format!(
         // `page.txid`, the xid8: a bare `txid` would be the output column, its text,
         // and "1000" sorts before "999" — the page cut at the limit would then drop
         // a row the cursor has already passed.
         "SELECT page.txid::text AS txid_text, page.id, device_id, device_seq, entity, record_id, base_revision, hlc,
-                author, fields
+                author, fields::text
          FROM ({}) page ORDER BY page.txid, page.id LIMIT $8",
         parts.join(" UNION ALL ")
     )
@@ -100,10 +104,12 @@ fn page_query() -> String {
 fn summary_query() -> String {
     let parts: Vec<String> = crate::access::SCOPE_PARTS
         .iter()
-        .map(|condition| {
+        .map(|part| {
             format!(
-                "(SELECT c.digest FROM changes c
-                  WHERE {condition} AND c.txid < pg_snapshot_xmin(pg_current_snapshot()))"
+                "(SELECT c.digest FROM {} CROSS JOIN LATERAL (
+                    SELECT c.digest FROM changes c
+                    WHERE {} AND c.txid < pg_snapshot_xmin(pg_current_snapshot())) c)",
+                part.keys, part.condition
             )
         })
         .collect();
@@ -113,7 +119,7 @@ fn summary_query() -> String {
 static PAGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(page_query);
 static SUMMARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(summary_query);
 
-type PageRow = (String, i64, String, i64, String, String, i64, i64, String, serde_json::Value);
+type PageRow = (String, i64, String, i64, String, String, i64, i64, String, String);
 
 /// The next page of changes for `device` after `request.cursor`.
 pub async fn pull(
@@ -143,6 +149,14 @@ pub async fn pull(
     let (read, until): (Vec<String>, Vec<i64>) = scope.read.into_iter().unzip();
     // A device that removed a client and got it back pulls its own changes of it too.
     let returned = crate::access::returned_clients(pool, &device.writer.device_id).await?;
+    // Each key's range is read along its index in (txid, id) order, which needs no
+    // sort and stops at the limit. PostgreSQL's estimate of a range can be far too
+    // small — a caseload pushed in the last minutes is not in its statistics yet —
+    // and then it prefers a bitmap scan of the whole range and a sort: a page costs
+    // what lies after the cursor instead of what it returns, and a first sync grows
+    // with the square of the caseload. Bitmap scans are off for this one statement.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL enable_bitmapscan = off").execute(&mut *tx).await?;
     let mut rows: Vec<PageRow> = sqlx::query_as(PAGE.as_str())
         .bind(&scope.owners)
         .bind(&scope.shared)
@@ -153,8 +167,9 @@ pub async fn pull(
         .bind(cursor.id)
         .bind(i64::from(limit) + 1)
         .bind(&returned)
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let mut next = cursor;
@@ -162,7 +177,7 @@ pub async fn pull(
     for (txid, id, device_id, seq, entity, record_id, base_revision, hlc, author, fields) in rows {
         next = Cursor { txid: txid.parse().map_err(|_| ServerError::Invalid(format!("txid {txid}")))?, id };
         let fields =
-            serde_json::from_value(fields).map_err(|err| ServerError::Invalid(format!("stored fields: {err}")))?;
+            serde_json::from_str(&fields).map_err(|err| ServerError::Invalid(format!("stored fields: {err}")))?;
         changes.push(WireChange { device_id, seq, hlc: hlc as u64, entity, record_id, base_revision, author, fields });
     }
     tracing::info!(changes = changes.len(), more, "pull");
