@@ -10,6 +10,8 @@
 //! transaction ([`bring_up_to_date`]).
 
 use crate::db::Cached;
+use std::collections::BTreeSet;
+
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tirek_domain::text::{fold, sort_key};
 
@@ -107,26 +109,71 @@ type ClientNames = [Option<String>; 6];
 
 /// Brings the derived columns up to date after a write to record `id` of `entity`.
 pub(crate) fn refresh(connection: &Connection, entity: &str, id: &str) -> Result<()> {
-    match entity {
-        "client" => refresh_client_keys(connection, id),
-        "attendance" => {
-            let client: Option<String> = connection
-                .one("SELECT client_id FROM attendances WHERE id = ?1", [id], |row| row.get(0))
-                .optional()
+    let mut stale = Stale::default();
+    stale.note(entity, id);
+    stale.refresh(connection)
+}
+
+/// The records a run of writes touched whose derived columns may be stale, each
+/// brought up to date once at the run's end ([`Stale::refresh`]): a pulled page
+/// writes a family's consultations and attendances one after the other, and its
+/// last contact is worked out once, not after each of them.
+#[derive(Debug, Default)]
+pub(crate) struct Stale {
+    clients: BTreeSet<String>,
+    attendances: BTreeSet<String>,
+    follow_ups: BTreeSet<String>,
+    consultations: BTreeSet<String>,
+}
+
+impl Stale {
+    /// Notes a write to record `id` of `entity`.
+    pub(crate) fn note(&mut self, entity: &str, id: &str) {
+        let records = match entity {
+            "client" => &mut self.clients,
+            "attendance" => &mut self.attendances,
+            "follow_up" => &mut self.follow_ups,
+            "consultation" => &mut self.consultations,
+            _ => return,
+        };
+        if !records.contains(id) {
+            records.insert(id.to_owned());
+        }
+    }
+
+    /// Brings the derived columns of every noted record up to date, as they stand
+    /// now. A record deleted since it was noted has none to bring up to date: its
+    /// deletion did (`before_delete`, `after_delete`).
+    pub(crate) fn refresh(self, connection: &Connection) -> Result<()> {
+        for id in &self.clients {
+            refresh_client_keys(connection, id)?;
+        }
+        let client_of = |sql: &str, id: &str| -> Result<Option<String>> {
+            connection.one(sql, [id], |row| row.get(0)).optional().map_err(sqlite)
+        };
+        let mut last_contact = BTreeSet::new();
+        for id in &self.attendances {
+            last_contact.extend(client_of("SELECT client_id FROM attendances WHERE id = ?1", id)?);
+        }
+        for id in &self.consultations {
+            let mut statement = connection
+                .prepare_cached("SELECT client_id FROM attendances WHERE consultation_id = ?1")
                 .map_err(sqlite)?;
-            client.map_or(Ok(()), |client| refresh_last_contact(connection, "id = ?1", &client))
+            let clients: Vec<String> =
+                statement.query_map([id], |row| row.get(0)).and_then(Iterator::collect).map_err(sqlite)?;
+            last_contact.extend(clients);
         }
-        "follow_up" => {
-            let client: Option<String> = connection
-                .one("SELECT client_id FROM follow_ups WHERE id = ?1", [id], |row| row.get(0))
-                .optional()
-                .map_err(sqlite)?;
-            client.map_or(Ok(()), |client| refresh_next_due(connection, &client))
+        for client in &last_contact {
+            refresh_last_contact(connection, "id = ?1", client)?;
         }
-        "consultation" => {
-            refresh_last_contact(connection, "id IN (SELECT client_id FROM attendances WHERE consultation_id = ?1)", id)
+        let mut next_due = BTreeSet::new();
+        for id in &self.follow_ups {
+            next_due.extend(client_of("SELECT client_id FROM follow_ups WHERE id = ?1", id)?);
         }
-        _ => Ok(()),
+        for client in &next_due {
+            refresh_next_due(connection, client)?;
+        }
+        Ok(())
     }
 }
 

@@ -34,7 +34,7 @@
 //! blocking every later page.
 
 use crate::db::Cached;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue, next_hlc};
@@ -1149,6 +1149,10 @@ impl OpenProfile {
         let mut applied = Applied::default();
         let mut last_hlc: i64 =
             transaction.one("SELECT last_hlc FROM device WHERE singleton = 1", [], |row| row.get(0)).map_err(sqlite)?;
+        // What the log holds of the page, asked once for the whole page and kept up to
+        // date as the page goes in.
+        let mut held = PageLog::of(&transaction, changes)?;
+        let mut stale = crate::derived::Stale::default();
         for change in changes {
             let restored;
             let change = if change.device_id == own {
@@ -1172,31 +1176,26 @@ impl OpenProfile {
             } else {
                 change
             };
-            let known: bool = transaction
-                .one(
-                    "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = ?1 AND seq = ?2)",
-                    params![change.device_id, change.seq],
-                    |row| row.get(0),
-                )
-                .map_err(sqlite)?;
-            if known {
+            if held.holds(change) {
                 applied.duplicates += 1;
                 continue;
             }
             // A change to a record erased here keeps no words: it is history of
             // something the client asked to be forgotten.
             let blanked;
-            let change = if is_erased_here(&transaction, change)? {
+            let change = if held.erased(change) {
                 blanked = ChangeRecord { fields: Vec::new(), ..change.clone() };
                 &blanked
             } else {
                 change
             };
             changes::insert_change_log(&transaction, change)?;
+            held.add(change);
             applied.recorded += 1;
             last_hlc = last_hlc.max(change.hlc as i64);
-            apply_change(&transaction, change, &own, now_ms, &mut applied)?;
+            apply_change(&transaction, change, &own, now_ms, &held, &mut stale, &mut applied)?;
         }
+        stale.refresh(&transaction)?;
         transaction.run("UPDATE device SET last_hlc = ?1 WHERE singleton = 1", [last_hlc]).map_err(sqlite)?;
         if let Some((epoch, cursor)) = cursor {
             transaction
@@ -1312,6 +1311,8 @@ fn apply_change(
     change: &ChangeRecord,
     own: &str,
     now_ms: i64,
+    held: &PageLog,
+    stale: &mut crate::derived::Stale,
     applied: &mut Applied,
 ) -> Result<()> {
     // An entity this build does not know (a newer device's): kept in the history.
@@ -1330,7 +1331,7 @@ fn apply_change(
     }
     // The fields this build knows; blanked history has none.
     let fields: Vec<&FieldChange> = change.fields.iter().filter(|f| entity.field(&f.field).is_ok()).collect();
-    if fields.is_empty() || is_gone(transaction, entity, id)? {
+    if fields.is_empty() || held.gone(entity.name, id) {
         return Ok(());
     }
     let finalising = match entity.finality {
@@ -1341,7 +1342,7 @@ fn apply_change(
     let Some(current) = changes::read(transaction, entity, id)? else {
         if change.base_revision == 0 {
             insert_row(transaction, entity, id, change.hlc, &fields)?;
-            crate::derived::refresh(transaction, entity.name, id)?;
+            stale.note(entity.name, id);
         }
         return Ok(());
     };
@@ -1352,6 +1353,7 @@ fn apply_change(
             // one came from it, so it is the version every device shows, and this
             // device's own signature was (or will be) refused.
             replace_final_row(transaction, entity, id, change.hlc, &fields)?;
+            stale.note(entity.name, id);
             applied.superseded += 1;
         }
         return Ok(());
@@ -1375,33 +1377,99 @@ fn apply_change(
             applied.conflicts += remark_field(transaction, entity, id, &field.field, now_ms)?;
         }
     }
-    crate::derived::refresh(transaction, entity.name, id)
+    stale.note(entity.name, id);
+    Ok(())
 }
 
-/// Whether `change` touches a record erased here (not the tombstone itself).
-fn is_erased_here(transaction: &Transaction<'_>, change: &ChangeRecord) -> Result<bool> {
-    if change.fields.iter().any(|f| f.field == ERASED) {
-        return Ok(false);
+/// What the change log holds of a pulled page's changes and records: which changes
+/// it has already, and which records a tombstone (an erasure, a deletion) has ended.
+/// Read for the whole page at once, then kept up to date as its changes go in.
+struct PageLog {
+    changes: HashSet<(String, i64)>,
+    erased: HashSet<(String, String)>,
+    deleted: HashSet<(String, String)>,
+}
+
+impl PageLog {
+    fn of(transaction: &Transaction<'_>, page: &[ChangeRecord]) -> Result<PageLog> {
+        let identities: Vec<(&str, i64)> = page.iter().map(|c| (c.device_id.as_str(), c.seq)).collect();
+        let records: Vec<(&str, &str)> = page.iter().map(|c| (c.entity.as_str(), c.entity_id.as_str())).collect();
+        let mut log = PageLog { changes: HashSet::new(), erased: HashSet::new(), deleted: HashSet::new() };
+        let mut statement = transaction
+            .prepare_cached(
+                "SELECT c.device_id, c.seq FROM json_each(?1) j
+                 CROSS JOIN change_log c ON c.device_id = json_extract(j.value, '$[0]')
+                                        AND c.seq = json_extract(j.value, '$[1]')",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map([json_list(&identities)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(sqlite)?;
+        for row in rows {
+            log.changes.insert(row.map_err(sqlite)?);
+        }
+        let mut statement = transaction
+            .prepare_cached(
+                "SELECT DISTINCT c.entity, c.entity_id, c.fields = ?2 FROM json_each(?1) j
+                 CROSS JOIN change_log c ON c.entity = json_extract(j.value, '$[0]')
+                                        AND c.entity_id = json_extract(j.value, '$[1]')
+                 WHERE c.fields IN (?2, ?3)",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map(params![json_list(&records), tombstone(ERASED), tombstone(DELETED)], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .map_err(sqlite)?;
+        for row in rows {
+            let (entity, id, erased): (String, String, bool) = row.map_err(sqlite)?;
+            if erased { &mut log.erased } else { &mut log.deleted }.insert((entity, id));
+        }
+        Ok(log)
     }
-    transaction
-        .one(
-            "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields = ?3)",
-            params![change.entity, change.entity_id, format!("{{\"{ERASED}\":[null,1]}}")],
-            |row| row.get(0),
-        )
-        .map_err(sqlite)
+
+    /// Whether the log has `change` already.
+    fn holds(&self, change: &ChangeRecord) -> bool {
+        self.changes.contains(&(change.device_id.clone(), change.seq))
+    }
+
+    /// Whether `change` touches a record erased here (not the tombstone itself).
+    fn erased(&self, change: &ChangeRecord) -> bool {
+        !change.fields.iter().any(|f| f.field == ERASED)
+            && self.erased.contains(&(change.entity.clone(), change.entity_id.clone()))
+    }
+
+    /// Whether a tombstone or deletion of the record is in the log.
+    fn gone(&self, entity: &str, id: &str) -> bool {
+        let record = (entity.to_owned(), id.to_owned());
+        self.erased.contains(&record) || self.deleted.contains(&record)
+    }
+
+    /// Takes in `change`, just written to the log.
+    fn add(&mut self, change: &ChangeRecord) {
+        self.changes.insert((change.device_id.clone(), change.seq));
+        let record = || (change.entity.clone(), change.entity_id.clone());
+        if let [only] = change.fields.as_slice()
+            && only.old == FieldValue::Null
+            && only.new == FieldValue::Integer(1)
+        {
+            if only.field == ERASED {
+                self.erased.insert(record());
+            } else if only.field == DELETED {
+                self.deleted.insert(record());
+            }
+        }
+    }
 }
 
-/// Whether a tombstone or deletion of the record is in the change log.
-fn is_gone(transaction: &Transaction<'_>, entity: &Entity, id: &str) -> Result<bool> {
-    let gone = [ERASED, DELETED].iter().map(|pseudo| format!("{{\"{pseudo}\":[null,1]}}")).collect::<Vec<_>>();
-    transaction
-        .one(
-            "SELECT EXISTS (SELECT 1 FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND fields IN (?3, ?4))",
-            params![entity.name, id, gone[0], gone[1]],
-            |row| row.get(0),
-        )
-        .map_err(sqlite)
+/// `items` as a JSON array, for `json_each`.
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A tombstone's fields as the change log stores them.
+fn tombstone(pseudo: &str) -> String {
+    format!("{{\"{pseudo}\":[null,1]}}")
 }
 
 /// Every write of `field` of the record in the change log, as (device, seq, hlc,
@@ -1535,8 +1603,7 @@ fn replace_final_row(
     fields: &[&FieldChange],
 ) -> Result<()> {
     delete_row(transaction, entity, id)?;
-    insert_row(transaction, entity, id, hlc, fields)?;
-    crate::derived::refresh(transaction, entity.name, id)
+    insert_row(transaction, entity, id, hlc, fields)
 }
 
 fn insert_row(

@@ -106,6 +106,13 @@ fn a_page_applied_twice_changes_nothing() {
     let again = laptop.apply(&page);
     assert_eq!((again.recorded, again.duplicates), (0, 3));
     assert_eq!(laptop.profile.table_dump().unwrap(), before, "nothing changed, not even a revision");
+    // A page that repeats a change within itself (a bundle's answer and a pull
+    // overlapping) takes it once.
+    let mut repeated = device("Repeated");
+    let doubled: Vec<ChangeRecord> = page.iter().chain(page.iter()).cloned().collect();
+    let once = repeated.apply(&doubled);
+    assert_eq!((once.recorded, once.duplicates), (3, 3));
+    assert_eq!(repeated.profile.sync_canonical_dump().unwrap(), laptop.profile.sync_canonical_dump().unwrap());
 
     let client = laptop.client("c1").unwrap();
     assert_eq!(client.fields["family_name"], text("Сәрсенова"));
@@ -267,8 +274,19 @@ fn an_erasure_arriving_by_pull_removes_the_client_here() {
         seq: 1,
         author: "someone".to_owned(),
     };
-    laptop.apply(&[late]);
+    laptop.apply(&[late.clone()]);
     assert_eq!(laptop.client("c1"), None);
+    // The same in one page: the erasure of another client, then an edit of it made
+    // elsewhere before that computer heard of the erasure.
+    desk.write(NOW_MS + 2_000, |changes| changes.erase_client("c2").map(drop));
+    let mut page = desk.outgoing();
+    page.push(ChangeRecord { entity_id: "c2".to_owned(), seq: 2, ..late });
+    laptop.apply(&page);
+    assert_eq!(laptop.client("c2"), None, "the edit after the erasure does not bring the client back");
+    for change in laptop.profile.history("client", "c2").unwrap() {
+        let fields: Vec<&str> = change.fields.iter().map(|f| f.field.as_str()).collect();
+        assert!(fields.is_empty() || fields == ["_erased"], "no value survives: {fields:?}");
+    }
     assert_eq!(
         laptop.profile.sync_canonical_dump().unwrap()["clients"],
         desk.profile.sync_canonical_dump().unwrap()["clients"]
