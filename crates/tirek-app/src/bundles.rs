@@ -66,7 +66,7 @@ impl App {
             .ok_or(AppError::Sync(SyncError::BundleNoKey))?;
         self.clear_for_sending()?;
         let limits = self.sync_settings().tuning.batch;
-        let outgoing = self.outgoing(limits, None)?;
+        let outgoing = self.outgoing(limits, None, None)?;
         let changes = outgoing.changes();
         let bundle_id: String = random()[..16].iter().map(|b| format!("{b:02x}")).collect();
         let written = now_ms();

@@ -725,14 +725,20 @@ impl Remote {
         path: &str,
         body: Option<&B>,
     ) -> std::result::Result<T, Failure> {
+        let body = body.map(encode).transpose()?;
+        self.send(path, body.as_deref())
+    }
+
+    /// Sends a body [`encode`]d before (a POST), or none (a GET).
+    fn send<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        gzipped: Option<&[u8]>,
+    ) -> std::result::Result<T, Failure> {
         let url = format!("{}{path}", self.base);
         let bearer = self.token.as_ref().map(|token| format!("Bearer {token}"));
-        let sent = match body {
-            Some(body) => {
-                let json = serde_json::to_vec(body).map_err(|_| SyncError::Garbage)?;
-                let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-                gzip.write_all(&json).map_err(|_| SyncError::Garbage)?;
-                let gzipped = gzip.finish().map_err(|_| SyncError::Garbage)?;
+        let sent = match gzipped {
+            Some(gzipped) => {
                 let mut request = self
                     .agent
                     .post(&url)
@@ -743,7 +749,7 @@ impl Remote {
                 if let Some(bearer) = &bearer {
                     request = request.header("authorization", bearer);
                 }
-                request.send(&gzipped[..])
+                request.send(gzipped)
             }
             None => {
                 let mut request = self
@@ -780,11 +786,45 @@ impl Remote {
     }
 }
 
+/// How a push of the outbox ended.
+enum Pushed {
+    /// Every batch acknowledged whole: nothing is left to send.
+    Sent,
+    /// The server acknowledged less than a batch held: plan again from its mark.
+    Incomplete,
+    /// The server refused a batch: recover as [`plan::recovery`] says.
+    Refused(Box<Problem>),
+}
+
 /// Why a pull stopped before its last page: this computer could not write a page,
 /// or the server answered with a failure.
 enum Stopped {
     Here(AppError),
     Server(Failure),
+}
+
+/// The length of `value` as JSON, without keeping the JSON.
+fn json_length<T: Serialize>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(0, |()| count.0)
+}
+
+/// A request body as it goes on the wire: JSON, gzipped.
+fn encode<B: Serialize>(body: &B) -> std::result::Result<Vec<u8>, Failure> {
+    let json = serde_json::to_vec(body).map_err(|_| SyncError::Garbage)?;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(&json).map_err(|_| SyncError::Garbage)?;
+    Ok(gzip.finish().map_err(|_| SyncError::Garbage)?)
 }
 
 fn stop(failure: Failure) -> AppError {
@@ -1049,51 +1089,122 @@ impl App {
             Ok((start, open.sync_outbox_counts()?.unacknowledged as u32))
         })?;
         self.sync_progress("sending", 0, total);
-        'plan: loop {
-            // A stretch of the outbox at a time: memory stays the same whatever waits.
-            let outgoing = self.outgoing(limits, Some(limits.max_changes.saturating_mul(PUSH_STRETCH)))?;
-            summary.acknowledged = outgoing.acknowledged;
-            if outgoing.batches.is_empty() {
-                return Ok(());
-            }
-            for request in outgoing.requests() {
-                match remote.call::<_, PushResponse>("/v1/push", Some(&request)) {
-                    Ok(answer) => {
-                        summary.pushed += request.changes.len() as u32;
-                        let outcome =
-                            self.take_push_answer(&request.changes, &answer, MarkMove::AsAnswered, summary)?;
-                        let sent = (outcome.acknowledged - start).max(0) as u32;
-                        self.sync_progress("sending", sent.min(total), total);
-                        if !outcome.complete {
-                            continue 'plan;
+        loop {
+            match self.push_outbox(remote, limits, start, total, summary)? {
+                Pushed::Sent => return Ok(()),
+                // The server has less than was sent: plan again from its mark.
+                Pushed::Incomplete => {}
+                Pushed::Refused(problem) => {
+                    recoveries += 1;
+                    match plan::recovery(&problem) {
+                        _ if recoveries > MAX_RECOVERIES => return Err(AppError::Sync(SyncError::ServerError)),
+                        Recovery::ResendFrom(mark) => {
+                            let epoch = self.with_profile(|open, _| {
+                                Ok(open.sync_enrolment()?.map(|e| e.epoch).unwrap_or_default())
+                            })?;
+                            self.with_profile(|open, _| Ok(open.sync_restart(&epoch, mark)?))?;
+                        }
+                        Recovery::SmallerBatches(count) => {
+                            limits.max_changes = count.min(limits.max_changes / 2).max(1)
+                        }
+                        Recovery::StartOver => {
+                            let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
+                            self.with_profile(|open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?))?;
+                        }
+                        Recovery::Retry | Recovery::Stop(_) => {
+                            return Err(AppError::Sync(SyncError::from_problem(&problem)));
                         }
                     }
-                    Err(Failure::Problem(problem)) => {
-                        recoveries += 1;
-                        match plan::recovery(&problem) {
-                            _ if recoveries > MAX_RECOVERIES => return Err(AppError::Sync(SyncError::ServerError)),
-                            Recovery::ResendFrom(mark) => {
-                                let epoch = self.with_profile(|open, _| {
-                                    Ok(open.sync_enrolment()?.map(|e| e.epoch).unwrap_or_default())
-                                })?;
-                                self.with_profile(|open, _| Ok(open.sync_restart(&epoch, mark)?))?;
-                            }
-                            Recovery::SmallerBatches(count) => {
-                                limits.max_changes = count.min(limits.max_changes / 2).max(1)
-                            }
-                            Recovery::StartOver => {
-                                let status: StatusResponse = remote.call::<(), _>("/v1/status", None).map_err(stop)?;
-                                self.with_profile(
-                                    |open, _| Ok(open.sync_restart(&status.epoch, status.acknowledged)?),
-                                )?;
-                            }
-                            Recovery::Retry => return Err(AppError::Sync(SyncError::from_problem(&problem))),
-                            Recovery::Stop(_) => return Err(AppError::Sync(SyncError::from_problem(&problem))),
-                        }
-                        continue 'plan;
-                    }
-                    Err(Failure::Sync(err)) => return Err(AppError::Sync(err)),
                 }
+            }
+        }
+    }
+
+    /// Sends the outbox above the server's mark in batches, one after the other,
+    /// taking in each answer; `Sent` once nothing is left. It is read a stretch at a
+    /// time (memory stays the same whatever waits). The next batch is read and
+    /// encoded while the server stores this one, and sent as soon as this one's
+    /// answer is in, while this computer records that answer: the server takes a
+    /// device's changes only in sequence, so a batch that arrives after one it
+    /// refused is refused too and stores nothing, and the push stops at the first
+    /// answer that is not a whole acknowledgement.
+    fn push_outbox(
+        &self,
+        remote: &Remote,
+        limits: BatchLimits,
+        start: i64,
+        total: u32,
+        summary: &mut SyncSummary,
+    ) -> Result<Pushed> {
+        let stopped = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let (bodies, to_send) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            let (answered, answers) = std::sync::mpsc::channel::<std::result::Result<PushResponse, Failure>>();
+            let stopped = &stopped;
+            scope.spawn(move || {
+                for body in to_send {
+                    if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    let answer = remote.send::<PushResponse>("/v1/push", Some(&body));
+                    let failed = answer.is_err();
+                    if answered.send(answer).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            let ended = self.take_push_answers(&bodies, &answers, limits, start, total, summary);
+            stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+            ended
+        })
+    }
+
+    /// [`App::push_outbox`]'s side on this thread: reads and encodes the batches,
+    /// hands them to the sender two at a time, and takes in the answers in order.
+    fn take_push_answers(
+        &self,
+        bodies: &std::sync::mpsc::SyncSender<Vec<u8>>,
+        answers: &std::sync::mpsc::Receiver<std::result::Result<PushResponse, Failure>>,
+        limits: BatchLimits,
+        start: i64,
+        total: u32,
+        summary: &mut SyncSummary,
+    ) -> Result<Pushed> {
+        let stretch = limits.max_changes.saturating_mul(PUSH_STRETCH);
+        let mut planned: std::collections::VecDeque<PushRequest> = std::collections::VecDeque::new();
+        let mut in_flight: std::collections::VecDeque<PushRequest> = std::collections::VecDeque::new();
+        let mut after: Option<i64> = None;
+        let mut read_all = false;
+        loop {
+            while in_flight.len() < 2 {
+                if planned.is_empty() && !read_all {
+                    let outgoing = self.outgoing(limits, after, Some(stretch))?;
+                    if after.is_none() {
+                        summary.acknowledged = outgoing.acknowledged;
+                    }
+                    read_all = outgoing.batches.is_empty();
+                    after = outgoing.wire.last().map(|change| change.seq).or(after);
+                    planned.extend(outgoing.requests());
+                }
+                let Some(request) = planned.pop_front() else { break };
+                if bodies.send(encode(&request).map_err(stop)?).is_err() {
+                    break;
+                }
+                in_flight.push_back(request);
+            }
+            let Some(request) = in_flight.pop_front() else { return Ok(Pushed::Sent) };
+            match answers.recv().unwrap_or(Err(Failure::Sync(SyncError::NoConnection))) {
+                Ok(answer) => {
+                    summary.pushed += request.changes.len() as u32;
+                    let outcome = self.take_push_answer(&request.changes, &answer, MarkMove::AsAnswered, summary)?;
+                    let sent = (outcome.acknowledged - start).max(0) as u32;
+                    self.sync_progress("sending", sent.min(total), total);
+                    if !outcome.complete {
+                        return Ok(Pushed::Incomplete);
+                    }
+                }
+                Err(Failure::Problem(problem)) => return Ok(Pushed::Refused(problem)),
+                Err(Failure::Sync(err)) => return Err(AppError::Sync(err)),
             }
         }
     }
@@ -1108,18 +1219,21 @@ impl App {
     /// the batches a push sends them in — for the network and for a USB bundle alike.
     /// At most `first` changes when given (a push's stretch), all of them otherwise
     /// (a bundle's).
-    pub(crate) fn outgoing(&self, limits: BatchLimits, first: Option<usize>) -> Result<OutgoingBatches> {
+    pub(crate) fn outgoing(
+        &self,
+        limits: BatchLimits,
+        after: Option<i64>,
+        first: Option<usize>,
+    ) -> Result<OutgoingBatches> {
         let (acknowledged, outbox, audit) = self.with_profile(|open, _| {
             let acknowledged = open.sync_enrolment()?.map_or(0, |e| e.acknowledged);
-            let outbox = open.sync_outbox_first(acknowledged, first.unwrap_or(usize::MAX))?;
+            let outbox = open.sync_outbox_first(after.unwrap_or(acknowledged), first.unwrap_or(usize::MAX))?;
             Ok((acknowledged, outbox, open.audit_head()?))
         })?;
         let wire: Vec<WireChange> = outbox.iter().map(WireChange::from_record).collect();
-        let pending: Vec<Pending> = wire
-            .iter()
-            .map(|change| Pending { seq: change.seq, bytes: serde_json::to_vec(change).map_or(0, |json| json.len()) })
-            .collect();
-        let batches = plan::push_batches(acknowledged, &pending, limits);
+        let pending: Vec<Pending> =
+            wire.iter().map(|change| Pending { seq: change.seq, bytes: json_length(change) }).collect();
+        let batches = plan::push_batches(after.unwrap_or(acknowledged), &pending, limits);
         Ok(OutgoingBatches { acknowledged, audit: audit.map(|(id, hash)| AuditHead { id, hash }), wire, batches })
     }
 
@@ -1231,7 +1345,8 @@ impl App {
                 scope.spawn(move || {
                     let mut request = first;
                     loop {
-                        let answer: std::result::Result<PullResponse, Failure> = remote.call("/v1/pull", Some(&request));
+                        let answer: std::result::Result<PullResponse, Failure> =
+                            remote.call("/v1/pull", Some(&request));
                         let next = match &answer {
                             Ok(page) => plan::after_pull(page),
                             Err(_) => (Cursor::START, false),

@@ -1402,9 +1402,8 @@ impl PageLog {
                                         AND c.seq = json_extract(j.value, '$[1]')",
             )
             .map_err(sqlite)?;
-        let rows = statement
-            .query_map([json_list(&identities)], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(sqlite)?;
+        let rows =
+            statement.query_map([json_list(&identities)], |row| Ok((row.get(0)?, row.get(1)?))).map_err(sqlite)?;
         for row in rows {
             log.changes.insert(row.map_err(sqlite)?);
         }
