@@ -34,7 +34,7 @@
 //! blocking every later page.
 
 use crate::db::Cached;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use tirek_domain::change::{ChangeRecord, FieldChange, FieldValue, next_hlc};
@@ -639,7 +639,9 @@ impl OpenProfile {
                 row.map_err(sqlite)?;
             let kind = candidate_kind(&fields);
             let asked = matches!(kind, CandidateKind::Erase | CandidateKind::Delete) || entity == "consent";
-            let clients = clients.get(&(entity.clone(), entity_id.clone())).cloned().unwrap_or_default();
+            let record = (entity, entity_id);
+            let clients = clients.get(&record).cloned().unwrap_or_default();
+            let (entity, entity_id) = record;
             candidates.push(OutboxCandidate {
                 seq,
                 entity,
@@ -1689,44 +1691,48 @@ fn erase_record(transaction: &Transaction<'_>, entity: &Entity, id: &str, tombst
 
 /// The clients of each record `source` names (SQL giving `entity, entity_id` rows,
 /// with `params`), as [`clients_of`] finds them, found for all at once: one query
-/// joins the records still in their tables to their clients; the few it finds none
-/// for (gone from their table, or about no client) are looked up one by one. Each
-/// join starts from the records asked about (`CROSS JOIN` fixes SQLite's order), so
-/// the cost follows them, not the size of the tables.
+/// per entity joins its records still in their table to their clients; the few it
+/// finds none for (gone from their table, or about no client) are looked up one by
+/// one. Each join starts from the ids asked about (`CROSS JOIN` fixes SQLite's
+/// order), so the cost follows them, not the size of the tables.
 pub(crate) fn clients_of_each(
     connection: &rusqlite::Connection,
     source: &str,
     params: impl rusqlite::Params,
 ) -> Result<BTreeMap<(String, String), Vec<String>>> {
-    let mut query = format!(
-        "WITH r AS MATERIALIZED (SELECT DISTINCT entity, entity_id FROM ({source}))
-         SELECT entity, entity_id, NULL FROM r"
-    );
-    for spec in catalogue::ENTITIES {
-        if let Some(pairs) = client_pairs(spec.name, 0) {
-            query.push_str(&format!(
-                "\n UNION ALL SELECT r.entity, r.entity_id, m.client_id FROM r CROSS JOIN ({pairs}) m
-                   ON r.entity = '{}' AND m.record_id = r.entity_id",
-                spec.name
-            ));
+    let mut by_entity: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    {
+        let mut statement =
+            connection.prepare_cached(&format!("SELECT DISTINCT entity, entity_id FROM ({source})")).map_err(sqlite)?;
+        let mut rows = statement.query(params).map_err(sqlite)?;
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            by_entity.entry(row.get(0).map_err(sqlite)?).or_default().push(row.get(1).map_err(sqlite)?);
         }
     }
-    let mut statement = connection.prepare_cached(&query).map_err(sqlite)?;
     let mut clients: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut rows = statement.query(params).map_err(sqlite)?;
-    while let Some(row) = rows.next().map_err(sqlite)? {
-        let record = clients.entry((row.get(0).map_err(sqlite)?, row.get(1).map_err(sqlite)?)).or_default();
-        if let Some(client) = row.get::<_, Option<String>>(2).map_err(sqlite)? {
-            record.push(client);
+    for (entity_name, ids) in by_entity {
+        let mut found: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(pairs) = client_pairs(&entity_name, 0) {
+            let mut statement = connection
+                .prepare_cached(&format!(
+                    "SELECT j.value, m.client_id FROM json_each(?1) j CROSS JOIN ({pairs}) m ON m.record_id = j.value"
+                ))
+                .map_err(sqlite)?;
+            let mut rows = statement.query([json_list(&ids)]).map_err(sqlite)?;
+            while let Some(row) = rows.next().map_err(sqlite)? {
+                found.entry(row.get(0).map_err(sqlite)?).or_default().push(row.get(1).map_err(sqlite)?);
+            }
         }
-    }
-    drop(rows);
-    for ((entity, id), found) in &mut clients {
-        if found.is_empty() {
-            *found = clients_of(connection, entity, id, 0)?;
-        } else {
-            found.sort_unstable();
-            found.dedup();
+        for id in ids {
+            let record = match found.remove(&id) {
+                Some(mut record) => {
+                    record.sort_unstable();
+                    record.dedup();
+                    record
+                }
+                None => clients_of(connection, &entity_name, &id, 0)?,
+            };
+            clients.insert((entity_name.clone(), id), record);
         }
     }
     Ok(clients)
