@@ -163,7 +163,7 @@ impl App {
             open.sync_finished(finished)?;
             Ok(open.sync_enrolment()?.map_or(0, |e| e.acknowledged))
         })?;
-        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.waiting as u32))?;
+        summary.waiting_for_consent = self.with_profile(|open, _| Ok(clear_outbox(open)?.waiting() as u32))?;
         tracing::info!(
             pushed = summary.pushed,
             pulled = summary.pulled,

@@ -45,7 +45,7 @@ pub(crate) struct State {
     pub(crate) open: Option<OpenProfile>,
     /// What the outbox decides of the open profile's candidates, and the profile's
     /// candidates mark it was worked out at (`None` whenever `open` changes).
-    pub(crate) sync_marks: Option<((i64, i64, i64), Arc<crate::sync::SyncMarks>)>,
+    pub(crate) sync_marks: Option<(crate::sync::CandidatesMark, Arc<crate::sync::SyncMarks>)>,
     /// When the user last did something, for auto-lock (ms since 1970).
     pub(crate) last_activity_ms: i64,
 }

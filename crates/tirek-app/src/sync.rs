@@ -489,39 +489,46 @@ fn clearance(candidate: &OutboxCandidate, consents: &dyn Fn(&str) -> bool) -> Op
 }
 
 /// What [`clear_outbox`] decided.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Cleared {
     /// The decisions to record.
     pub(crate) decisions: Vec<(i64, Outgoing)>,
-    /// How many records wait for consent…
-    pub(crate) waiting: usize,
+    /// The records whose changes wait for consent…
+    waiting_records: BTreeSet<(String, String)>,
     /// …and whose.
     pub(crate) clients: BTreeSet<String>,
+}
+
+impl Cleared {
+    /// How many records wait for consent.
+    pub(crate) fn waiting(&self) -> usize {
+        self.waiting_records.len()
+    }
+
+    /// Decides `candidates`, given the clients consenting to central storage, and
+    /// adds them to what was decided.
+    fn decide(&mut self, candidates: Vec<OutboxCandidate>, consenting: &BTreeSet<String>) {
+        let lookup = |client: &str| consenting.contains(client);
+        for candidate in candidates {
+            match clearance(&candidate, &lookup) {
+                Some(outgoing) => self.decisions.push((candidate.seq, outgoing)),
+                None => {
+                    self.clients.extend(candidate.clients.iter().filter(|client| !lookup(client)).cloned());
+                    self.waiting_records.insert((candidate.entity, candidate.entity_id));
+                }
+            }
+        }
+    }
 }
 
 /// Decides every waiting change.
 pub(crate) fn clear_outbox(open: &OpenProfile) -> Result<Cleared> {
     let candidates = open.sync_candidates()?;
-    if candidates.is_empty() {
-        return Ok(Cleared::default());
+    let mut cleared = Cleared::default();
+    if !candidates.is_empty() {
+        cleared.decide(candidates, &open.clients_consenting(ConsentScope::Server.code())?);
     }
-    let consenting = open.clients_consenting(ConsentScope::Server.code())?;
-    let lookup = |client: &str| consenting.contains(client);
-    let mut decisions = Vec::new();
-    let mut waiting: Vec<(&str, &str)> = Vec::new();
-    let mut clients = BTreeSet::new();
-    for candidate in &candidates {
-        match clearance(candidate, &lookup) {
-            Some(outgoing) => decisions.push((candidate.seq, outgoing)),
-            None => {
-                waiting.push((&candidate.entity, &candidate.entity_id));
-                clients.extend(candidate.clients.iter().filter(|client| !lookup(client)).cloned());
-            }
-        }
-    }
-    waiting.sort_unstable();
-    waiting.dedup();
-    Ok(Cleared { decisions, waiting: waiting.len(), clients })
+    Ok(cleared)
 }
 
 /// Where a client's records stand with the server, as the caseload and the
@@ -540,11 +547,15 @@ pub enum RecordSync {
     ThisComputerOnly,
 }
 
+/// [`OpenProfile::sync_candidates_mark`]: the change log's last row, the candidates
+/// waiting, the enrolments.
+pub(crate) type CandidatesMark = (i64, i64, i64);
+
 /// What [`clear_outbox`] decides of the changes not numbered yet, kept while they and
-/// what decides them stay the same ([`App::with_profile_and_marks`]): with the
-/// profile's `change_clients`,
-/// where the records the window shows stand with the server.
-#[derive(Debug, Default)]
+/// what decides them stay the same, or brought up to date by deciding only what was
+/// written since ([`App::with_profile_and_marks`]): with the profile's
+/// `change_clients`, where the records the window shows stand with the server.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct SyncMarks {
     enrolled: bool,
     outbox: Cleared,
@@ -565,6 +576,32 @@ impl SyncMarks {
             return Ok(SyncMarks::default());
         }
         Ok(SyncMarks { enrolled: true, outbox: clear_outbox(open)? })
+    }
+
+    /// These marks, worked out at candidates mark `at`, brought up to `now` by
+    /// deciding only the candidates written since — when nothing written since can
+    /// change what was decided of the earlier ones (no consent, no attendance, no
+    /// erasure or deletion, no record moved to another client, nothing pulled, no
+    /// candidate numbered or gone). `None` when the whole walk is needed: after a
+    /// save on a caseload with many changes held for consent, the status answers
+    /// at once instead of deciding all of them again.
+    fn brought_up_to(self, open: &OpenProfile, at: CandidatesMark, now: CandidatesMark) -> Result<Option<SyncMarks>> {
+        let ((rows_then, waiting_then, enrolled_then), (rows_now, waiting_now, enrolled_now)) = (at, now);
+        if !self.enrolled || enrolled_now != enrolled_then || rows_now <= rows_then || waiting_now < waiting_then {
+            return Ok(None);
+        }
+        let since = open.sync_written_since(rows_then)?;
+        if since.relinks
+            || since.entities.contains("consent")
+            || since.candidates.len() as i64 != waiting_now - waiting_then
+        {
+            return Ok(None);
+        }
+        let mut outbox = self.outbox;
+        if !since.candidates.is_empty() {
+            outbox.decide(since.candidates, &open.clients_consenting(ConsentScope::Server.code())?);
+        }
+        Ok(Some(SyncMarks { enrolled: true, outbox }))
     }
 
     /// For a screen showing `clients`.
@@ -861,14 +898,15 @@ impl App {
         let crate::session::State { open, sync_marks, .. } = &mut *state;
         let open = open.as_mut().ok_or(AppError::Locked)?;
         let mark = open.sync_candidates_mark()?;
-        let marks = match sync_marks {
-            Some((at, marks)) if *at == mark => Arc::clone(marks),
-            _ => {
-                let marks = Arc::new(SyncMarks::of(open)?);
-                *sync_marks = Some((mark, Arc::clone(&marks)));
-                marks
-            }
+        let marks = match sync_marks.take() {
+            Some((at, marks)) if at == mark => marks,
+            Some((at, marks)) => match Arc::unwrap_or_clone(marks).brought_up_to(open, at, mark)? {
+                Some(marks) => Arc::new(marks),
+                None => Arc::new(SyncMarks::of(open)?),
+            },
+            None => Arc::new(SyncMarks::of(open)?),
         };
+        *sync_marks = Some((mark, Arc::clone(&marks)));
         let author = open.summary().id.clone();
         body(open, &author, &marks)
     }
@@ -1046,7 +1084,7 @@ impl App {
         }
         summary.in_step = in_step;
         self.with_profile(|open, _| Ok(open.sync_finished(now_ms())?))?;
-        summary.waiting_for_consent = self.with_profile_and_marks(|_, _, marks| Ok(marks.outbox.waiting as u32))?;
+        summary.waiting_for_consent = self.with_profile_and_marks(|_, _, marks| Ok(marks.outbox.waiting() as u32))?;
         tracing::info!(
             pushed = summary.pushed,
             pulled = summary.pulled,
@@ -1565,7 +1603,8 @@ impl App {
                 return Ok(SyncStatus { activity, ..SyncStatus::default() });
             };
             let counts = open.sync_outbox_counts()?;
-            let Cleared { decisions, waiting: waiting_for_consent, clients: consent_needed } = &marks.outbox;
+            let (decisions, waiting_for_consent, consent_needed) =
+                (&marks.outbox.decisions, marks.outbox.waiting(), &marks.outbox.clients);
             let cleared = decisions.iter().filter(|(_, outgoing)| *outgoing == Outgoing::Send).count();
             let mut names = ClientNames::default();
             let mut refused = Vec::new();
@@ -1615,7 +1654,7 @@ impl App {
                 acknowledged: counts.acknowledged as u32,
                 refused,
                 reviews,
-                waiting_for_consent: *waiting_for_consent as u32,
+                waiting_for_consent: waiting_for_consent as u32,
                 consent_needed: consent_needed_names,
                 paused: enrolment.paused,
                 device_id: Some(device),

@@ -157,6 +157,56 @@ fn a_client_without_consent_to_central_storage_stays_on_the_computer() {
     assert_eq!(laptop.app.client(&private).unwrap().client.family_name, "Құпия");
 }
 
+/// The status as a window opening the profile afresh works it out: locked and
+/// unlocked again, nothing decided before is kept.
+fn status_afresh(app: &App) -> tirek_app::SyncStatus {
+    let profile = app.unlocked_profile().unwrap().id;
+    app.lock();
+    app.unlock(&profile, PASSWORD).unwrap();
+    app.sync_status().unwrap()
+}
+
+#[test]
+fn what_waits_for_consent_after_each_save_is_what_a_walk_of_everything_finds() {
+    let server = TestServer::tls();
+    let desk = computer();
+    server.enrol(&desk.app);
+    let held = new_client(&desk.app, "Құпия", false);
+    let shared = new_client(&desk.app, "Ортақ", true);
+    sync(&desk.app);
+    let app = &desk.app;
+    let child = tirek_app::ChildInput { name: "Нұрсұлтан".into(), birth_date: "03.09.2019".into(), ..Default::default() };
+    let consent = ConsentInput {
+        scope: "server".into(),
+        given_by: "client".into(),
+        method: "signed_paper".into(),
+        given_on: today(),
+        ..ConsentInput::default()
+    };
+    // Each save, then the status as this window works it out after it (deciding only
+    // what the save wrote, when nothing else can have changed) and afresh.
+    let mut later = None;
+    let saves: Vec<(&str, Box<dyn Fn()>)> = vec![
+        ("an edit of a held client", Box::new(|| app.update_client(&held, &client_input("Құпиябек")).unwrap())),
+        ("a child of a held client", Box::new(|| drop(app.add_child(&held, &child).unwrap()))),
+        ("a child of a consenting client", Box::new(|| drop(app.add_child(&shared, &child).unwrap()))),
+        ("a client without any consent", Box::new(|| drop(app.create_client(&client_input("Жаңа")).unwrap()))),
+        ("the held client's consent", Box::new(|| drop(app.give_consent(&held, &consent).unwrap()))),
+    ];
+    for (save, write) in &saves {
+        app.sync_status().unwrap();
+        write();
+        let after_the_save = app.sync_status().unwrap();
+        let afresh = status_afresh(app);
+        assert_eq!(after_the_save, afresh, "after {save}");
+        later = Some(afresh);
+    }
+    let last = later.unwrap();
+    assert_eq!(last.waiting_for_consent, 1, "only the client without any consent waits: {last:?}");
+    let summary = sync(app);
+    assert_eq!(summary.waiting_for_consent, 1);
+}
+
 #[test]
 fn a_wrong_code_a_revoked_device_another_certificate_and_no_server_each_say_why() {
     let mut server = TestServer::tls();

@@ -107,6 +107,20 @@ pub struct OutboxCandidate {
     pub on_server: bool,
 }
 
+/// What [`OpenProfile::sync_written_since`] found.
+#[derive(Debug, Clone, Default)]
+pub struct WrittenSince {
+    /// The candidates among what was written, as [`OpenProfile::sync_candidates`]
+    /// gives them.
+    pub candidates: Vec<OutboxCandidate>,
+    /// Whether something written may change which clients an earlier candidate is
+    /// about: a change from another device, an attendance, an erasure or a
+    /// deletion, or an edit of the field that ties a record to its client or parent.
+    pub relinks: bool,
+    /// The entities written.
+    pub entities: BTreeSet<String>,
+}
+
 /// What a candidate change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CandidateKind {
@@ -252,6 +266,16 @@ fn parse_fields(text: &str) -> Fields {
 
 fn is_pseudo(fields: &Fields, name: &str) -> bool {
     fields.len() == 1 && fields.contains_key(name)
+}
+
+/// Whether the change log's `fields` text of a change of `entity` writes the field
+/// that ties its record to a client or to a parent record.
+fn links_a_client(entity: &str, fields: &str) -> bool {
+    let link = match catalogue::entity(entity).map(|spec| spec.belonging) {
+        Some(Belonging::ClientField(field) | Belonging::Parent { field, .. }) => field,
+        _ => return false,
+    };
+    parse_fields(fields).contains_key(link)
 }
 
 /// What kind of change the change log's `fields` text is. Only a text that could be
@@ -610,12 +634,48 @@ impl OpenProfile {
     /// This device's changes that have no wire number yet, in their own order, with
     /// what the sync driver needs to decide whether they may leave.
     pub fn sync_candidates(&self) -> Result<Vec<OutboxCandidate>> {
+        self.candidates_after(0)
+    }
+
+    /// What the change log took in after its row `rowid` (a [`OpenProfile::sync_candidates_mark`]'s
+    /// first part): the candidates among it, and whether it may change what was
+    /// decided of the candidates before it.
+    pub fn sync_written_since(&self, rowid: i64) -> Result<WrittenSince> {
+        let mut statement = self
+            .connection()
+            .prepare_cached("SELECT device_id, entity, base_revision, fields FROM change_log WHERE rowid > ?1")
+            .map_err(sqlite)?;
+        let mut rows = statement.query([rowid]).map_err(sqlite)?;
+        let (mut relinks, mut entities) = (false, BTreeSet::new());
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let (device, entity, base_revision, fields): (String, String, i64, String) = (
+                row.get(0).map_err(sqlite)?,
+                row.get(1).map_err(sqlite)?,
+                row.get(2).map_err(sqlite)?,
+                row.get(3).map_err(sqlite)?,
+            );
+            relinks |= device != self.device_id()
+                || entity == "attendance"
+                || candidate_kind(&fields) != CandidateKind::Write
+                || (base_revision > 0 && links_a_client(&entity, &fields));
+            entities.insert(entity);
+        }
+        drop(rows);
+        Ok(WrittenSince { candidates: self.candidates_after(rowid)?, relinks, entities })
+    }
+
+    /// The candidates whose change-log row comes after `rowid`.
+    fn candidates_after(&self, rowid: i64) -> Result<Vec<OutboxCandidate>> {
         // `sync_waiting` holds them: no walk of the whole change log (`CROSS JOIN`
         // keeps SQLite to that order, whatever it guesses of the tables' sizes).
-        const WAITING: &str = "sync_waiting w CROSS JOIN change_log c ON c.device_id = ?1 AND c.seq = w.seq";
+        const WAITING: &str =
+            "sync_waiting w CROSS JOIN change_log c ON c.device_id = ?1 AND c.seq = w.seq AND c.rowid > ?2";
         let connection = self.connection();
-        let clients =
-            clients_of_each(connection, &format!("SELECT c.entity, c.entity_id FROM {WAITING}"), [self.device_id()])?;
+        let clients = clients_of_each(
+            connection,
+            &format!("SELECT c.entity, c.entity_id FROM {WAITING}"),
+            params![self.device_id(), rowid],
+        )?;
         // Whether the server has the record matters only to an erasure, a deletion or
         // a consent (`OutboxCandidate::on_server`): the query asks it of those alone.
         let mut statement = connection
@@ -629,7 +689,7 @@ impl OpenProfile {
             ))
             .map_err(sqlite)?;
         let rows = statement
-            .query_map([self.device_id()], |row| {
+            .query_map(params![self.device_id(), rowid], |row| {
                 Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?, row.get::<_, bool>(4)?))
             })
             .map_err(sqlite)?;
