@@ -73,6 +73,7 @@ impl App {
         let bundle = DeviceBundle {
             bundle_id: bundle_id.clone(),
             protocol: PROTOCOL_VERSION,
+            app_version: Some(crate::sync::APP_VERSION.to_owned()),
             device_id,
             token: enrolment.token.clone(),
             written_ms: written,

@@ -52,7 +52,7 @@ use crate::profiles::{BrokenLink, now_ms};
 use crate::{App, AppError, Result};
 
 /// This app's version, sent with every request ([`APP_VERSION_HEADER`]).
-const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The largest answer read from the server; a pull page is far smaller.
 const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;

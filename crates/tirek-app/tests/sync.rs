@@ -175,7 +175,10 @@ fn what_waits_for_consent_after_each_save_is_what_a_walk_of_everything_finds() {
     let shared = new_client(&desk.app, "Ортақ", true);
     sync(&desk.app);
     let app = &desk.app;
-    let child = tirek_app::ChildInput { name: "Нұрсұлтан".into(), birth_date: "03.09.2019".into(), ..Default::default() };
+    let child =
+        tirek_app::ChildInput {
+            name: "Нұрсұлтан".into(), birth_date: "03.09.2019".into(), ..Default::default()
+        };
     let consent = ConsentInput {
         scope: "server".into(),
         given_by: "client".into(),
@@ -186,12 +189,17 @@ fn what_waits_for_consent_after_each_save_is_what_a_walk_of_everything_finds() {
     // Each save, then the status as this window works it out after it (deciding only
     // what the save wrote, when nothing else can have changed) and afresh.
     let mut later = None;
-    let saves: Vec<(&str, Box<dyn Fn()>)> = vec![
-        ("an edit of a held client", Box::new(|| app.update_client(&held, &client_input("Құпиябек")).unwrap())),
-        ("a child of a held client", Box::new(|| drop(app.add_child(&held, &child).unwrap()))),
-        ("a child of a consenting client", Box::new(|| drop(app.add_child(&shared, &child).unwrap()))),
-        ("a client without any consent", Box::new(|| drop(app.create_client(&client_input("Жаңа")).unwrap()))),
-        ("the held client's consent", Box::new(|| drop(app.give_consent(&held, &consent).unwrap()))),
+    let edit = || app.update_client(&held, &client_input("Құпиябек")).unwrap();
+    let held_child = || drop(app.add_child(&held, &child).unwrap());
+    let shared_child = || drop(app.add_child(&shared, &child).unwrap());
+    let unconsented = || drop(app.create_client(&client_input("Жаңа")).unwrap());
+    let consented = || drop(app.give_consent(&held, &consent).unwrap());
+    let saves: [(&str, &dyn Fn()); 5] = [
+        ("an edit of a held client", &edit),
+        ("a child of a held client", &held_child),
+        ("a child of a consenting client", &shared_child),
+        ("a client without any consent", &unconsented),
+        ("the held client's consent", &consented),
     ];
     for (save, write) in &saves {
         app.sync_status().unwrap();
@@ -551,6 +559,19 @@ fn an_app_the_server_no_longer_speaks_to_or_finds_too_old_is_told_to_update_and_
     assert!(texts.iter().all(|text| text.contains("99.0.0") && text.contains(ours)), "{texts:?}");
     assert!(texts[2].contains("Update Tirek"), "{}", texts[2]);
     assert_eq!(held(&desk.app), before, "nothing lost, nothing half-sent");
+    // By USB stick the same: the server stores nothing and its answer says why. (The
+    // bundle numbers what it carries, as a push would: the records stay as they were.)
+    let before = clinical(&desk.app);
+    let acknowledged = desk.app.sync_status().unwrap().acknowledged;
+    let stick = tempfile::tempdir().unwrap();
+    let written = desk.app.sync_bundle_export(stick.path()).unwrap();
+    let imported = server.import_bundle(std::path::Path::new(&written.path)).unwrap();
+    assert_eq!((imported.stored, imported.pulled), (0, 0), "{imported:?}");
+    assert_eq!(imported.stopped_by.as_deref(), Some("update_required"));
+    let (error, _) = sync_error(desk.app.sync_bundle_import(&imported.answer));
+    assert_eq!(error, SyncError::UpdateRequired(Some("99.0.0".to_owned())));
+    assert_eq!(clinical(&desk.app), before, "nothing lost, nothing half-sent");
+    assert_eq!(desk.app.sync_status().unwrap().acknowledged, acknowledged, "nothing acknowledged");
     // This very version is new enough.
     server.config.min_app_version = Some(ours.to_owned());
     server.restart(None);

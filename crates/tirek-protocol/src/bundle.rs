@@ -312,6 +312,11 @@ pub struct DeviceBundle {
     pub bundle_id: String,
     /// The protocol version the device speaks.
     pub protocol: u32,
+    /// The app's version, as a request's `tirek-app` header gives it: the server
+    /// answers a bundle from an app older than the organisation asks for as it
+    /// answers such a request. None from an app that wrote no version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
     /// The device.
     pub device_id: String,
     /// The device's bearer token.
@@ -580,6 +585,7 @@ mod tests {
         DeviceBundle {
             bundle_id: "0123456789abcdef0123456789abcdef".to_owned(),
             protocol: crate::PROTOCOL_VERSION,
+            app_version: Some("0.1.0".to_owned()),
             device_id: "d1".to_owned(),
             token: "d1.secret".to_owned(),
             written_ms: 1,

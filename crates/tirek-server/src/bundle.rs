@@ -165,14 +165,31 @@ pub async fn import(
         complete: true,
     };
 
-    // The batches as `/v1/push` takes them, cut to this server's batch size.
+    // An app older than the organisation asks for is answered as its requests
+    // would be: nothing stored, nothing pulled, and the answer tells it to update.
+    let outdated = config.min_app_version().filter(|minimum| {
+        device_bundle
+            .app_version
+            .as_deref()
+            .and_then(|version| version.parse::<tirek_protocol::AppVersion>().ok())
+            .is_none_or(|version| version < *minimum)
+    });
     let mut pushes = Vec::new();
     let mut push_problem = None;
+    if let Some(minimum) = outdated {
+        let err =
+            ServerError::UpdateRequired { found: device_bundle.app_version.clone(), minimum: minimum.to_string() };
+        tracing::warn!("a bundle from an app older than the organisation asks for: it is told to update");
+        imported.stopped_by = Some(err.kind().name().to_owned());
+        imported.complete = false;
+        push_problem = Some(err.problem());
+    }
+    // The batches as `/v1/push` takes them, cut to this server's batch size.
     let chunk = (config.max_batch_changes as usize).max(1);
     let requests = device_bundle.batches.iter().flat_map(|batch| {
         batch.changes.chunks(chunk).map(|changes| PushRequest { changes: changes.to_vec(), audit: batch.audit.clone() })
     });
-    for request in requests {
+    for request in requests.take_while(|_| outdated.is_none()) {
         match push::push(pool, config, &device, request).await {
             Ok(answer) => {
                 imported.stored += answer.stored;
@@ -201,7 +218,7 @@ pub async fn import(
     let mut pages = Vec::new();
     let mut cursor = from;
     let mut pulled = 0usize;
-    loop {
+    while outdated.is_none() {
         let request =
             PullRequest { epoch: Some(epoch.clone()), cursor: Some(cursor), limit: None, removals_done: Vec::new() };
         let page = match pull::pull(pool, config, &device, request).await {

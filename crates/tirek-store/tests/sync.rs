@@ -274,7 +274,7 @@ fn an_erasure_arriving_by_pull_removes_the_client_here() {
         seq: 1,
         author: "someone".to_owned(),
     };
-    laptop.apply(&[late.clone()]);
+    laptop.apply(std::slice::from_ref(&late));
     assert_eq!(laptop.client("c1"), None);
     // The same in one page: the erasure of another client, then an edit of it made
     // elsewhere before that computer heard of the erasure.

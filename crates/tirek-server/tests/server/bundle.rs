@@ -61,6 +61,7 @@ fn device_bundle(device: &TestDevice, epoch: &str, batches: Vec<PushRequest>, an
     DeviceBundle {
         bundle_id: format!("{:032x}", u128::from(answer_key[0]) << 100 | 0xabc),
         protocol: PROTOCOL_VERSION,
+        app_version: Some(env!("CARGO_PKG_VERSION").to_owned()),
         device_id: device.id.clone(),
         token: device.token.clone(),
         written_ms: 0,
