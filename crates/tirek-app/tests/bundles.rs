@@ -11,8 +11,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{TestServer, client_input, computer, new_client, sync, sync_error, today, translated};
-use tirek_app::{App, AppError, BundleWritten, ConsentInput, SyncError};
+use common::{TestServer, client_input, computer, new_client, signed_consent, sync, sync_error, today, translated};
+use tirek_app::{App, AppError, BundleWritten, SyncError};
 use tirek_faults::FaultProxy;
 
 /// What a computer holds, to show that a refused import changed nothing.
@@ -112,13 +112,7 @@ fn a_computer_without_any_connection_syncs_by_usb_stick_and_another_pulls_its_ch
     let mut moved = client_input("Сәрсенова0");
     moved.address = "Абай көшесі, 12".into();
     desk.app.update_client(&clients[0], &moved).unwrap();
-    let consent = ConsentInput {
-        scope: "server".into(),
-        given_by: "client".into(),
-        method: "signed_paper".into(),
-        given_on: today(),
-        ..ConsentInput::default()
-    };
+    let consent = signed_consent("server");
     desk.app.give_consent(&private, &consent).unwrap();
     laptop.app.update_client(&from_laptop, &client_input("Жаңабаева")).unwrap();
     sync(&laptop.app);
@@ -224,13 +218,7 @@ fn a_full_disk_while_importing_an_answer_applies_no_page_half_and_the_next_impor
             let mut input = client_input(&format!("Сәрсенова{n}"));
             input.address = format!("Абай көшесі, {n}, {}", "пәтер ".repeat(20));
             let id = desk.app.create_client(&input).unwrap();
-            let consent = ConsentInput {
-                scope: "server".into(),
-                given_by: "client".into(),
-                method: "signed_paper".into(),
-                given_on: today(),
-                ..ConsentInput::default()
-            };
+            let consent = signed_consent("server");
             desk.app.give_consent(&id, &consent).unwrap();
             id
         })

@@ -8,10 +8,10 @@
 
 mod common;
 
-use common::{TestServer, client_input, computer, named_computer, new_client, sync, today, translated};
+use common::{TestServer, client_input, computer, named_computer, new_client, signed_consent, sync, today, translated};
 use tirek_app::{
-    App, AppError, AssessmentInput, CaseloadQuery, ClinicInput, ConsentInput, ConsultationInput, ErrorKind,
-    ReferralInput, ReferralQuery, ServiceInput, Signatory,
+    App, AppError, AssessmentInput, CaseloadQuery, ClinicInput, ConsultationInput, ErrorKind, ReferralInput,
+    ReferralQuery, ServiceInput, Signatory,
 };
 use tirek_domain::audit::AuditEvent;
 use tirek_server::access::{self, AccessRequest, FormerOwner};
@@ -54,13 +54,7 @@ fn a_year_of_work(app: &App, family: &str) -> String {
     })
     .unwrap();
     let client = new_client(app, family, true);
-    let consent = ConsentInput {
-        scope: "referral".into(),
-        given_by: "client".into(),
-        method: "signed_paper".into(),
-        given_on: today(),
-        ..ConsentInput::default()
-    };
+    let consent = signed_consent("referral");
     app.give_consent(&client, &consent).unwrap();
     let consultation = app.start_consultation(std::slice::from_ref(&client), "individual").unwrap();
     app.save_consultation_draft(&consultation, &draft("Түнде оянады")).unwrap();

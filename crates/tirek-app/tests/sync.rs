@@ -12,8 +12,10 @@ use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use common::{PASSWORD, TestServer, client_input, computer, new_client, sync, sync_error, today, translated};
-use tirek_app::{App, AppError, ConsentInput, EnrolInput, SyncError};
+use common::{
+    PASSWORD, TestServer, client_input, computer, new_client, signed_consent, sync, sync_error, today, translated,
+};
+use tirek_app::{App, AppError, EnrolInput, SyncError};
 use tirek_faults::FaultProxy;
 use tirek_protocol::VersionRange;
 use tirek_server::Config;
@@ -141,13 +143,7 @@ fn a_client_without_consent_to_central_storage_stays_on_the_computer() {
     assert!(laptop.app.client(&private).is_err(), "the client without consent never left");
 
     // Consent given: everything about the client goes, in its own order.
-    let consent = ConsentInput {
-        scope: "server".into(),
-        given_by: "client".into(),
-        method: "signed_paper".into(),
-        given_on: today(),
-        ..ConsentInput::default()
-    };
+    let consent = signed_consent("server");
     desk.app.give_consent(&private, &consent).unwrap();
     let later = sync(&desk.app);
     assert_eq!(later.waiting_for_consent, 0);
@@ -179,13 +175,7 @@ fn what_waits_for_consent_after_each_save_is_what_a_walk_of_everything_finds() {
         tirek_app::ChildInput {
             name: "Нұрсұлтан".into(), birth_date: "03.09.2019".into(), ..Default::default()
         };
-    let consent = ConsentInput {
-        scope: "server".into(),
-        given_by: "client".into(),
-        method: "signed_paper".into(),
-        given_on: today(),
-        ..ConsentInput::default()
-    };
+    let consent = signed_consent("server");
     // Each save, then the status as this window works it out after it (deciding only
     // what the save wrote, when nothing else can have changed) and afresh.
     let mut later = None;
@@ -796,13 +786,7 @@ fn a_disk_full_while_applying_a_page_applies_none_of_it_and_the_next_sync_conver
             let mut input = client_input(&format!("Сәрсенова{n}"));
             input.address = format!("Абай көшесі, {n}, {}", "пәтер ".repeat(20));
             let id = desk.app.create_client(&input).unwrap();
-            let consent = ConsentInput {
-                scope: "server".into(),
-                given_by: "client".into(),
-                method: "signed_paper".into(),
-                given_on: today(),
-                ..ConsentInput::default()
-            };
+            let consent = signed_consent("server");
             desk.app.give_consent(&id, &consent).unwrap();
             id
         })

@@ -117,7 +117,7 @@ pub struct WrittenSince {
     /// about: a change from another device, an attendance, an erasure or a
     /// deletion, or an edit of the field that ties a record to its client or parent.
     pub relinks: bool,
-    /// The entities written.
+    /// The entities written (not all of them when `relinks`).
     pub entities: BTreeSet<String>,
 }
 
@@ -658,6 +658,10 @@ impl OpenProfile {
                 || entity == "attendance"
                 || candidate_kind(&fields) != CandidateKind::Write
                 || (base_revision > 0 && links_a_client(&entity, &fields));
+            if relinks {
+                // The caller decides everything again: the rest does not matter.
+                break;
+            }
             entities.insert(entity);
         }
         drop(rows);

@@ -312,19 +312,23 @@ pub fn client_input(family: &str) -> ClientInput {
     }
 }
 
+/// The client's consent to `scope`, signed on paper today.
+pub fn signed_consent(scope: &str) -> ConsentInput {
+    ConsentInput {
+        scope: scope.into(),
+        given_by: "client".into(),
+        method: "signed_paper".into(),
+        given_on: today(),
+        ..ConsentInput::default()
+    }
+}
+
 /// A client who consents to central storage (or not).
 pub fn new_client(app: &App, family: &str, server_consent: bool) -> String {
     let id = app.create_client(&client_input(family)).unwrap();
     let scopes: &[&str] = if server_consent { &["record", "server"] } else { &["record"] };
     for scope in scopes {
-        let consent = ConsentInput {
-            scope: (*scope).into(),
-            given_by: "client".into(),
-            method: "signed_paper".into(),
-            given_on: today(),
-            ..ConsentInput::default()
-        };
-        app.give_consent(&id, &consent).unwrap();
+        app.give_consent(&id, &signed_consent(scope)).unwrap();
     }
     id
 }
